@@ -1,0 +1,371 @@
+/**
+ * ScarletDME's socket constants (SYSCOM/KEYS.H) and status numbers (SYSCOM/ERR.H), with the
+ * same numeric values, named as BASIC names them with dots turned into underscores.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Flags for OPEN.SOCKET, CREATE.SERVER.SOCKET, READ.SOCKET and WRITE.SOCKET
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `SKT$BLOCKING`: wait up to the timeout (as a read/write flag), or make blocking the socket's
+ * default mode (as an open flag).
+ *
+ * @example
+ * ```ts
+ * const skt = await openSocket('127.0.0.1', 7000, SKT$BLOCKING);
+ * const reply = await readSocket(skt, 1024, 0, 5000); // waits up to 5 s
+ * ```
+ */
+export const SKT$BLOCKING = 1;
+
+/**
+ * `SKT$NON.BLOCKING`: return at once. This is the default mode of every socket unless it was
+ * opened with {@link SKT$BLOCKING} or switched with `setSocketMode(skt, SKT$INFO_BLOCKING, 1)`.
+ *
+ * @example
+ * ```ts
+ * // Fails at once with ER$TIMEOUT when nothing is buffered.
+ * const data = await readSocket(skt, 1024, SKT$NON_BLOCKING);
+ * ```
+ */
+export const SKT$NON_BLOCKING = 2;
+
+/**
+ * `SKT$STREAM`: a stream (TCP) socket. It is zero, the default.
+ *
+ * @example
+ * ```ts
+ * const srvr = await createServerSocket('', 7000, SKT$STREAM | SKT$TCP);
+ * ```
+ */
+export const SKT$STREAM = 0;
+
+/**
+ * `SKT$DGRM`: a datagram socket. Implies {@link SKT$UDP}.
+ *
+ * @example
+ * ```ts
+ * const skt = await openSocket('127.0.0.1', 5353, SKT$DGRM | SKT$UDP);
+ * ```
+ */
+export const SKT$DGRM = 0x100;
+
+/**
+ * `SKT$RAW`: a raw socket. Node.js offers no raw sockets: opening one fails with
+ * {@link ER$INCOMP_PROTO}.
+ *
+ * @example
+ * ```ts
+ * await openSocket('127.0.0.1', 0, SKT$RAW); // throws SocketError ER$INCOMP_PROTO
+ * ```
+ */
+export const SKT$RAW = 0x200;
+
+/**
+ * `SKT$TCP`: the TCP protocol. It is zero, the default.
+ *
+ * @example
+ * ```ts
+ * const skt = await openSocket('127.0.0.1', 7000, SKT$TCP | SKT$BLOCKING);
+ * ```
+ */
+export const SKT$TCP = 0;
+
+/**
+ * `SKT$UDP`: the UDP protocol. A server socket made with it receives datagrams with
+ * `readSocket` and answers the sender of the last one with `writeSocket`.
+ *
+ * @example
+ * ```ts
+ * const srvr = await createServerSocket('127.0.0.1', 0, SKT$UDP | SKT$BLOCKING);
+ * ```
+ */
+export const SKT$UDP = 0x10000;
+
+/**
+ * `SKT$ICMP`: the ICMP protocol. Node.js offers no raw sockets: opening one fails with
+ * {@link ER$INCOMP_PROTO}.
+ *
+ * @example
+ * ```ts
+ * await openSocket('127.0.0.1', 0, SKT$ICMP); // throws SocketError ER$INCOMP_PROTO
+ * ```
+ */
+export const SKT$ICMP = 0x20000;
+
+// ---------------------------------------------------------------------------------------------
+// Keys for SOCKET.INFO and SET.SOCKET.MODE
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `SKT$INFO.OPEN`: is this value an open socket? `false` for anything else, never an error.
+ *
+ * @example
+ * ```ts
+ * if (!socketInfo(skt, SKT$INFO_OPEN)) console.log('not a socket');
+ * ```
+ */
+export const SKT$INFO_OPEN = 0;
+
+/**
+ * `SKT$INFO.TYPE`: {@link SKT$INFO_TYPE_SERVER}, {@link SKT$INFO_TYPE_INCOMING} or
+ * {@link SKT$INFO_TYPE_OUTGOING}.
+ *
+ * @example
+ * ```ts
+ * if (socketInfo(skt, SKT$INFO_TYPE) === SKT$INFO_TYPE_INCOMING) console.log('accepted');
+ * ```
+ */
+export const SKT$INFO_TYPE = 1;
+
+/**
+ * `SKT$INFO.TYPE.SERVER`: made by `createServerSocket`.
+ *
+ * @example
+ * ```ts
+ * socketInfo(srvr, SKT$INFO_TYPE) === SKT$INFO_TYPE_SERVER; // true
+ * ```
+ */
+export const SKT$INFO_TYPE_SERVER = 1;
+
+/**
+ * `SKT$INFO.TYPE.INCOMING`: returned by `acceptSocket`.
+ *
+ * @example
+ * ```ts
+ * socketInfo(await acceptSocket(srvr), SKT$INFO_TYPE) === SKT$INFO_TYPE_INCOMING; // true
+ * ```
+ */
+export const SKT$INFO_TYPE_INCOMING = 2;
+
+/**
+ * `SKT$INFO.TYPE.OUTGOING`: made by `openSocket`.
+ *
+ * @example
+ * ```ts
+ * socketInfo(await openSocket('127.0.0.1', 7000), SKT$INFO_TYPE) === SKT$INFO_TYPE_OUTGOING;
+ * ```
+ */
+export const SKT$INFO_TYPE_OUTGOING = 3;
+
+/**
+ * `SKT$INFO.PORT`: the port: the bound port of a server socket (the real one when it was
+ * created with port 0), the peer's port of a connected socket.
+ *
+ * @example
+ * ```ts
+ * const srvr = await createServerSocket('127.0.0.1', 0);
+ * const port = socketInfo(srvr, SKT$INFO_PORT); // the free port the system picked
+ * ```
+ */
+export const SKT$INFO_PORT = 2;
+
+/**
+ * `SKT$INFO.IP.ADDR`: the IP address: the bound address of a server socket, the peer's address
+ * of a connected socket.
+ *
+ * @example
+ * ```ts
+ * console.log('client from', socketInfo(skt, SKT$INFO_IP_ADDR));
+ * ```
+ */
+export const SKT$INFO_IP_ADDR = 3;
+
+/**
+ * `SKT$INFO.BLOCKING`: is blocking the socket's default mode? Settable with `setSocketMode`.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(skt, SKT$INFO_BLOCKING, 1);
+ * socketInfo(skt, SKT$INFO_BLOCKING); // true
+ * ```
+ */
+export const SKT$INFO_BLOCKING = 4;
+
+/**
+ * `SKT$INFO.NO.DELAY`: is the Nagle algorithm disabled? Settable with `setSocketMode`.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(skt, SKT$INFO_NO_DELAY, 1);
+ * ```
+ */
+export const SKT$INFO_NO_DELAY = 5;
+
+/**
+ * `SKT$INFO.KEEP.ALIVE`: are TCP keep-alive probes enabled? Settable with `setSocketMode`.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(skt, SKT$INFO_KEEP_ALIVE, 1);
+ * ```
+ */
+export const SKT$INFO_KEEP_ALIVE = 6;
+
+/**
+ * `SKT$INFO.FAMILY`: {@link SKT$INFO_FAMILY_IPV4} or {@link SKT$INFO_FAMILY_IPV6}.
+ *
+ * @example
+ * ```ts
+ * const v6 = socketInfo(skt, SKT$INFO_FAMILY) === SKT$INFO_FAMILY_IPV6;
+ * ```
+ */
+export const SKT$INFO_FAMILY = 7;
+
+/**
+ * `SKT$INFO.FAMILY.IPV4`: an IPv4 socket.
+ *
+ * @example
+ * ```ts
+ * socketInfo(await createServerSocket('127.0.0.1', 0), SKT$INFO_FAMILY); // SKT$INFO_FAMILY_IPV4
+ * ```
+ */
+export const SKT$INFO_FAMILY_IPV4 = 1;
+
+/**
+ * `SKT$INFO.FAMILY.IPV6`: an IPv6 socket.
+ *
+ * @example
+ * ```ts
+ * socketInfo(await createServerSocket('::1', 0), SKT$INFO_FAMILY); // SKT$INFO_FAMILY_IPV6
+ * ```
+ */
+export const SKT$INFO_FAMILY_IPV6 = 2;
+
+/**
+ * Added by scarlet-sockets: the local address of a socket (for a server socket, the same as
+ * {@link SKT$INFO_IP_ADDR}).
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_LOCAL_ADDR); // '127.0.0.1'
+ * ```
+ */
+export const SKT$INFO_LOCAL_ADDR = 100;
+
+/**
+ * Added by scarlet-sockets: the local port of a socket (for a server socket, the same as
+ * {@link SKT$INFO_PORT}).
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_LOCAL_PORT); // e.g. 53122
+ * ```
+ */
+export const SKT$INFO_LOCAL_PORT = 101;
+
+/**
+ * Added by scarlet-sockets: for a server socket, how many connections wait in its accept queue.
+ *
+ * @example
+ * ```ts
+ * socketInfo(srvr, SKT$INFO_QUEUED); // 0 when every connection has been accepted
+ * ```
+ */
+export const SKT$INFO_QUEUED = 102;
+
+/**
+ * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
+ * because the accept queue was full; for a UDP socket, how many datagrams were dropped because
+ * nobody read them.
+ *
+ * @example
+ * ```ts
+ * if (socketInfo(srvr, SKT$INFO_DROPPED) > 0) console.warn('accept faster');
+ * ```
+ */
+export const SKT$INFO_DROPPED = 103;
+
+/**
+ * Added by scarlet-sockets: for a UDP socket, the address of the sender of the last datagram
+ * read (`''` before the first).
+ *
+ * @example
+ * ```ts
+ * const request = await readSocket(udp, 512, SKT$BLOCKING);
+ * console.log('from', socketInfo(udp, SKT$INFO_PEER_ADDR));
+ * ```
+ */
+export const SKT$INFO_PEER_ADDR = 104;
+
+/**
+ * Added by scarlet-sockets: for a UDP socket, the port of the sender of the last datagram read
+ * (0 before the first).
+ *
+ * @example
+ * ```ts
+ * console.log('from port', socketInfo(udp, SKT$INFO_PEER_PORT));
+ * ```
+ */
+export const SKT$INFO_PEER_PORT = 105;
+
+// ---------------------------------------------------------------------------------------------
+// Status numbers (ERR.H), the value of STATUS() after a failed call
+// ---------------------------------------------------------------------------------------------
+
+/** `ER$MEM`: out of memory. @example `if (err.status === ER$MEM) ...` */
+export const ER$MEM = 1001;
+/** `ER$BAD.NAME`: an empty or unusable name or address. @example `if (err.status === ER$BAD_NAME) ...` */
+export const ER$BAD_NAME = 1003;
+/** `ER$BAD.KEY`: `setSocketMode` or `socketInfo` got a key it does not know. @example `if (err.status === ER$BAD_KEY) ...` */
+export const ER$BAD_KEY = 1006;
+/** `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET). @example `if (err.status === ER$FAILED) console.log(err.osError)` */
+export const ER$FAILED = 1008;
+/** `ER$TIMEOUT`: nothing happened within the timeout, or a non-blocking call could not go on at once. @example `if (err.status === ER$TIMEOUT) ...` */
+export const ER$TIMEOUT = 1011;
+/** `ER$SERVER`: `serverAddr` could not resolve the name. @example `if (err.status === ER$SERVER) ...` */
+export const ER$SERVER = 7001;
+/** `ER$NOSOCKET`: the system could not create a socket. @example `if (err.status === ER$NOSOCKET) ...` */
+export const ER$NOSOCKET = 7004;
+/** `ER$CONNECT`: the connection could not be made (ECONNREFUSED, ETIMEDOUT, ...). @example `if (err.status === ER$CONNECT) ...` */
+export const ER$CONNECT = 7005;
+/** `ER$RESOLVE`: the host name could not be resolved, for a reason without an `ERAI$` number. @example `if (err.status === ER$RESOLVE) ...` */
+export const ER$RESOLVE = 7007;
+/** `ER$BIND`: the address could not be bound (EADDRINUSE, EACCES, EADDRNOTAVAIL). @example `if (err.status === ER$BIND) ...` */
+export const ER$BIND = 7012;
+/** `ER$SKT.CLOSED`: the socket is closed: the peer closed it and every byte it sent was read, or it was closed here. @example `if (err.status === ER$SKT_CLOSED) break;` */
+export const ER$SKT_CLOSED = 7013;
+/** `ERAI$ADDRFAMILY`: the host has no address in the requested family. @example `if (err.status === ERAI$ADDRFAMILY) ...` */
+export const ERAI$ADDRFAMILY = 7014;
+/** `ERAI$AGAIN`: temporary failure in name resolution; try again later. @example `if (err.status === ERAI$AGAIN) ...` */
+export const ERAI$AGAIN = 7015;
+/** `ERAI$BADFLAGS`: invalid resolver flags. @example `if (err.status === ERAI$BADFLAGS) ...` */
+export const ERAI$BADFLAGS = 7016;
+/** `ERAI$FAIL`: non-recoverable failure in name resolution. @example `if (err.status === ERAI$FAIL) ...` */
+export const ERAI$FAIL = 7017;
+/** `ERAI$FAMILY`: address family not supported. @example `if (err.status === ERAI$FAMILY) ...` */
+export const ERAI$FAMILY = 7018;
+/** `ERAI$MEMORY`: the resolver ran out of memory. @example `if (err.status === ERAI$MEMORY) ...` */
+export const ERAI$MEMORY = 7019;
+/** `ERAI$NODATA`: the name exists but has no address. @example `if (err.status === ERAI$NODATA) ...` */
+export const ERAI$NODATA = 7020;
+/** `ERAI$NONAME`: the host name is not known. @example `if (err.status === ERAI$NONAME) ...` */
+export const ERAI$NONAME = 7021;
+/** `ERAI$SERVICE`: service not supported for the socket type. @example `if (err.status === ERAI$SERVICE) ...` */
+export const ERAI$SERVICE = 7022;
+/** `ERAI$SOCKTYPE`: socket type not supported. @example `if (err.status === ERAI$SOCKTYPE) ...` */
+export const ERAI$SOCKTYPE = 7023;
+/** `ERAI$SYSTEM`: system error during name resolution; see `osError`. @example `if (err.status === ERAI$SYSTEM) ...` */
+export const ERAI$SYSTEM = 7024;
+/** `ER$INCOMP.PROTO`: the flags ask for a protocol/transport combination that is not available. @example `if (err.status === ER$INCOMP_PROTO) ...` */
+export const ER$INCOMP_PROTO = 7025;
+/** `ER$NONBLOCK.FAIL`: the socket could not be made non-blocking. Kept for ScarletDME compatibility; Node.js sockets never raise it. @example `if (err.status === ER$NONBLOCK_FAIL) ...` */
+export const ER$NONBLOCK_FAIL = 7026;
+/** `ER$BADADDR`: a malformed host name or IP address. @example `if (err.status === ER$BADADDR) ...` */
+export const ER$BADADDR = 7027;
+
+// ---------------------------------------------------------------------------------------------
+// Internal defaults (not exported from the package root)
+// ---------------------------------------------------------------------------------------------
+
+/** Bytes a connected socket buffers from the kernel before it stops reading. */
+export const READ_HIGH_WATER = 256 * 1024;
+/** Connections a server socket holds for `acceptSocket` before it closes new ones. */
+export const ACCEPT_QUEUE_LIMIT = 512;
+/** Datagrams a UDP socket holds for `readSocket` before it drops new ones. */
+export const DATAGRAM_QUEUE_LIMIT = 1024;
+/** How long `openSocket` waits for a connection when no connect timeout is given (ms). */
+export const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/** How long a closed socket keeps draining its peer before it is destroyed (ms). */
+export const CLOSE_LINGER = 5_000;

@@ -1,0 +1,109 @@
+import { asSocket, toBuffer, toLatin1 } from './socket-base.js';
+import { byteLengthOf, checkFlags, checkMaxLen, checkTimeout } from './validation.js';
+import type { Socket, SocketData } from '../types/socket.js';
+
+/**
+ * Reads from a socket: the BASIC `READ.SOCKET(skt, max.len, flags, timeout)`. Resolves as soon
+ * as at least one byte is there, with at most `maxLen` bytes, as a Pick byte string (one
+ * character per byte, latin1), so `LEN()` and byte offsets match the BASIC original.
+ *
+ * A blocking read waits up to `timeout`; a non-blocking read returns at once. Flags 0 (or
+ * omitted) use the socket's default mode, which is **non-blocking** unless the socket was opened
+ * with `SKT$BLOCKING` or switched with `setSocketMode(skt, SKT$INFO_BLOCKING, 1)`. Bytes the
+ * peer sent before closing are always delivered before the close is reported.
+ *
+ * @param skt - a connected socket, or a UDP socket (one datagram per read)
+ * @param maxLen - the most bytes to return (a positive integer)
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's default
+ * @param timeout - milliseconds a blocking read waits; 0 or omitted waits without limit
+ * @returns between 1 and `maxLen` bytes as a latin1 string
+ * @throws SocketError `ER$TIMEOUT` (1011) when nothing came within the timeout, or at once for a
+ *   non-blocking read with nothing buffered; `ER$SKT_CLOSED` (7013) when the peer closed and
+ *   every byte it sent has been read, or the socket was closed here; `ER$FAILED` (1008) when the
+ *   connection failed, `osError` saying why (ECONNRESET, ...)
+ * @throws TypeError when `skt` is not a socket or is a TCP server socket
+ *
+ * @example
+ * ```ts
+ * // BASIC: DATA = READ.SOCKET(SKT, 1024, SKT$BLOCKING, 5000)
+ * const data = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
+ * console.log(`read ${data.length} bytes`);
+ * ```
+ */
+export function readSocket(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<string> {
+  return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toLatin1);
+}
+
+/**
+ * {@link readSocket} that resolves with a `Buffer` instead of a string: for binary protocols
+ * and for bulk data, where it saves the conversion. Same flags, timeout and errors.
+ *
+ * @param skt - a connected socket, or a UDP socket
+ * @param maxLen - the most bytes to return
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's default
+ * @param timeout - milliseconds a blocking read waits; 0 or omitted waits without limit
+ * @returns between 1 and `maxLen` bytes
+ * @throws SocketError as {@link readSocket}
+ *
+ * @example
+ * ```ts
+ * const header = await readSocketBuffer(skt, 4, SKT$BLOCKING, 5000);
+ * const size = header.readUInt32BE(0); // (a read may return fewer than 4 bytes: loop in real code)
+ * ```
+ */
+export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<Buffer> {
+  return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toBuffer);
+}
+
+/**
+ * Writes to a socket: the BASIC `WRITE.SOCKET(skt, data, flags, timeout)`. A blocking write
+ * resolves with the byte count once every byte has been handed to the kernel, waiting while the
+ * peer does not drain; a non-blocking write fails with `ER$TIMEOUT` at once while earlier data
+ * is still queued, and otherwise queues the data and resolves.
+ *
+ * Strings are Pick byte strings: each character is one byte (U+0000 to U+00FF); a string with
+ * wider characters is refused with a TypeError rather than silently changed. Encode text first
+ * (`Buffer.from(text, 'utf8')`).
+ *
+ * @param skt - a connected socket, or a UDP socket (one datagram per write)
+ * @param data - the bytes: a latin1 string or a Uint8Array
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's default
+ * @param timeout - milliseconds a blocking write waits for the peer to drain; 0 or omitted
+ *   waits without limit
+ * @returns the number of bytes written
+ * @throws SocketError `ER$TIMEOUT` (1011) when the peer did not drain in time (the data stays
+ *   queued and is still sent if the peer catches up); `ER$SKT_CLOSED` (7013) when the socket or
+ *   the peer is closed; `ER$FAILED` (1008) when the connection failed, `osError` saying why
+ * @throws TypeError when `skt` is not a socket or `data` is not bytes
+ *
+ * @example
+ * ```ts
+ * // BASIC: N = WRITE.SOCKET(SKT, "PING":CHAR(13):CHAR(10), SKT$BLOCKING, 5000)
+ * const n = await writeSocket(skt, 'PING\r\n', SKT$BLOCKING, 5000); // 6
+ * ```
+ */
+export function writeSocket(skt: Socket, data: SocketData, flags?: number, timeout?: number): Promise<number> {
+  const socket = asSocket(skt);
+  return socket.write(data, byteLengthOf(data), checkFlags(flags), checkTimeout(timeout));
+}
+
+/**
+ * Closes a socket: the BASIC `CLOSE.SOCKET skt`. For a connection, queued writes are flushed,
+ * then the end of stream is sent (a peer that never drains is cut off after 5 s); the promise
+ * resolves once the data has been handed to the kernel. For a server socket, it stops listening:
+ * the sockets it accepted stay open and usable. Closing twice is harmless.
+ *
+ * @param skt - any socket of the library
+ * @returns when the close is done
+ * @throws TypeError when `skt` is not a socket
+ *
+ * @example
+ * ```ts
+ * // BASIC: CLOSE.SOCKET SKT
+ * await writeSocket(skt, 'BYE\r\n');
+ * await closeSocket(skt); // BYE is delivered before the end of stream
+ * ```
+ */
+export function closeSocket(skt: Socket): Promise<void> {
+  return asSocket(skt).close();
+}

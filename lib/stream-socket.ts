@@ -1,0 +1,248 @@
+import type { Socket as NetSocket } from 'node:net';
+import {
+  CLOSE_LINGER,
+  ER$FAILED,
+  ER$SKT_CLOSED,
+  ER$TIMEOUT,
+  READ_HIGH_WATER,
+  SKT$INFO_FAMILY,
+  SKT$INFO_FAMILY_IPV4,
+  SKT$INFO_FAMILY_IPV6,
+  SKT$INFO_IP_ADDR,
+  SKT$INFO_KEEP_ALIVE,
+  SKT$INFO_LOCAL_ADDR,
+  SKT$INFO_LOCAL_PORT,
+  SKT$INFO_NO_DELAY,
+  SKT$INFO_PORT,
+} from './constants.js';
+import { osErrorOf, SocketError } from './errors.js';
+import { ReadBuffer } from './read-buffer.js';
+import { SocketBase, type Convert } from './socket-base.js';
+import { isBlocking } from './validation.js';
+import { Waiter } from './waiter.js';
+import type { SocketData } from '../types/socket.js';
+
+/** A read waiting for bytes. */
+class ReadWaiter<T> extends Waiter<T> {
+  constructor(
+    readonly maxLen: number,
+    readonly convert: Convert<T>,
+    timeout: number,
+    queue: Waiter<T>[],
+  ) {
+    super(timeout, queue, readTimeout);
+  }
+}
+
+/** A blocking write waiting for the kernel to take its bytes. */
+class WriteWaiter extends Waiter<number> {
+  constructor(
+    readonly length: number,
+    timeout: number,
+  ) {
+    super(timeout, undefined, writeTimeout);
+  }
+}
+
+const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
+const writeTimeout = (): SocketError =>
+  new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
+const wouldBlock = (): SocketError =>
+  new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
+
+/** The SocketError for an error the connection failed with. */
+export function connectionError(err: Error, op: string): SocketError {
+  const os = osErrorOf(err);
+  if (os === 'EPIPE' || os === 'ERR_STREAM_DESTROYED' || os === 'ERR_STREAM_WRITE_AFTER_END') {
+    return new SocketError(ER$SKT_CLOSED, `${op}: the connection is closed (${os})`, err);
+  }
+  return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
+}
+
+/**
+ * A connected TCP socket, accepted or opened (and, wrapped in TLS, a secure one). Reads are
+ * pull-style: bytes wait in a bounded ReadBuffer, and the kernel is not read while it is full,
+ * so a peer that sends faster than the program reads is held back by TCP flow control.
+ */
+export class StreamSocket extends SocketBase {
+  readonly type: 2 | 3;
+  readonly stream: NetSocket;
+  private readonly buffer = new ReadBuffer();
+  private readonly readers: ReadWaiter<any>[] = [];
+  /** One entry per write handed to the stream, in order; null for writes nobody awaits. */
+  private readonly writers: (WriteWaiter | null)[] = [];
+  private paused = false;
+  /** The peer sent FIN: once the buffer is empty, reads fail with ER$SKT_CLOSED. */
+  private ended = false;
+  /** The connection failed (ECONNRESET, ...): once the buffer is empty, reads fail with it. */
+  private failure: Error | undefined;
+  private noDelay = false;
+  private keepAlive = false;
+  private readonly remoteAddress: string;
+  private readonly remotePort: number;
+  private readonly localAddress: string;
+  private readonly localPort: number;
+  private readonly family: 1 | 2;
+
+  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean) {
+    super(blocking);
+    this.type = type;
+    this.stream = stream;
+    // Addresses are kept so socketInfo still answers after the connection is gone.
+    this.remoteAddress = stream.remoteAddress ?? '';
+    this.remotePort = stream.remotePort ?? 0;
+    this.localAddress = stream.localAddress ?? '';
+    this.localPort = stream.localPort ?? 0;
+    this.family = stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('error', this.onError);
+    stream.on('close', this.onClose);
+  }
+
+  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
+    if (this.buffer.length > 0) return Promise.resolve(convert(this.take(maxLen)));
+    const error = this.readError();
+    if (error !== undefined) return Promise.reject(error);
+    if (!isBlocking(flags, this.blocking)) {
+      return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'));
+    }
+    const waiter = new ReadWaiter<T>(maxLen, convert, timeout, this.readers);
+    this.readers.push(waiter);
+    return waiter.promise;
+  }
+
+  write(data: SocketData, length: number, flags: number, timeout: number): Promise<number> {
+    if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
+      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed'));
+    }
+    if (this.failure !== undefined) return Promise.reject(connectionError(this.failure, 'writeSocket'));
+    if (length === 0) return Promise.resolve(0);
+    const blocking = isBlocking(flags, this.blocking);
+    if (!blocking && this.stream.writableLength > 0) return Promise.reject(wouldBlock());
+    this.writers.push(null);
+    this.stream.write(data, 'latin1', this.onWritten);
+    // Written to the kernel at once (the common case): nothing to wait for, no timer.
+    if (!blocking || this.stream.writableLength === 0) return Promise.resolve(length);
+    const waiter = new WriteWaiter(length, timeout);
+    this.writers[this.writers.length - 1] = waiter;
+    return waiter.promise;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer.clear();
+    this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    if (this.paused) stream.resume(); // drain the peer so the close is not a reset
+    await new Promise<void>((resolve) => {
+      // A peer that never reads or never closes is cut off after CLOSE_LINGER.
+      const linger = setTimeout(() => stream.destroy(), CLOSE_LINGER).unref();
+      stream.once('close', () => {
+        clearTimeout(linger);
+        resolve();
+      });
+      // end() flushes queued writes, then sends FIN (and close_notify first on TLS).
+      stream.end(() => {
+        if (this.ended) stream.destroy();
+        resolve();
+      });
+    });
+  }
+
+  override info(key: number): unknown {
+    switch (key) {
+      case SKT$INFO_PORT:
+        return this.remotePort;
+      case SKT$INFO_IP_ADDR:
+        return this.remoteAddress;
+      case SKT$INFO_NO_DELAY:
+        return this.noDelay;
+      case SKT$INFO_KEEP_ALIVE:
+        return this.keepAlive;
+      case SKT$INFO_FAMILY:
+        return this.family;
+      case SKT$INFO_LOCAL_ADDR:
+        return this.localAddress;
+      case SKT$INFO_LOCAL_PORT:
+        return this.localPort;
+      default:
+        return super.info(key);
+    }
+  }
+
+  override setMode(key: number, value: unknown): void {
+    if (key === SKT$INFO_NO_DELAY) {
+      this.noDelay = Boolean(value);
+      this.stream.setNoDelay(this.noDelay);
+    } else if (key === SKT$INFO_KEEP_ALIVE) {
+      this.keepAlive = Boolean(value);
+      this.stream.setKeepAlive(this.keepAlive);
+    } else {
+      super.setMode(key, value);
+    }
+  }
+
+  private take(maxLen: number): Buffer {
+    const bytes = this.buffer.take(maxLen);
+    if (this.paused && this.buffer.length < READ_HIGH_WATER) {
+      this.paused = false;
+      this.stream.resume();
+    }
+    return bytes;
+  }
+
+  /** Why a read with an empty buffer cannot wait, if it cannot. */
+  private readError(): SocketError | undefined {
+    if (this.closed) return new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed');
+    if (this.failure !== undefined) return connectionError(this.failure, 'readSocket');
+    if (this.ended) return new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection');
+    return undefined;
+  }
+
+  private failReaders(err: SocketError): void {
+    for (const reader of this.readers.splice(0)) reader.reject(err);
+  }
+
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.closed) return; // draining after close: the bytes have no reader any more
+    this.buffer.push(chunk);
+    let reader: ReadWaiter<unknown> | undefined;
+    while (this.buffer.length > 0 && (reader = this.readers.shift()) !== undefined) {
+      reader.resolve(reader.convert(this.buffer.take(reader.maxLen)));
+    }
+    if (this.buffer.length >= READ_HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.stream.pause();
+    }
+  };
+
+  private readonly onWritten = (err?: Error | null): void => {
+    const waiter = this.writers.shift();
+    if (waiter == null) return;
+    if (err) waiter.reject(connectionError(err, 'writeSocket'));
+    else waiter.resolve(waiter.length);
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    if (this.closed) this.stream.destroy();
+    else this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection'));
+  };
+
+  private readonly onError = (err: Error): void => {
+    // Kept, not thrown: the next read (after the buffered bytes) or write reports it.
+    this.failure ??= err;
+    this.failReaders(connectionError(err, 'readSocket'));
+  };
+
+  private readonly onClose = (): void => {
+    if (this.failure === undefined) this.ended = true;
+    this.failReaders(this.readError() as SocketError);
+    const closedError = new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent');
+    for (const waiter of this.writers.splice(0)) waiter?.reject(closedError);
+  };
+}

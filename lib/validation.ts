@@ -1,0 +1,80 @@
+import { ER$INCOMP_PROTO, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$NON_BLOCKING, SKT$RAW, SKT$UDP } from './constants.js';
+import { SocketError } from './errors.js';
+import type { SocketData } from '../types/socket.js';
+
+/** Any byte outside a Pick byte string's range U+0000..U+00FF. */
+const NOT_A_BYTE = /[^\u0000-\u00ff]/;
+
+export function checkPort(port: unknown, name = 'port'): number {
+  if (typeof port !== 'number' || !Number.isInteger(port)) {
+    throw new TypeError(`${name} must be an integer, got ${describe(port)}`);
+  }
+  if (port < 0 || port > 65535) throw new RangeError(`${name} must be 0 to 65535, got ${port}`);
+  return port;
+}
+
+export function checkFlags(flags: unknown, name = 'flags'): number {
+  if (flags === undefined) return 0;
+  if (typeof flags !== 'number' || !Number.isInteger(flags) || flags < 0) {
+    throw new TypeError(`${name} must be a non-negative integer of SKT$ flags, got ${describe(flags)}`);
+  }
+  return flags;
+}
+
+/** Milliseconds, 0 meaning without limit. */
+export function checkTimeout(timeout: unknown, name = 'timeout'): number {
+  if (timeout === undefined) return 0;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw new TypeError(`${name} must be a number of milliseconds >= 0 (0 waits without limit), got ${describe(timeout)}`);
+  }
+  return timeout;
+}
+
+export function checkMaxLen(maxLen: unknown): number {
+  if (typeof maxLen !== 'number' || !Number.isInteger(maxLen) || maxLen < 1) {
+    throw new TypeError(`maxLen must be a positive integer, got ${describe(maxLen)}`);
+  }
+  return maxLen;
+}
+
+export function checkAddress(addr: unknown, name = 'addr'): string {
+  if (typeof addr !== 'string') throw new TypeError(`${name} must be a string, got ${describe(addr)}`);
+  return addr;
+}
+
+/** Validates data for a write and returns its length in bytes. */
+export function byteLengthOf(data: SocketData): number {
+  if (typeof data === 'string') {
+    if (NOT_A_BYTE.test(data)) {
+      throw new TypeError(
+        'data is a string with characters above U+00FF; a Pick byte string holds one byte per character: ' +
+          "encode text first, e.g. Buffer.from(text, 'utf8')",
+      );
+    }
+    return data.length;
+  }
+  if (data instanceof Uint8Array) return data.byteLength;
+  throw new TypeError(`data must be a string or a Uint8Array, got ${describe(data)}`);
+}
+
+/** Resolves a call's blocking mode: its flags first, else the socket's default. */
+export function isBlocking(flags: number, socketDefault: boolean): boolean {
+  if (flags & SKT$BLOCKING) return true;
+  if (flags & SKT$NON_BLOCKING) return false;
+  return socketDefault;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value);
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The transport a socket's flags ask for; raw and ICMP sockets do not exist in Node.js. */
+export function transportOf(flags: number, op: string): 'tcp' | 'udp' {
+  if (flags & (SKT$RAW | SKT$ICMP)) {
+    throw new SocketError(ER$INCOMP_PROTO, `${op}: raw and ICMP sockets (SKT$RAW, SKT$ICMP) are not available in Node.js`);
+  }
+  return flags & (SKT$UDP | SKT$DGRM) ? 'udp' : 'tcp';
+}

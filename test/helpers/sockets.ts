@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import type { ExecutionContext } from 'ava';
+import {
+  acceptSocket,
+  closeSocket,
+  createServerSocket,
+  openSocket,
+  SKT$BLOCKING,
+  SKT$INFO_PORT,
+  socketInfo,
+  type ServerSocket,
+  type Socket,
+} from '../../lib/index.js';
+
+/** A server socket on a free loopback port, closed when the test ends. */
+export async function listen(t: ExecutionContext, flags = SKT$BLOCKING, addr = '127.0.0.1'): Promise<{ server: ServerSocket; port: number }> {
+  const server = await createServerSocket(addr, 0, flags);
+  t.teardown(() => closeSocket(server));
+  return { server, port: socketInfo(server, SKT$INFO_PORT) };
+}
+
+/** A connected pair over loopback (client opened, server side accepted), both blocking, closed when the test ends. */
+export async function connectedPair(t: ExecutionContext, flags = SKT$BLOCKING): Promise<{ client: Socket; accepted: Socket; server: ServerSocket; port: number }> {
+  const { server, port } = await listen(t, flags);
+  const client = await openSocket('127.0.0.1', port, flags);
+  t.teardown(() => closeSocket(client));
+  const accepted = await acceptSocket(server, 5000);
+  t.teardown(() => closeSocket(accepted));
+  return { client, accepted, server, port };
+}
+
+/** The number of file descriptors this process has open. */
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}

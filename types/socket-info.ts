@@ -1,0 +1,63 @@
+import type { SocketType } from './socket.js';
+
+/**
+ * What `socketInfo` returns for each key: its return type follows the key. The keys are the
+ * `SKT$INFO_*` constants (0 to 7 as in ScarletDME, 100 and up added by scarlet-sockets).
+ *
+ * @example
+ * ```ts
+ * const port: SocketInfoValues[typeof SKT$INFO_PORT] = socketInfo(srvr, SKT$INFO_PORT); // number
+ * ```
+ */
+export interface SocketInfoValues {
+  /** `SKT$INFO_OPEN`: is the value an open socket? */
+  0: boolean;
+  /** `SKT$INFO_TYPE`: server (1), incoming (2) or outgoing (3). */
+  1: SocketType;
+  /** `SKT$INFO_PORT`: bound port of a server socket, peer's port of a connected socket. */
+  2: number;
+  /** `SKT$INFO_IP_ADDR`: bound address of a server socket, peer's address of a connected socket. */
+  3: string;
+  /** `SKT$INFO_BLOCKING`: is blocking the default mode? */
+  4: boolean;
+  /** `SKT$INFO_NO_DELAY`: is Nagle's algorithm off? */
+  5: boolean;
+  /** `SKT$INFO_KEEP_ALIVE`: are keep-alive probes on? */
+  6: boolean;
+  /** `SKT$INFO_FAMILY`: IPv4 (1) or IPv6 (2). */
+  7: 1 | 2;
+  /** `SKT$INFO_LOCAL_ADDR`: the local address. */
+  100: string;
+  /** `SKT$INFO_LOCAL_PORT`: the local port. */
+  101: number;
+  /** `SKT$INFO_QUEUED`: connections waiting in a server socket's accept queue. */
+  102: number;
+  /** `SKT$INFO_DROPPED`: connections (or datagrams) dropped because the queue was full. */
+  103: number;
+  /** `SKT$INFO_PEER_ADDR`: a UDP socket's last sender's address. */
+  104: string;
+  /** `SKT$INFO_PEER_PORT`: a UDP socket's last sender's port. */
+  105: number;
+}
+
+/**
+ * A key `socketInfo` knows: one of the `SKT$INFO_*` constants.
+ *
+ * @example
+ * ```ts
+ * const keys: SocketInfoKey[] = [SKT$INFO_PORT, SKT$INFO_IP_ADDR];
+ * ```
+ */
+export type SocketInfoKey = keyof SocketInfoValues;
+
+/**
+ * A key `setSocketMode` takes: `SKT$INFO_BLOCKING`, `SKT$INFO_NO_DELAY` or
+ * `SKT$INFO_KEEP_ALIVE`.
+ *
+ * @example
+ * ```ts
+ * const key: SocketModeKey = SKT$INFO_NO_DELAY;
+ * setSocketMode(skt, key, 1);
+ * ```
+ */
+export type SocketModeKey = 4 | 5 | 6;

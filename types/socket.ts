@@ -1,0 +1,137 @@
+/**
+ * The socket handle every function of the library takes: the TypeScript form of a BASIC
+ * socket variable. Values of this type come only from `openSocket`, `acceptSocket` and
+ * `createServerSocket` (or their secure twins); the library checks that at run time.
+ *
+ * @example
+ * ```ts
+ * async function greet(skt: Socket): Promise<void> {
+ *   await writeSocket(skt, 'HELLO\r\n');
+ *   await closeSocket(skt);
+ * }
+ * ```
+ */
+export interface Socket {
+  /**
+   * What made the socket, as `SOCKET.INFO(skt, SKT$INFO.TYPE)` returns it: 1 server
+   * (`SKT$INFO_TYPE_SERVER`), 2 accepted (`SKT$INFO_TYPE_INCOMING`), 3 opened
+   * (`SKT$INFO_TYPE_OUTGOING`).
+   */
+  readonly type: SocketType;
+  /** `true` for a socket that speaks TLS. */
+  readonly secure: boolean;
+  /** `true` once `closeSocket` was called on it. */
+  readonly closed: boolean;
+}
+
+/**
+ * A listening socket from `createServerSocket`. It is a {@link Socket}, as in BASIC, so
+ * `socketInfo`, `setSocketMode` and `closeSocket` take it; a UDP server socket is also read and
+ * written with `readSocket` and `writeSocket`.
+ *
+ * @example
+ * ```ts
+ * const srvr: ServerSocket = await createServerSocket('127.0.0.1', 0);
+ * const client = await acceptSocket(srvr, 10_000);
+ * ```
+ */
+export interface ServerSocket extends Socket {
+  /** Always `SKT$INFO_TYPE_SERVER` (1). */
+  readonly type: 1;
+}
+
+/**
+ * The values of `SKT$INFO_TYPE`: 1 server, 2 incoming (accepted), 3 outgoing (opened).
+ *
+ * @example
+ * ```ts
+ * const kind: SocketType = socketInfo(skt, SKT$INFO_TYPE);
+ * ```
+ */
+export type SocketType = 1 | 2 | 3;
+
+/**
+ * Bytes to send: a Pick byte string (one character per byte, U+0000 to U+00FF) or raw bytes.
+ *
+ * @example
+ * ```ts
+ * const data: SocketData = 'ABC' + String.fromCharCode(254) + 'DEF'; // with a field mark
+ * ```
+ */
+export type SocketData = string | Uint8Array;
+
+/**
+ * The type of `readSocket` (`READ.SOCKET`), and of its secure twin narrowed to secure sockets.
+ * Resolves with the bytes read as a Pick byte string (latin1: one character per byte).
+ *
+ * @example
+ * ```ts
+ * const read: ReadSocket = readSocket;
+ * const text = await read(skt, 1024, SKT$BLOCKING, 5000);
+ * ```
+ */
+export type ReadSocket<S extends Socket = Socket> = (
+  skt: S,
+  maxLen: number,
+  flags?: number,
+  timeout?: number,
+) => Promise<string>;
+
+/**
+ * The type of `readSocketBuffer`: `readSocket` that resolves with a `Buffer`.
+ *
+ * @example
+ * ```ts
+ * const read: ReadSocketBuffer = readSocketBuffer;
+ * const bytes = await read(skt, 65536, SKT$BLOCKING);
+ * ```
+ */
+export type ReadSocketBuffer<S extends Socket = Socket> = (
+  skt: S,
+  maxLen: number,
+  flags?: number,
+  timeout?: number,
+) => Promise<Buffer>;
+
+/**
+ * The type of `writeSocket` (`WRITE.SOCKET`), and of its secure twin narrowed to secure
+ * sockets. Resolves with the number of bytes written.
+ *
+ * @example
+ * ```ts
+ * const write: WriteSocket = writeSocket;
+ * const sent = await write(skt, 'PING\r\n', SKT$BLOCKING, 5000); // 6
+ * ```
+ */
+export type WriteSocket<S extends Socket = Socket> = (
+  skt: S,
+  data: SocketData,
+  flags?: number,
+  timeout?: number,
+) => Promise<number>;
+
+/**
+ * The type of `closeSocket` (`CLOSE.SOCKET`), and of its secure twin narrowed to secure sockets.
+ *
+ * @example
+ * ```ts
+ * const close: CloseSocket = closeSocket;
+ * await close(skt);
+ * ```
+ */
+export type CloseSocket<S extends Socket = Socket> = (skt: S) => Promise<void>;
+
+/**
+ * The type of `acceptSocket` (`ACCEPT.SOCKET.CONNECTION`), and of its secure twin narrowed to
+ * secure sockets.
+ *
+ * @example
+ * ```ts
+ * const accept: AcceptSocket = acceptSocket;
+ * const client = await accept(srvr, 10_000);
+ * ```
+ */
+export type AcceptSocket<Server extends ServerSocket = ServerSocket, S extends Socket = Socket> = (
+  server: Server,
+  timeout?: number,
+) => Promise<S>;
