@@ -97,11 +97,11 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
   }
 
   read(): Promise<never> {
-    throw new TypeError('skt is a TCP server socket: read the sockets that acceptSocket returns');
+    return Promise.reject(new TypeError('skt is a TCP server socket: read the sockets that acceptSocket returns'));
   }
 
   write(): Promise<never> {
-    throw new TypeError('skt is a TCP server socket: write to the sockets that acceptSocket returns');
+    return Promise.reject(new TypeError('skt is a TCP server socket: write to the sockets that acceptSocket returns'));
   }
 
   /** Stops listening. Sockets already accepted are not touched; queued, unaccepted ones are closed. */
@@ -233,9 +233,8 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  * }
  * ```
  */
-export function acceptSocket(server: ServerSocket, timeout?: number): Promise<Socket> {
-  const srvr = asServer(server, 'acceptSocket');
-  return srvr.accept(checkTimeout(timeout));
+export async function acceptSocket(server: ServerSocket, timeout?: number): Promise<Socket> {
+  return asServer(server, 'acceptSocket').accept(checkTimeout(timeout));
 }
 
 /** The argument check of the accept functions. */

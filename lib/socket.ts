@@ -1,3 +1,5 @@
+// read and write are the hot path: they return the socket's own promise (no async wrapper), and
+// turn argument errors into rejections so callers see every failure the same way.
 import { asSocket, toBuffer, toLatin1 } from './socket-base.js';
 import { byteLengthOf, checkFlags, checkMaxLen, checkTimeout } from './validation.js';
 import type { Socket, SocketData } from '../types/socket.js';
@@ -31,7 +33,11 @@ import type { Socket, SocketData } from '../types/socket.js';
  * ```
  */
 export function readSocket(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<string> {
-  return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toLatin1);
+  try {
+    return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toLatin1);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -52,7 +58,11 @@ export function readSocket(skt: Socket, maxLen: number, flags?: number, timeout?
  * ```
  */
 export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<Buffer> {
-  return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toBuffer);
+  try {
+    return asSocket(skt).read(checkMaxLen(maxLen), checkFlags(flags), checkTimeout(timeout), toBuffer);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -83,8 +93,11 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
  * ```
  */
 export function writeSocket(skt: Socket, data: SocketData, flags?: number, timeout?: number): Promise<number> {
-  const socket = asSocket(skt);
-  return socket.write(data, byteLengthOf(data), checkFlags(flags), checkTimeout(timeout));
+  try {
+    return asSocket(skt).write(data, byteLengthOf(data), checkFlags(flags), checkTimeout(timeout));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -104,6 +117,6 @@ export function writeSocket(skt: Socket, data: SocketData, flags?: number, timeo
  * await closeSocket(skt); // BYE is delivered before the end of stream
  * ```
  */
-export function closeSocket(skt: Socket): Promise<void> {
-  return asSocket(skt).close();
+export async function closeSocket(skt: Socket): Promise<void> {
+  await asSocket(skt).close();
 }

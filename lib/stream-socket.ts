@@ -50,6 +50,10 @@ const writeTimeout = (): SocketError =>
 const wouldBlock = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
 
+/** Why a closing socket was cut off: its queued bytes never reached the peer. */
+const lingerExpired = (): Error =>
+  Object.assign(new Error(`the peer did not take the data within ${CLOSE_LINGER} ms of the close`), { code: 'ETIMEDOUT' });
+
 /** The SocketError for an error the connection failed with. */
 export function connectionError(err: Error, op: string): SocketError {
   const os = osErrorOf(err);
@@ -116,12 +120,17 @@ export class StreamSocket extends SocketBase {
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
       return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed'));
     }
-    if (this.failure !== undefined) return Promise.reject(connectionError(this.failure, 'writeSocket'));
+    const failed = this.failure ?? this.stream.errored;
+    if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (length === 0) return Promise.resolve(0);
     const blocking = isBlocking(flags, this.blocking);
     if (!blocking && this.stream.writableLength > 0) return Promise.reject(wouldBlock());
     this.writers.push(null);
     this.stream.write(data, 'latin1', this.onWritten);
+    // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
+    // 'error' event only follows on the next tick.
+    const refused = this.stream.errored;
+    if (refused) return Promise.reject(connectionError(refused, 'writeSocket'));
     // Written to the kernel at once (the common case): nothing to wait for, no timer.
     if (!blocking || this.stream.writableLength === 0) return Promise.resolve(length);
     const waiter = new WriteWaiter(length, timeout);
@@ -139,7 +148,7 @@ export class StreamSocket extends SocketBase {
     if (this.paused) stream.resume(); // drain the peer so the close is not a reset
     await new Promise<void>((resolve) => {
       // A peer that never reads or never closes is cut off after CLOSE_LINGER.
-      const linger = setTimeout(() => stream.destroy(), CLOSE_LINGER).unref();
+      const linger = setTimeout(() => stream.destroy(lingerExpired()), CLOSE_LINGER).unref();
       stream.once('close', () => {
         clearTimeout(linger);
         resolve();
@@ -223,7 +232,9 @@ export class StreamSocket extends SocketBase {
   private readonly onWritten = (err?: Error | null): void => {
     const waiter = this.writers.shift();
     if (waiter == null) return;
-    if (err) waiter.reject(connectionError(err, 'writeSocket'));
+    // A stream destroyed mid-write calls back without an error: the failure says what happened.
+    const failure = err ?? this.failure;
+    if (failure) waiter.reject(connectionError(failure, 'writeSocket'));
     else waiter.resolve(waiter.length);
   };
 
