@@ -44,6 +44,8 @@ class WriteWaiter extends Waiter<number> {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
 const writeTimeout = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
@@ -73,8 +75,8 @@ export class StreamSocket extends SocketBase {
   readonly stream: NetSocket;
   private readonly buffer = new ReadBuffer();
   private readonly readers: ReadWaiter<any>[] = [];
-  /** One entry per write handed to the stream, in order; null for writes nobody awaits. */
-  private readonly writers: (WriteWaiter | null)[] = [];
+  /** Blocking writes waiting for their bytes to leave Node's queue, oldest first. */
+  private readonly writers: WriteWaiter[] = [];
   private paused = false;
   /** The peer sent FIN: once the buffer is empty, reads fail with ER$SKT_CLOSED. */
   private ended = false;
@@ -123,18 +125,22 @@ export class StreamSocket extends SocketBase {
     const failed = this.failure ?? this.stream.errored;
     if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (length === 0) return Promise.resolve(0);
+    const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
-    if (!blocking && this.stream.writableLength > 0) return Promise.reject(wouldBlock());
-    this.writers.push(null);
-    this.stream.write(data, 'latin1', this.onWritten);
+    if (!blocking && stream.writableLength > 0) return Promise.reject(wouldBlock());
+    // No write callback on the common path: Node allocates and schedules one per callback.
+    if (typeof data === 'string') stream.write(data, 'latin1');
+    else stream.write(data);
     // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
     // 'error' event only follows on the next tick.
-    const refused = this.stream.errored;
+    const refused = stream.errored;
     if (refused) return Promise.reject(connectionError(refused, 'writeSocket'));
-    // Written to the kernel at once (the common case): nothing to wait for, no timer.
-    if (!blocking || this.stream.writableLength === 0) return Promise.resolve(length);
+    // Handed to the kernel at once (the common case), or non-blocking: nothing to wait for.
+    if (!blocking || stream.writableLength === 0) return Promise.resolve(length);
+    // Some bytes wait in Node's queue: an empty write behind them calls back once all are sent.
     const waiter = new WriteWaiter(length, timeout);
-    this.writers[this.writers.length - 1] = waiter;
+    this.writers.push(waiter);
+    stream.write(EMPTY, this.onWritten);
     return waiter.promise;
   }
 
@@ -159,6 +165,23 @@ export class StreamSocket extends SocketBase {
         resolve();
       });
     });
+  }
+
+  /**
+   * Hands the connection over to a new owner (startTls): this socket stops reading and counts as
+   * closed, and the bytes it had buffered are returned so they are not lost.
+   */
+  detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean } {
+    const stream = this.stream;
+    stream.off('data', this.onData);
+    stream.off('end', this.onEnd);
+    stream.off('error', this.onError);
+    stream.off('close', this.onClose);
+    stream.pause();
+    const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
+    this.closed = true;
+    this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was upgraded to TLS; read the secure socket'));
+    return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive };
   }
 
   override info(key: number): unknown {
@@ -218,6 +241,13 @@ export class StreamSocket extends SocketBase {
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.closed) return; // draining after close: the bytes have no reader any more
+    const first = this.readers[0];
+    if (first !== undefined && this.buffer.length === 0 && chunk.length <= first.maxLen) {
+      // The ping-pong path: straight to the waiting read, without a trip through the buffer.
+      this.readers.shift();
+      first.resolve(first.convert(chunk));
+      return;
+    }
     this.buffer.push(chunk);
     let reader: ReadWaiter<unknown> | undefined;
     while (this.buffer.length > 0 && (reader = this.readers.shift()) !== undefined) {
@@ -231,7 +261,7 @@ export class StreamSocket extends SocketBase {
 
   private readonly onWritten = (err?: Error | null): void => {
     const waiter = this.writers.shift();
-    if (waiter == null) return;
+    if (waiter === undefined) return;
     // A stream destroyed mid-write calls back without an error: the failure says what happened.
     const failure = err ?? this.failure;
     if (failure) waiter.reject(connectionError(failure, 'writeSocket'));
@@ -254,6 +284,6 @@ export class StreamSocket extends SocketBase {
     if (this.failure === undefined) this.ended = true;
     this.failReaders(this.readError() as SocketError);
     const closedError = new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent');
-    for (const waiter of this.writers.splice(0)) waiter?.reject(closedError);
+    for (const waiter of this.writers.splice(0)) waiter.reject(closedError);
   };
 }
