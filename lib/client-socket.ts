@@ -1,44 +1,12 @@
-import { connect, type Socket as NetSocket } from 'node:net';
-import { checkHost, isResolveError, resolveError } from './address.js';
-import { DEFAULT_CONNECT_TIMEOUT, ER$CONNECT, SKT$BLOCKING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
+import { checkHost } from './address.js';
+import { connectTcp } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT, SKT$BLOCKING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
 import { openDatagramSocket } from './datagram-socket.js';
-import { osErrorOf, SocketError } from './errors.js';
+import { openSecureSocket } from './secure-socket.js';
 import { StreamSocket } from './stream-socket.js';
+import { TlsContext } from './tls-context.js';
 import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
-import type { Socket } from '../types/socket.js';
-
-/** Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses. */
-export async function connectTcp(host: string, port: number, timeoutMs: number, op: string): Promise<NetSocket> {
-  const raw = connect({ host, port, allowHalfOpen: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' });
-      raw.destroy(err);
-    }, timeoutMs);
-    raw.once('connect', () => {
-      clearTimeout(timer);
-      raw.off('error', onError);
-      resolve();
-    });
-    const onError = (err: Error): void => {
-      clearTimeout(timer);
-      raw.destroy();
-      if (isResolveError(err)) reject(resolveError(err, host, op));
-      else reject(new SocketError(ER$CONNECT, `${op}: cannot connect to ${host}:${port} (${connectErrno(err)})`, firstCause(err)));
-    };
-    raw.once('error', onError);
-  });
-  return raw;
-}
-
-/** With happy eyeballs, Node reports an AggregateError; the first attempt's error says most. */
-function firstCause(err: Error): Error {
-  return osErrorOf(err) === undefined && err instanceof AggregateError && err.errors[0] instanceof Error ? err.errors[0] : err;
-}
-
-function connectErrno(err: Error): string {
-  return osErrorOf(firstCause(err)) ?? err.message;
-}
+import type { SecureSocket, Socket } from '../types/socket.js';
 
 /**
  * Opens a connection to a server: the BASIC `OPEN.SOCKET(addr, port, flags)`.
@@ -46,6 +14,9 @@ function connectErrno(err: Error): string {
  * The socket is non-blocking by default, as in ScarletDME: unless `flags` has `SKT$BLOCKING`,
  * a `readSocket` with flags 0 returns at once (failing with `ER$TIMEOUT` when nothing has
  * arrived). Pass `SKT$BLOCKING` when porting code that expects reads to wait.
+ *
+ * The fourth argument is OpenQM's: a number is the connect timeout in seconds; a
+ * {@link TlsContext} makes the socket secure, exactly as `openSecureSocket` does.
  *
  * @param addr - the server: an IPv4 or IPv6 address or a host name
  * @param port - the server's port
@@ -68,7 +39,24 @@ function connectErrno(err: Error): string {
  * await closeSocket(skt);
  * ```
  */
-export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number): Promise<Socket> {
+export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number): Promise<Socket>;
+/**
+ * {@link openSocket} with a TlsContext: a TLS client socket that verifies the server.
+ *
+ * @param addr - the server's address or host name
+ * @param port - the server's port
+ * @param flags - `SKT$BLOCKING` or `SKT$NON_BLOCKING` (default)
+ * @param context - CAs to trust, client certificate, ALPN
+ * @returns the connected secure socket
+ *
+ * @example
+ * ```ts
+ * const skt = await openSocket('localhost', 8443, SKT$BLOCKING, createTlsContext({ ca: 'dev-ca.pem' }));
+ * ```
+ */
+export async function openSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureSocket>;
+export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number | TlsContext): Promise<Socket> {
+  if (connectTimeout instanceof TlsContext) return openSecureSocket(addr, port, flags, connectTimeout);
   const op = 'openSocket';
   const host = checkHost(checkAddress(addr), op);
   checkPort(port);

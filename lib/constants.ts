@@ -300,59 +300,379 @@ export const SKT$INFO_PEER_ADDR = 104;
  */
 export const SKT$INFO_PEER_PORT = 105;
 
+/**
+ * Added by scarlet-sockets: the TLS version of a secure socket (`'TLSv1.3'`, `'TLSv1.2'`).
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_TLS_PROTOCOL); // 'TLSv1.3'
+ * ```
+ */
+export const SKT$INFO_TLS_PROTOCOL = 200;
+
+/**
+ * Added by scarlet-sockets: the cipher suite of a secure socket (`'TLS_AES_256_GCM_SHA384'`).
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_TLS_CIPHER); // 'TLS_AES_256_GCM_SHA384'
+ * ```
+ */
+export const SKT$INFO_TLS_CIPHER = 201;
+
+/**
+ * Added by scarlet-sockets: the subject of the peer's certificate (`'CN=alice'`), `''` when the
+ * peer sent none.
+ *
+ * @example
+ * ```ts
+ * const user = socketInfo(skt, SKT$INFO_TLS_PEER_SUBJECT); // client certificate of an mTLS client
+ * ```
+ */
+export const SKT$INFO_TLS_PEER_SUBJECT = 202;
+
+/**
+ * Added by scarlet-sockets: the SNI host name: the one the client asked for (on an accepted
+ * socket) or sent (on an opened one); `''` when none.
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_TLS_SNI); // 'blog.example'
+ * ```
+ */
+export const SKT$INFO_TLS_SNI = 203;
+
+/**
+ * Added by scarlet-sockets: did the handshake resume an earlier TLS session?
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_TLS_RESUMED); // true for an abbreviated handshake
+ * ```
+ */
+export const SKT$INFO_TLS_RESUMED = 204;
+
+/**
+ * Added by scarlet-sockets: the ALPN protocol agreed on (`'http/1.1'`), `''` when none.
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_TLS_ALPN); // 'http/1.1'
+ * ```
+ */
+export const SKT$INFO_TLS_ALPN = 205;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many handshakes failed (bad
+ * protocol, garbage, refused client certificate, reset during the handshake).
+ *
+ * @example
+ * ```ts
+ * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKE_FAILURES); // 0 on a quiet day
+ * ```
+ */
+export const SKT$INFO_TLS_HANDSHAKE_FAILURES = 206;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many handshakes were cut off by the
+ * context's handshake timeout.
+ *
+ * @example
+ * ```ts
+ * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS); // stalled clients closed so far
+ * ```
+ */
+export const SKT$INFO_TLS_HANDSHAKE_TIMEOUTS = 207;
+
+/**
+ * Added by scarlet-sockets: the description of the peer's certificate (subject, names, issuer,
+ * validity, SHA-256 fingerprint), `undefined` when the peer sent none.
+ *
+ * @example
+ * ```ts
+ * const cert = socketInfo(skt, SKT$INFO_TLS_PEER_CERT);
+ * console.log(cert?.fingerprint256);
+ * ```
+ */
+export const SKT$INFO_TLS_PEER_CERT = 208;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many handshakes are running now.
+ *
+ * @example
+ * ```ts
+ * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKING); // connections still negotiating TLS
+ * ```
+ */
+export const SKT$INFO_TLS_HANDSHAKING = 209;
+
 // ---------------------------------------------------------------------------------------------
 // Status numbers (ERR.H), the value of STATUS() after a failed call
 // ---------------------------------------------------------------------------------------------
 
-/** `ER$MEM`: out of memory. @example `if (err.status === ER$MEM) ...` */
+/**
+ * `ER$MEM`: out of memory. Kept for ScarletDME compatibility; this release does not raise it.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ER$MEM) console.error('out of memory');
+ * ```
+ */
 export const ER$MEM = 1001;
-/** `ER$BAD.NAME`: an empty or unusable name or address. @example `if (err.status === ER$BAD_NAME) ...` */
+
+/**
+ * `ER$BAD.NAME`: an empty or unusable name or address.
+ *
+ * @example
+ * ```ts
+ * await openSocket('', 4000); // throws SocketError ER$BAD_NAME
+ * ```
+ */
 export const ER$BAD_NAME = 1003;
-/** `ER$BAD.KEY`: `setSocketMode` or `socketInfo` got a key it does not know. @example `if (err.status === ER$BAD_KEY) ...` */
+
+/**
+ * `ER$BAD.KEY`: `socketInfo` got a key this socket does not have, or `setSocketMode` a key that
+ * cannot be set on it.
+ *
+ * @example
+ * ```ts
+ * socketInfo(connected, SKT$INFO_QUEUED); // only server sockets have it: throws SocketError ER$BAD_KEY
+ * ```
+ */
 export const ER$BAD_KEY = 1006;
-/** `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET). @example `if (err.status === ER$FAILED) console.log(err.osError)` */
+
+/**
+ * `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await readSocket(skt, 1024, SKT$BLOCKING);
+ * } catch (err) {
+ *   if (err instanceof SocketError && err.status === ER$FAILED) console.log('failed:', err.osError); // 'ECONNRESET'
+ * }
+ * ```
+ */
 export const ER$FAILED = 1008;
-/** `ER$TIMEOUT`: nothing happened within the timeout, or a non-blocking call could not go on at once. @example `if (err.status === ER$TIMEOUT) ...` */
+
+/**
+ * `ER$TIMEOUT`: nothing happened within the timeout, or a non-blocking call could not go on at
+ * once.
+ *
+ * @example
+ * ```ts
+ * await readSocket(skt, 1024, SKT$NON_BLOCKING); // nothing buffered: throws SocketError ER$TIMEOUT
+ * ```
+ */
 export const ER$TIMEOUT = 1011;
-/** `ER$SERVER`: `serverAddr` could not resolve the name. @example `if (err.status === ER$SERVER) ...` */
+
+/**
+ * `ER$SERVER`: `serverAddr` could not resolve the name.
+ *
+ * @example
+ * ```ts
+ * await serverAddr('no-such-host.invalid'); // throws SocketError ER$SERVER
+ * ```
+ */
 export const ER$SERVER = 7001;
-/** `ER$NOSOCKET`: the system could not create a socket. @example `if (err.status === ER$NOSOCKET) ...` */
+
+/**
+ * `ER$NOSOCKET`: the system could not create a socket. Kept for ScarletDME compatibility; this
+ * release does not raise it (running out of descriptors shows as `ER$CONNECT` or `ER$BIND` with
+ * `osError` EMFILE).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ER$NOSOCKET) console.error('no socket');
+ * ```
+ */
 export const ER$NOSOCKET = 7004;
-/** `ER$CONNECT`: the connection could not be made (ECONNREFUSED, ETIMEDOUT, ...). @example `if (err.status === ER$CONNECT) ...` */
+
+/**
+ * `ER$CONNECT`: the connection could not be made (ECONNREFUSED, ETIMEDOUT, ...).
+ *
+ * @example
+ * ```ts
+ * await openSocket('127.0.0.1', portNobodyListensOn); // throws SocketError ER$CONNECT, osError 'ECONNREFUSED'
+ * ```
+ */
 export const ER$CONNECT = 7005;
-/** `ER$RESOLVE`: the host name could not be resolved, for a reason without an `ERAI$` number. @example `if (err.status === ER$RESOLVE) ...` */
+
+/**
+ * `ER$RESOLVE`: the host name could not be resolved, for a reason without an `ERAI$` number.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ER$RESOLVE) console.error('cannot resolve:', err.osError);
+ * ```
+ */
 export const ER$RESOLVE = 7007;
-/** `ER$BIND`: the address could not be bound (EADDRINUSE, EACCES, EADDRNOTAVAIL). @example `if (err.status === ER$BIND) ...` */
+
+/**
+ * `ER$BIND`: the address could not be bound (EADDRINUSE, EACCES, EADDRNOTAVAIL).
+ *
+ * @example
+ * ```ts
+ * await createServerSocket('127.0.0.1', portInUse); // throws SocketError ER$BIND, osError 'EADDRINUSE'
+ * ```
+ */
 export const ER$BIND = 7012;
-/** `ER$SKT.CLOSED`: the socket is closed: the peer closed it and every byte it sent was read, or it was closed here. @example `if (err.status === ER$SKT_CLOSED) break;` */
+
+/**
+ * `ER$SKT.CLOSED`: the socket is closed: the peer closed it and every byte it sent was read, or
+ * it was closed here.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   for (;;) await writeSocket(skt, await readSocket(skt, 4096, SKT$BLOCKING));
+ * } catch (err) {
+ *   if (!(err instanceof SocketError && err.status === ER$SKT_CLOSED)) throw err;
+ *   // the peer closed the connection: the normal end
+ * }
+ * ```
+ */
 export const ER$SKT_CLOSED = 7013;
-/** `ERAI$ADDRFAMILY`: the host has no address in the requested family. @example `if (err.status === ERAI$ADDRFAMILY) ...` */
+
+/**
+ * `ERAI$ADDRFAMILY`: the host has no address in the requested family.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$ADDRFAMILY) console.error('no address of that family');
+ * ```
+ */
 export const ERAI$ADDRFAMILY = 7014;
-/** `ERAI$AGAIN`: temporary failure in name resolution; try again later. @example `if (err.status === ERAI$AGAIN) ...` */
+
+/**
+ * `ERAI$AGAIN`: temporary failure in name resolution; try again later.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$AGAIN) setTimeout(retry, 1000);
+ * ```
+ */
 export const ERAI$AGAIN = 7015;
-/** `ERAI$BADFLAGS`: invalid resolver flags. @example `if (err.status === ERAI$BADFLAGS) ...` */
+
+/**
+ * `ERAI$BADFLAGS`: invalid resolver flags.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$BADFLAGS) console.error(err.osError);
+ * ```
+ */
 export const ERAI$BADFLAGS = 7016;
-/** `ERAI$FAIL`: non-recoverable failure in name resolution. @example `if (err.status === ERAI$FAIL) ...` */
+
+/**
+ * `ERAI$FAIL`: non-recoverable failure in name resolution.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$FAIL) console.error('resolver failed');
+ * ```
+ */
 export const ERAI$FAIL = 7017;
-/** `ERAI$FAMILY`: address family not supported. @example `if (err.status === ERAI$FAMILY) ...` */
+
+/**
+ * `ERAI$FAMILY`: address family not supported.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$FAMILY) console.error('family not supported');
+ * ```
+ */
 export const ERAI$FAMILY = 7018;
-/** `ERAI$MEMORY`: the resolver ran out of memory. @example `if (err.status === ERAI$MEMORY) ...` */
+
+/**
+ * `ERAI$MEMORY`: the resolver ran out of memory.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$MEMORY) console.error('resolver out of memory');
+ * ```
+ */
 export const ERAI$MEMORY = 7019;
-/** `ERAI$NODATA`: the name exists but has no address. @example `if (err.status === ERAI$NODATA) ...` */
+
+/**
+ * `ERAI$NODATA`: the name exists but has no address.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$NODATA) console.error('the name has no address');
+ * ```
+ */
 export const ERAI$NODATA = 7020;
-/** `ERAI$NONAME`: the host name is not known. @example `if (err.status === ERAI$NONAME) ...` */
+
+/**
+ * `ERAI$NONAME`: the host name is not known.
+ *
+ * @example
+ * ```ts
+ * await openSocket('no-such-host.invalid', 80); // throws SocketError ERAI$NONAME
+ * ```
+ */
 export const ERAI$NONAME = 7021;
-/** `ERAI$SERVICE`: service not supported for the socket type. @example `if (err.status === ERAI$SERVICE) ...` */
+
+/**
+ * `ERAI$SERVICE`: service not supported for the socket type.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$SERVICE) console.error(err.osError);
+ * ```
+ */
 export const ERAI$SERVICE = 7022;
-/** `ERAI$SOCKTYPE`: socket type not supported. @example `if (err.status === ERAI$SOCKTYPE) ...` */
+
+/**
+ * `ERAI$SOCKTYPE`: socket type not supported.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$SOCKTYPE) console.error(err.osError);
+ * ```
+ */
 export const ERAI$SOCKTYPE = 7023;
-/** `ERAI$SYSTEM`: system error during name resolution; see `osError`. @example `if (err.status === ERAI$SYSTEM) ...` */
+
+/**
+ * `ERAI$SYSTEM`: system error during name resolution; see `osError`.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ERAI$SYSTEM) console.error('system error:', err.osError);
+ * ```
+ */
 export const ERAI$SYSTEM = 7024;
-/** `ER$INCOMP.PROTO`: the flags ask for a protocol/transport combination that is not available. @example `if (err.status === ER$INCOMP_PROTO) ...` */
+
+/**
+ * `ER$INCOMP.PROTO`: the flags ask for a protocol/transport combination that is not available.
+ *
+ * @example
+ * ```ts
+ * await openSocket('127.0.0.1', 7, SKT$RAW); // throws SocketError ER$INCOMP_PROTO
+ * ```
+ */
 export const ER$INCOMP_PROTO = 7025;
-/** `ER$NONBLOCK.FAIL`: the socket could not be made non-blocking. Kept for ScarletDME compatibility; Node.js sockets never raise it. @example `if (err.status === ER$NONBLOCK_FAIL) ...` */
+
+/**
+ * `ER$NONBLOCK.FAIL`: the socket could not be made non-blocking. Kept for ScarletDME
+ * compatibility; Node.js sockets never raise it.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SocketError && err.status === ER$NONBLOCK_FAIL) console.error('never happens in Node.js');
+ * ```
+ */
 export const ER$NONBLOCK_FAIL = 7026;
-/** `ER$BADADDR`: a malformed host name or IP address. @example `if (err.status === ER$BADADDR) ...` */
+
+/**
+ * `ER$BADADDR`: a malformed host name or IP address.
+ *
+ * @example
+ * ```ts
+ * await openSocket('256.1.1.1', 80); // throws SocketError ER$BADADDR
+ * ```
+ */
 export const ER$BADADDR = 7027;
 
 // ---------------------------------------------------------------------------------------------
@@ -367,5 +687,7 @@ export const ACCEPT_QUEUE_LIMIT = 512;
 export const DATAGRAM_QUEUE_LIMIT = 1024;
 /** How long `openSocket` waits for a connection when no connect timeout is given (ms). */
 export const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/** TLS handshakes a secure server socket runs at once before it closes new connections. */
+export const HANDSHAKE_LIMIT = 1024;
 /** How long a closed socket keeps draining its peer before it is destroyed (ms). */
 export const CLOSE_LINGER = 5_000;

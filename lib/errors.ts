@@ -1,4 +1,5 @@
 import * as C from './constants.js';
+import * as T from './tls-status.js';
 import type { SocketErrorCode } from '../types/errors.js';
 
 /** Every status number with its `ER$` name; the source of `SocketError.code`. */
@@ -28,6 +29,14 @@ const CODE_OF_STATUS: ReadonlyMap<number, SocketErrorCode> = new Map<number, Soc
   [C.ER$INCOMP_PROTO, 'ER$INCOMP_PROTO'],
   [C.ER$NONBLOCK_FAIL, 'ER$NONBLOCK_FAIL'],
   [C.ER$BADADDR, 'ER$BADADDR'],
+  [T.ER$TLS_HANDSHAKE, 'ER$TLS_HANDSHAKE'],
+  [T.ER$TLS_UNTRUSTED, 'ER$TLS_UNTRUSTED'],
+  [T.ER$TLS_EXPIRED, 'ER$TLS_EXPIRED'],
+  [T.ER$TLS_HOSTNAME, 'ER$TLS_HOSTNAME'],
+  [T.ER$TLS_KEY_MISMATCH, 'ER$TLS_KEY_MISMATCH'],
+  [T.ER$TLS_PKCS12_PASSWORD, 'ER$TLS_PKCS12_PASSWORD'],
+  [T.ER$TLS_BAD_CERT, 'ER$TLS_BAD_CERT'],
+  [T.ER$TLS_NO_CERT, 'ER$TLS_NO_CERT'],
 ]);
 
 /**

@@ -32,6 +32,16 @@ export {
   SKT$INFO_DROPPED,
   SKT$INFO_PEER_ADDR,
   SKT$INFO_PEER_PORT,
+  SKT$INFO_TLS_PROTOCOL,
+  SKT$INFO_TLS_CIPHER,
+  SKT$INFO_TLS_PEER_SUBJECT,
+  SKT$INFO_TLS_SNI,
+  SKT$INFO_TLS_RESUMED,
+  SKT$INFO_TLS_ALPN,
+  SKT$INFO_TLS_HANDSHAKE_FAILURES,
+  SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
+  SKT$INFO_TLS_PEER_CERT,
+  SKT$INFO_TLS_HANDSHAKING,
   ER$MEM,
   ER$BAD_NAME,
   ER$BAD_KEY,
@@ -58,7 +68,29 @@ export {
   ER$NONBLOCK_FAIL,
   ER$BADADDR,
 } from './constants.js';
+export {
+  ER$TLS_BAD_CERT,
+  ER$TLS_EXPIRED,
+  ER$TLS_HANDSHAKE,
+  ER$TLS_HOSTNAME,
+  ER$TLS_KEY_MISMATCH,
+  ER$TLS_NO_CERT,
+  ER$TLS_PKCS12_PASSWORD,
+  ER$TLS_UNTRUSTED,
+} from './tls-status.js';
 export { SocketError } from './errors.js';
+export { createCertificateAuthority, createDevelopmentCertificates, issueCertificate } from './certificates.js';
+export { createTlsContext, TlsContext } from './tls-context.js';
+export {
+  acceptSecureSocket,
+  closeSecureSocket,
+  createSecureServerSocket,
+  openSecureSocket,
+  readSecureSocket,
+  startTls,
+  writeSecureSocket,
+  type StartTlsOptions,
+} from './secure-socket.js';
 export { acceptSocket, createServerSocket } from './server-socket.js';
 export { openSocket } from './client-socket.js';
 export { closeSocket, readSocket, readSocketBuffer, writeSocket } from './socket.js';

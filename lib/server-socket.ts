@@ -1,172 +1,10 @@
-import { createServer, type Server, type Socket as NetSocket } from 'node:net';
-import { checkHost, isResolveError, resolveError } from './address.js';
-import {
-  ACCEPT_QUEUE_LIMIT,
-  ER$BIND,
-  ER$INCOMP_PROTO,
-  ER$SKT_CLOSED,
-  ER$TIMEOUT,
-  SKT$BLOCKING,
-  SKT$INFO_DROPPED,
-  SKT$INFO_FAMILY,
-  SKT$INFO_FAMILY_IPV4,
-  SKT$INFO_FAMILY_IPV6,
-  SKT$INFO_IP_ADDR,
-  SKT$INFO_KEEP_ALIVE,
-  SKT$INFO_LOCAL_ADDR,
-  SKT$INFO_LOCAL_PORT,
-  SKT$INFO_NO_DELAY,
-  SKT$INFO_PORT,
-  SKT$INFO_QUEUED,
-  SKT$INFO_TYPE_INCOMING,
-} from './constants.js';
 import { bindDatagramSocket } from './datagram-socket.js';
-import { SocketError } from './errors.js';
-import { asSocket, SocketBase } from './socket-base.js';
-import { StreamSocket } from './stream-socket.js';
+import { SKT$BLOCKING } from './constants.js';
+import { createSecureServerSocket } from './secure-socket.js';
+import { asServer, bindHost, listenTcp, TcpServerSocket } from './tcp-server-socket.js';
+import type { TlsContext } from './tls-context.js';
 import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
-import { Waiter } from './waiter.js';
-import type { ServerSocket, Socket } from '../types/socket.js';
-
-const acceptTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'acceptSocket: no connection within the timeout');
-
-/**
- * A listening TCP socket. Connections that arrive before `acceptSocket` asks for them wait in a
- * bounded queue (already buffering their first bytes); past the bound they are closed and
- * counted in SKT$INFO_DROPPED.
- */
-export class TcpServerSocket extends SocketBase implements ServerSocket {
-  readonly type = 1 as const;
-  readonly server: Server;
-  protected readonly queue: StreamSocket[] = [];
-  private readonly waiters: Waiter<StreamSocket>[] = [];
-  private dropped = 0;
-  /** Modes applied to every accepted socket (SET.SOCKET.MODE on the server socket). */
-  private noDelay = false;
-  private keepAlive = false;
-  private readonly address: string;
-  private readonly port: number;
-  private readonly family: 1 | 2;
-
-  constructor(server: Server, blocking: boolean) {
-    super(blocking);
-    this.server = server;
-    const bound = server.address();
-    if (bound === null || typeof bound === 'string') throw new TypeError('server socket is not bound to an IP address');
-    this.address = bound.address;
-    this.port = bound.port;
-    this.family = bound.family === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
-    server.on('connection', (raw: NetSocket) => this.admit(raw));
-    // Accept failures (EMFILE, ...) are the kernel's business to retry; a listener keeps them
-    // from becoming an uncaught 'error' event.
-    server.on('error', () => undefined);
-  }
-
-  /** Takes a new connection: hands it to a waiting accept, queues it, or drops it when full. */
-  protected admit(raw: NetSocket): void {
-    if (this.closed || (this.waiters.length === 0 && this.queue.length >= ACCEPT_QUEUE_LIMIT)) {
-      this.dropped++;
-      raw.destroy();
-      return;
-    }
-    this.deliver(this.wrap(raw));
-  }
-
-  /** Makes the library socket for an accepted connection. */
-  protected wrap(raw: NetSocket): StreamSocket {
-    const skt = new StreamSocket(raw, SKT$INFO_TYPE_INCOMING, this.blocking);
-    if (this.noDelay) skt.setMode(SKT$INFO_NO_DELAY, 1);
-    if (this.keepAlive) skt.setMode(SKT$INFO_KEEP_ALIVE, 1);
-    return skt;
-  }
-
-  /** Gives a ready socket to the first waiting accept, or queues it. */
-  protected deliver(skt: StreamSocket): void {
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) waiter.resolve(skt);
-    else this.queue.push(skt);
-  }
-
-  accept(timeout: number): Promise<StreamSocket> {
-    if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket is closed'));
-    const ready = this.queue.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    const waiter = new Waiter<StreamSocket>(timeout, this.waiters, acceptTimeout);
-    this.waiters.push(waiter);
-    return waiter.promise;
-  }
-
-  read(): Promise<never> {
-    return Promise.reject(new TypeError('skt is a TCP server socket: read the sockets that acceptSocket returns'));
-  }
-
-  write(): Promise<never> {
-    return Promise.reject(new TypeError('skt is a TCP server socket: write to the sockets that acceptSocket returns'));
-  }
-
-  /** Stops listening. Sockets already accepted are not touched; queued, unaccepted ones are closed. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.server.close();
-    const closed = new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket was closed');
-    for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
-    for (const skt of this.queue.splice(0)) skt.stream.destroy();
-  }
-
-  override info(key: number): unknown {
-    switch (key) {
-      case SKT$INFO_PORT:
-      case SKT$INFO_LOCAL_PORT:
-        return this.port;
-      case SKT$INFO_IP_ADDR:
-      case SKT$INFO_LOCAL_ADDR:
-        return this.address;
-      case SKT$INFO_FAMILY:
-        return this.family;
-      case SKT$INFO_NO_DELAY:
-        return this.noDelay;
-      case SKT$INFO_KEEP_ALIVE:
-        return this.keepAlive;
-      case SKT$INFO_QUEUED:
-        return this.queue.length;
-      case SKT$INFO_DROPPED:
-        return this.dropped;
-      default:
-        return super.info(key);
-    }
-  }
-
-  override setMode(key: number, value: unknown): void {
-    if (key === SKT$INFO_NO_DELAY) this.noDelay = Boolean(value);
-    else if (key === SKT$INFO_KEEP_ALIVE) this.keepAlive = Boolean(value);
-    else super.setMode(key, value);
-  }
-
-}
-
-/** Binds and listens; resolves with the listening net.Server. */
-export async function listenTcp(host: string | undefined, port: number, op: string): Promise<Server> {
-  const server = createServer({ allowHalfOpen: true });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => {
-      server.close();
-      if (isResolveError(err)) reject(resolveError(err, host ?? '', op));
-      else reject(new SocketError(ER$BIND, `${op}: cannot listen on ${host ?? '*'}:${port}: ${err.message}`, err));
-    };
-    server.once('error', onError);
-    server.listen({ host, port }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  return server;
-}
-
-/** The host to bind: `''` binds every address (IPv6 and IPv4 where the system has both). */
-export function bindHost(addr: string, op: string): string | undefined {
-  return addr === '' ? undefined : checkHost(addr, op);
-}
+import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.js';
 
 /**
  * Creates a server socket listening on `addr` and `port`: the BASIC
@@ -175,11 +13,14 @@ export function bindHost(addr: string, op: string): string | undefined {
  * `addr` `''` binds every local address; port 0 lets the system pick a free port, which
  * `socketInfo(srvr, SKT$INFO_PORT)` then tells. With `SKT$UDP` the result is a UDP socket that
  * is read and written directly. With `SKT$BLOCKING` the sockets it accepts are blocking by
- * default (otherwise they are non-blocking, as in ScarletDME).
+ * default (otherwise they are non-blocking, as in ScarletDME). With a {@link TlsContext} as
+ * fourth argument (OpenQM's reserved `context` slot) the server socket is secure, exactly as
+ * `createSecureServerSocket` makes it.
  *
  * @param addr - local address to bind: an IPv4 or IPv6 address, a host name, or `''` for all
  * @param port - port to listen on, 0 for any free one
  * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, `SKT$TCP` (default) or `SKT$UDP`
+ * @param context - a TlsContext with a certificate, to serve TLS; omitted for plain TCP
  * @returns the listening server socket
  * @throws SocketError `ER$BIND` (7012) when the address cannot be bound, `osError` saying why
  *   (EADDRINUSE, EACCES, EADDRNOTAVAIL); `ER$BADADDR` (7027) for a malformed address; an
@@ -199,7 +40,25 @@ export function bindHost(addr: string, op: string): string | undefined {
  * }
  * ```
  */
-export async function createServerSocket(addr: string, port: number, flags?: number): Promise<ServerSocket> {
+export async function createServerSocket(addr: string, port: number, flags?: number, context?: undefined): Promise<ServerSocket>;
+/**
+ * {@link createServerSocket} with a TlsContext: a secure server socket.
+ *
+ * @param addr - local address to bind, `''` for all
+ * @param port - port to listen on, 0 for any free one
+ * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
+ * @param context - a TlsContext with a certificate
+ * @returns the listening secure server socket
+ *
+ * @example
+ * ```ts
+ * const srvr = await createServerSocket('', 8443, SKT$BLOCKING, createTlsContext({ cert, key }));
+ * const skt = await acceptSecureSocket(srvr);
+ * ```
+ */
+export async function createServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServerSocket>;
+export async function createServerSocket(addr: string, port: number, flags?: number, context?: TlsContext): Promise<ServerSocket> {
+  if (context !== undefined) return createSecureServerSocket(addr, port, flags, context);
   const op = 'createServerSocket';
   const host = bindHost(checkAddress(addr), op);
   checkPort(port);
@@ -237,10 +96,3 @@ export async function acceptSocket(server: ServerSocket, timeout?: number): Prom
   return asServer(server, 'acceptSocket').accept(checkTimeout(timeout));
 }
 
-/** The argument check of the accept functions. */
-export function asServer(value: unknown, op: string): TcpServerSocket {
-  const skt = asSocket(value, 'server');
-  if (skt instanceof TcpServerSocket) return skt;
-  if (skt.type === 1) throw new SocketError(ER$INCOMP_PROTO, `${op}: a UDP socket has no connections to accept`);
-  throw new TypeError(`server is not a server socket; ${op} takes what createServerSocket returned`);
-}

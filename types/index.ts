@@ -4,6 +4,8 @@ export type {
   CloseSocket,
   ReadSocket,
   ReadSocketBuffer,
+  SecureServerSocket,
+  SecureSocket,
   ServerSocket,
   Socket,
   SocketData,
@@ -11,3 +13,5 @@ export type {
   WriteSocket,
 } from './socket.js';
 export type { SocketInfoKey, SocketInfoValues, SocketModeKey } from './socket-info.js';
+export type { CertificateAndKey, CertificateOptions, DevelopmentCertificates } from './certificates.js';
+export type { CertificateDescription, TlsContextOptions } from './tls-context.js';

@@ -1,4 +1,5 @@
 import type { SocketType } from './socket.js';
+import type { CertificateDescription } from './tls-context.js';
 
 /**
  * What `socketInfo` returns for each key: its return type follows the key. The keys are the
@@ -38,6 +39,26 @@ export interface SocketInfoValues {
   104: string;
   /** `SKT$INFO_PEER_PORT`: a UDP socket's last sender's port. */
   105: number;
+  /** `SKT$INFO_TLS_PROTOCOL`: TLS version of a secure socket. */
+  200: string;
+  /** `SKT$INFO_TLS_CIPHER`: cipher suite of a secure socket. */
+  201: string;
+  /** `SKT$INFO_TLS_PEER_SUBJECT`: subject of the peer's certificate, `''` without one. */
+  202: string;
+  /** `SKT$INFO_TLS_SNI`: the SNI host name asked for or sent, `''` without one. */
+  203: string;
+  /** `SKT$INFO_TLS_RESUMED`: was the TLS session resumed? */
+  204: boolean;
+  /** `SKT$INFO_TLS_ALPN`: the ALPN protocol agreed on, `''` without one. */
+  205: string;
+  /** `SKT$INFO_TLS_HANDSHAKE_FAILURES`: a secure server socket's failed handshakes. */
+  206: number;
+  /** `SKT$INFO_TLS_HANDSHAKE_TIMEOUTS`: a secure server socket's timed-out handshakes. */
+  207: number;
+  /** `SKT$INFO_TLS_PEER_CERT`: the peer's certificate, `undefined` without one. */
+  208: CertificateDescription | undefined;
+  /** `SKT$INFO_TLS_HANDSHAKING`: a secure server socket's handshakes in progress. */
+  209: number;
 }
 
 /**

@@ -41,6 +41,36 @@ export interface ServerSocket extends Socket {
 }
 
 /**
+ * A socket that speaks TLS: from `openSecureSocket`, `acceptSecureSocket` or `startTls`. It is a
+ * {@link Socket}, so every plain function takes it too; the secure functions take only this.
+ *
+ * @example
+ * ```ts
+ * const skt: SecureSocket = await openSecureSocket('127.0.0.1', 8443, SKT$BLOCKING, clientContext);
+ * await writeSocket(skt, 'GET / HTTP/1.0\r\n\r\n'); // the plain function works on it
+ * ```
+ */
+export interface SecureSocket extends Socket {
+  /** Always `true`. */
+  readonly secure: true;
+}
+
+/**
+ * A listening socket whose accepted connections speak TLS: from `createSecureServerSocket`, or
+ * `createServerSocket` with a TlsContext.
+ *
+ * @example
+ * ```ts
+ * const srvr: SecureServerSocket = await createSecureServerSocket('', 8443, SKT$BLOCKING, context);
+ * const client: SecureSocket = await acceptSecureSocket(srvr);
+ * ```
+ */
+export interface SecureServerSocket extends ServerSocket {
+  /** Always `true`. */
+  readonly secure: true;
+}
+
+/**
  * The values of `SKT$INFO_TYPE`: 1 server, 2 incoming (accepted), 3 outgoing (opened).
  *
  * @example

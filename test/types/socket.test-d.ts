@@ -75,9 +75,12 @@ expectType<Equal<ReturnType<typeof readSocket>, Promise<string>>>();
 expectType<Equal<ReturnType<typeof readSocketBuffer>, Promise<Buffer>>>();
 expectType<Equal<ReturnType<typeof writeSocket>, Promise<number>>>();
 expectType<Equal<ReturnType<typeof closeSocket>, Promise<void>>>();
-expectType<Equal<ReturnType<typeof createServerSocket>, Promise<ServerSocket>>>();
+// createServerSocket and openSocket are overloaded (a TlsContext makes them secure): check calls.
+const plainServer = createServerSocket('127.0.0.1', 0, SKT$BLOCKING);
+expectType<Equal<typeof plainServer, Promise<ServerSocket>>>();
 expectType<Equal<ReturnType<typeof acceptSocket>, Promise<Socket>>>();
-expectType<Equal<ReturnType<typeof openSocket>, Promise<Socket>>>();
+const plainClient = openSocket('127.0.0.1', 4000, SKT$BLOCKING, 10);
+expectType<Equal<typeof plainClient, Promise<Socket>>>();
 expectType<Equal<ReturnType<typeof serverAddr>, Promise<string>>>();
 expectTypeOf<Promise<string>>()(readSocket(skt, 1024, SKT$BLOCKING, 5000));
 expectTypeOf<Promise<Buffer>>()(readSocketBuffer(skt, 1024));

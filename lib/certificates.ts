@@ -1,0 +1,112 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+import type { CertificateAndKey, CertificateOptions, DevelopmentCertificates } from '../types/certificates.js';
+
+const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Creates a local certificate authority and a server certificate signed by it, for development
+ * and tests: no files and no openssl command needed. Trust `ca.cert` in the client (a browser,
+ * `curl --cacert`, or a TlsContext's `ca`), never in production.
+ *
+ * @param options - hosts, names and validity; see {@link CertificateOptions}
+ * @returns the CA and the server certificate, PEM text
+ *
+ * @example
+ * ```ts
+ * const dev = createDevelopmentCertificates({ hosts: ['localhost', '127.0.0.1'] });
+ * const serverContext = createTlsContext({ cert: dev.server.cert, key: dev.server.key });
+ * const clientContext = createTlsContext({ ca: dev.ca.cert });
+ * ```
+ */
+export function createDevelopmentCertificates(options: CertificateOptions = {}): DevelopmentCertificates {
+  const ca = createCertificateAuthority();
+  return { ca, server: issueCertificate(ca, options) };
+}
+
+/**
+ * Creates a self-signed certificate authority for development and tests.
+ *
+ * @param commonName - the CA's name. Default `'scarlet-sockets development CA'`.
+ * @returns the CA certificate and key, PEM text
+ *
+ * @example
+ * ```ts
+ * const ca = createCertificateAuthority('My test CA');
+ * const alice = issueCertificate(ca, { commonName: 'alice', client: true });
+ * ```
+ */
+export function createCertificateAuthority(commonName = 'scarlet-sockets development CA'): CertificateAndKey {
+  const keys = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  setValidity(cert, new Date(Date.now() - HOUR), 3650);
+  const subject = [{ name: 'commonName', value: commonName }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/**
+ * Issues a certificate signed by `ca`: a server certificate for `hosts`, or with
+ * `client: true` a client certificate for mutual TLS.
+ *
+ * @param ca - the issuing CA, as {@link createCertificateAuthority} returns it
+ * @param options - hosts, names and validity
+ * @returns the new certificate and its key, PEM text
+ *
+ * @example
+ * ```ts
+ * const ca = createCertificateAuthority();
+ * const server = issueCertificate(ca, { hosts: ['localhost'] });
+ * const expired = issueCertificate(ca, { notBefore: new Date('2020-01-01'), days: 1 });
+ * ```
+ */
+export function issueCertificate(ca: CertificateAndKey, options: CertificateOptions = {}): CertificateAndKey {
+  const hosts = options.hosts ?? DEFAULT_HOSTS;
+  const caCert = forge.pki.certificateFromPem(ca.cert);
+  const caKey = forge.pki.privateKeyFromPem(ca.key);
+  const keys = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  setValidity(cert, options.notBefore ?? new Date(Date.now() - HOUR), options.days ?? 825);
+  cert.setSubject([{ name: 'commonName', value: options.commonName ?? hosts[0] ?? 'localhost' }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    options.client ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: hosts.map(altName) },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/** RSA keys made by OpenSSL through node:crypto (fast), then handed to node-forge. */
+function newKeyPair(): forge.pki.rsa.KeyPair {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+function setValidity(cert: forge.pki.Certificate, notBefore: Date, days: number): void {
+  // A positive serial number of 16 random bytes, as CAs use.
+  cert.serialNumber = '00' + randomBytes(16).toString('hex');
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = new Date(notBefore.getTime() + days * DAY);
+}
+
+/** A subjectAltName entry: type 7 (IP address) for an IP, type 2 (DNS name) otherwise. */
+function altName(host: string): { type: number; value?: string; ip?: string } {
+  return isIP(host) !== 0 ? { type: 7, ip: host } : { type: 2, value: host };
+}

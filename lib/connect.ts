@@ -1,0 +1,37 @@
+import { connect, type Socket as NetSocket } from 'node:net';
+import { isResolveError, resolveError } from './address.js';
+import { ER$CONNECT } from './constants.js';
+import { osErrorOf, SocketError } from './errors.js';
+
+/** Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses. */
+export async function connectTcp(host: string, port: number, timeoutMs: number, op: string): Promise<NetSocket> {
+  const raw = connect({ host, port, allowHalfOpen: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' });
+      raw.destroy(err);
+    }, timeoutMs);
+    raw.once('connect', () => {
+      clearTimeout(timer);
+      raw.off('error', onError);
+      resolve();
+    });
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      raw.destroy();
+      if (isResolveError(err)) reject(resolveError(err, host, op));
+      else reject(new SocketError(ER$CONNECT, `${op}: cannot connect to ${host}:${port} (${connectErrno(err)})`, firstCause(err)));
+    };
+    raw.once('error', onError);
+  });
+  return raw;
+}
+
+/** With happy eyeballs, Node reports an AggregateError; the first attempt's error says most. */
+function firstCause(err: Error): Error {
+  return osErrorOf(err) === undefined && err instanceof AggregateError && err.errors[0] instanceof Error ? err.errors[0] : err;
+}
+
+function connectErrno(err: Error): string {
+  return osErrorOf(firstCause(err)) ?? err.message;
+}

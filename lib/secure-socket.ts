@@ -1,0 +1,256 @@
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { checkHost } from './address.js';
+import { connectTcp } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT, ER$INCOMP_PROTO, ER$SKT_CLOSED, SKT$BLOCKING, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_TYPE_INCOMING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
+import { SocketError } from './errors.js';
+import { SecureServerSocket } from './secure-server-socket.js';
+import { SecureStreamSocket } from './secure-stream-socket.js';
+import { asSocket } from './socket-base.js';
+import { closeSocket, readSocket, writeSocket } from './socket.js';
+import { StreamSocket } from './stream-socket.js';
+import { asServer, bindHost, listenTcp } from './tcp-server-socket.js';
+import { createTlsContext, TlsContext } from './tls-context.js';
+import { ER$TLS_HANDSHAKE } from './tls-status.js';
+import { clientHandshake, requireCertificate, serverHandshake } from './tls-handshake.js';
+import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
+import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
+
+/** The context of clients that pass none: the system's trusted CAs, full verification. */
+let systemContext: TlsContext | undefined;
+
+/**
+ * Creates a server socket whose accepted connections speak TLS: the BASIC
+ * `CREATE.SECURE.SERVER.SOCKET(addr, port, flags, cert, key)`. Pass a {@link TlsContext} you
+ * own (the recommended form: it outlives the server socket and can be reloaded), or the paths
+ * of a PEM certificate and key, from which a context is made.
+ *
+ * Handshakes run in the background, each bounded by the context's handshake timeout; only
+ * completed ones reach `acceptSecureSocket`. Closing this socket stops listening and nothing
+ * else: the connections it accepted and the context stay fully usable.
+ *
+ * @param addr - local address to bind, `''` for all
+ * @param port - port to listen on, 0 for any free one
+ * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
+ * @param context - the TlsContext (with a certificate), or the certificate file's path
+ * @param keyPath - with a certificate path: the key file's path
+ * @returns the listening secure server socket
+ * @throws SocketError as `createServerSocket`; `ER$TLS_NO_CERT` (7107) for a context without
+ *   a certificate; `ER$TLS_BAD_CERT` / `ER$TLS_KEY_MISMATCH` for bad files
+ *
+ * @example
+ * ```ts
+ * const context = createTlsContext({ cert: 'site.crt', key: 'site.key' });
+ * const srvr = await createSecureServerSocket('', 8443, SKT$BLOCKING, context);
+ * const skt = await acceptSecureSocket(srvr);
+ * // BASIC style, with file paths:
+ * const srvr2 = await createSecureServerSocket('', 8444, SKT$BLOCKING, 'site.crt', 'site.key');
+ * ```
+ */
+export async function createSecureServerSocket(
+  addr: string,
+  port: number,
+  flags: number | undefined,
+  context: TlsContext | string,
+  keyPath?: string,
+): Promise<SecureServer> {
+  const op = 'createSecureServerSocket';
+  const host = bindHost(checkAddress(addr), op);
+  checkPort(port);
+  const mode = checkFlags(flags);
+  if (transportOf(mode, op) === 'udp') throw new SocketError(ER$INCOMP_PROTO, `${op}: TLS runs over TCP, not SKT$UDP`);
+  const tlsContext = contextArgument(context, keyPath, op);
+  requireCertificate(tlsContext, op);
+  return new SecureServerSocket(await listenTcp(host, port, op), (mode & SKT$BLOCKING) !== 0, tlsContext);
+}
+
+function contextArgument(context: unknown, keyPath: unknown, op: string): TlsContext {
+  if (context instanceof TlsContext) return context;
+  if (typeof context === 'string' && typeof keyPath === 'string') return createTlsContext({ cert: context, key: keyPath });
+  throw new TypeError(`${op}: pass a TlsContext, or a certificate path and a key path`);
+}
+
+/**
+ * Waits for a connection on a secure server socket and returns it once its TLS handshake has
+ * completed: the BASIC `ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`. Same parameters and
+ * errors as `acceptSocket`; connections whose handshake fails never come out of it.
+ *
+ * @example
+ * ```ts
+ * const skt = await acceptSecureSocket(srvr, 10_000);
+ * console.log(socketInfo(skt, SKT$INFO_TLS_PROTOCOL)); // 'TLSv1.3'
+ * ```
+ */
+export const acceptSecureSocket: AcceptSocket<SecureServer, SecureSocket> = async (server, timeout) => {
+  const srvr = asServer(server, 'acceptSecureSocket');
+  if (!(srvr instanceof SecureServerSocket)) throw new TypeError('server is not a secure server socket; use acceptSocket');
+  return (await srvr.accept(checkTimeout(timeout))) as SecureStreamSocket;
+};
+
+/**
+ * Opens a TLS connection: `openSocket` plus a handshake that verifies the server's certificate
+ * chain (against the context's `ca`, or the system's trusted CAs when there is no context) and
+ * its host name, sending the name as SNI. A context with `rejectUnauthorized: false` skips the
+ * verification: UNSAFE, for tests against servers you control only.
+ *
+ * @param addr - the server's address or host name (checked against its certificate)
+ * @param port - the server's port
+ * @param flags - `SKT$BLOCKING` or `SKT$NON_BLOCKING` (default)
+ * @param context - CAs to trust, client certificate, ALPN; default: the system's CAs
+ * @param connectTimeout - seconds to wait for the TCP connection; default 30
+ * @returns the connected secure socket
+ * @throws SocketError as `openSocket`; `ER$TLS_UNTRUSTED` (7101), `ER$TLS_EXPIRED` (7102),
+ *   `ER$TLS_HOSTNAME` (7103) when verification fails; `ER$TLS_HANDSHAKE` (7100) otherwise
+ *
+ * @example
+ * ```ts
+ * const context = createTlsContext({ ca: 'dev-ca.pem' });
+ * const skt = await openSecureSocket('localhost', 8443, SKT$BLOCKING, context);
+ * await writeSecureSocket(skt, 'GET / HTTP/1.0\r\n\r\n');
+ * ```
+ */
+export async function openSecureSocket(
+  addr: string,
+  port: number,
+  flags?: number,
+  context?: TlsContext,
+  connectTimeout?: number,
+): Promise<SecureSocket> {
+  const op = 'openSecureSocket';
+  const host = checkHost(checkAddress(addr), op);
+  checkPort(port);
+  const mode = checkFlags(flags);
+  if (transportOf(mode, op) === 'udp') throw new SocketError(ER$INCOMP_PROTO, `${op}: TLS runs over TCP, not SKT$UDP`);
+  const seconds = checkTimeout(connectTimeout, 'connectTimeout');
+  if (context !== undefined && !(context instanceof TlsContext)) throw new TypeError(`${op}: context must be a TlsContext`);
+  const tlsContext = context ?? (systemContext ??= createTlsContext());
+  const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op);
+  const tls = await clientHandshake(raw, host, tlsContext, op);
+  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, (mode & SKT$BLOCKING) !== 0, tlsContext, sniOf(host));
+}
+
+function sniOf(host: string): string {
+  return isIP(host) === 0 ? host : '';
+}
+
+/** The argument check of the secure functions. */
+function asSecure(value: unknown): SecureStreamSocket {
+  const skt = asSocket(value);
+  if (skt instanceof SecureStreamSocket) return skt;
+  throw new TypeError('skt is not a secure socket; use the plain function, or startTls first');
+}
+
+/**
+ * `readSocket` for secure sockets: the BASIC `READ.SECURE.SOCKET`. Same parameters, result and
+ * errors; a plain socket is refused (a type error at compile time, a TypeError at run time).
+ *
+ * @example
+ * ```ts
+ * const line = await readSecureSocket(skt, 1024, SKT$BLOCKING, 5000);
+ * ```
+ */
+export const readSecureSocket: ReadSocket<SecureSocket> = (skt, maxLen, flags, timeout) => {
+  try {
+    return readSocket(asSecure(skt), maxLen, flags, timeout);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+};
+
+/**
+ * `writeSocket` for secure sockets: the BASIC `WRITE.SECURE.SOCKET`. Same parameters, result
+ * and errors; a plain socket is refused.
+ *
+ * @example
+ * ```ts
+ * await writeSecureSocket(skt, 'HELLO\r\n', SKT$BLOCKING, 5000);
+ * ```
+ */
+export const writeSecureSocket: WriteSocket<SecureSocket> = (skt, data, flags, timeout) => {
+  try {
+    return writeSocket(asSecure(skt), data, flags, timeout);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+};
+
+/**
+ * `closeSocket` for secure sockets: the BASIC `CLOSE.SECURE.SOCKET`. Flushes queued writes,
+ * sends the TLS close_notify, then FIN. The socket's TlsContext is not touched.
+ *
+ * @example
+ * ```ts
+ * await closeSecureSocket(skt);
+ * ```
+ */
+export const closeSecureSocket: CloseSocket<SecureSocket> = async (skt) => {
+  await closeSocket(asSecure(skt));
+};
+
+/**
+ * Options of {@link startTls}.
+ *
+ * @example
+ * ```ts
+ * const options: StartTlsOptions = { role: 'client', servername: 'mail.example' };
+ * ```
+ */
+export interface StartTlsOptions {
+  /** Which side of the handshake this end plays. Default: `'server'` for an accepted socket, `'client'` for an opened one. */
+  readonly role?: 'server' | 'client';
+  /** Client: the host name to verify and send as SNI. Default: the address the socket is connected to. */
+  readonly servername?: string;
+}
+
+/**
+ * Upgrades an open plain socket to TLS in place (STARTTLS): after a plain exchange, both ends
+ * call it and go on over TLS. Bytes that had already arrived on the plain socket (a client
+ * that sends its handshake right after the STARTTLS line) go into the handshake, not lost. The
+ * plain socket is spent afterwards: use the returned secure socket.
+ *
+ * @param skt - an open, connected plain socket
+ * @param context - the TlsContext: with a certificate for the server side
+ * @param options - role and server name
+ * @returns the secure socket over the same connection
+ * @throws SocketError `ER$TLS_HANDSHAKE` (7100) and the verification statuses of
+ *   `openSecureSocket`; `ER$SKT_CLOSED` (7013) for a closed socket
+ *
+ * @example
+ * ```ts
+ * await writeSocket(skt, '220 ready for TLS\r\n');
+ * const secure = await startTls(skt, serverContext); // accepted socket: server side
+ * const line = await readSecureSocket(secure, 1024, SKT$BLOCKING);
+ * ```
+ */
+export async function startTls(skt: Socket, context: TlsContext, options: StartTlsOptions = {}): Promise<SecureSocket> {
+  const op = 'startTls';
+  const plain = asSocket(skt);
+  if (!(plain instanceof StreamSocket) || plain instanceof SecureStreamSocket) {
+    throw new TypeError(`${op}: skt must be a connected plain TCP socket`);
+  }
+  if (!(context instanceof TlsContext)) throw new TypeError(`${op}: context must be a TlsContext`);
+  if (plain.closed) throw new SocketError(ER$SKT_CLOSED, `${op}: the socket is closed`);
+  const role = options.role ?? (plain.type === SKT$INFO_TYPE_INCOMING ? 'server' : 'client');
+  if (role === 'server') requireCertificate(context, op);
+  const { type, blocking } = plain;
+  const host = options.servername ?? (plain.info(SKT$INFO_IP_ADDR) as string);
+  const { stream, pending, noDelay, keepAlive } = plain.detach();
+  if (pending !== undefined) stream.unshift(pending);
+  let tls: TLSSocket;
+  let sni: string;
+  if (role === 'server') {
+    tls = await new Promise<TLSSocket>((resolve, reject) =>
+      serverHandshake(stream, context, resolve, (outcome) =>
+        reject(new SocketError(ER$TLS_HANDSHAKE, `${op}: the TLS handshake ${outcome === 'timeout' ? 'timed out' : 'failed'}`)),
+      ),
+    );
+    sni = typeof tls.servername === 'string' ? tls.servername : '';
+  } else {
+    tls = await clientHandshake(stream, host, context, op);
+    sni = sniOf(host);
+  }
+  const secure = new SecureStreamSocket(tls, type, blocking, context, sni);
+  if (noDelay) secure.setMode(SKT$INFO_NO_DELAY, 1);
+  if (keepAlive) secure.setMode(SKT$INFO_KEEP_ALIVE, 1);
+  return secure;
+}

@@ -1,0 +1,76 @@
+import { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import {
+  SKT$INFO_TLS_ALPN,
+  SKT$INFO_TLS_CIPHER,
+  SKT$INFO_TLS_PEER_CERT,
+  SKT$INFO_TLS_PEER_SUBJECT,
+  SKT$INFO_TLS_PROTOCOL,
+  SKT$INFO_TLS_RESUMED,
+  SKT$INFO_TLS_SNI,
+} from './constants.js';
+import { StreamSocket } from './stream-socket.js';
+import { describeCertificate, type TlsContext } from './tls-context.js';
+import type { SecureSocket } from '../types/socket.js';
+import type { CertificateDescription } from '../types/tls-context.js';
+
+/**
+ * A connected socket that speaks TLS. Reading, writing and closing are the plain socket's (the
+ * TLSSocket is a net.Socket); this adds the TLS facts to socketInfo. It keeps a reference to its
+ * TlsContext and nothing else: the server socket that accepted it can go away.
+ */
+export class SecureStreamSocket extends StreamSocket implements SecureSocket {
+  override readonly secure = true as const;
+  readonly context: TlsContext;
+  private readonly tls: TLSSocket;
+  /** The TLS facts, read once at the handshake so socketInfo answers after a close too. */
+  private readonly facts: {
+    readonly protocol: string;
+    readonly cipher: string;
+    readonly sni: string;
+    readonly resumed: boolean;
+    readonly alpn: string;
+    readonly peer: CertificateDescription | undefined;
+  };
+
+  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni: string) {
+    super(tls, type, blocking);
+    this.tls = tls;
+    this.context = context;
+    const peer = tls.getPeerX509Certificate?.();
+    this.facts = {
+      protocol: tls.getProtocol() ?? '',
+      cipher: tls.getCipher()?.standardName ?? '',
+      sni,
+      resumed: tls.isSessionReused(),
+      alpn: tls.alpnProtocol || '',
+      peer: peer instanceof X509Certificate ? describeCertificate(peer) : undefined,
+    };
+  }
+
+  /** The node:tls socket, for the few things only it can do. */
+  get tlsSocket(): TLSSocket {
+    return this.tls;
+  }
+
+  override info(key: number): unknown {
+    switch (key) {
+      case SKT$INFO_TLS_PROTOCOL:
+        return this.facts.protocol;
+      case SKT$INFO_TLS_CIPHER:
+        return this.facts.cipher;
+      case SKT$INFO_TLS_PEER_SUBJECT:
+        return this.facts.peer?.subject ?? '';
+      case SKT$INFO_TLS_PEER_CERT:
+        return this.facts.peer;
+      case SKT$INFO_TLS_SNI:
+        return this.facts.sni;
+      case SKT$INFO_TLS_RESUMED:
+        return this.facts.resumed;
+      case SKT$INFO_TLS_ALPN:
+        return this.facts.alpn;
+      default:
+        return super.info(key);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { createServer, type Server, type Socket as NetSocket } from 'node:net';
+import { checkHost, isResolveError, resolveError } from './address.js';
+import {
+  ACCEPT_QUEUE_LIMIT,
+  ER$BIND,
+  ER$INCOMP_PROTO,
+  ER$SKT_CLOSED,
+  ER$TIMEOUT,
+  SKT$BLOCKING,
+  SKT$INFO_DROPPED,
+  SKT$INFO_FAMILY,
+  SKT$INFO_FAMILY_IPV4,
+  SKT$INFO_FAMILY_IPV6,
+  SKT$INFO_IP_ADDR,
+  SKT$INFO_KEEP_ALIVE,
+  SKT$INFO_LOCAL_ADDR,
+  SKT$INFO_LOCAL_PORT,
+  SKT$INFO_NO_DELAY,
+  SKT$INFO_PORT,
+  SKT$INFO_QUEUED,
+  SKT$INFO_TYPE_INCOMING,
+} from './constants.js';
+import { bindDatagramSocket } from './datagram-socket.js';
+import { SocketError } from './errors.js';
+import { asSocket, SocketBase } from './socket-base.js';
+import { StreamSocket } from './stream-socket.js';
+import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
+import { Waiter } from './waiter.js';
+import type { ServerSocket, Socket } from '../types/socket.js';
+
+const acceptTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'acceptSocket: no connection within the timeout');
+
+/**
+ * A listening TCP socket. Connections that arrive before `acceptSocket` asks for them wait in a
+ * bounded queue (already buffering their first bytes); past the bound they are closed and
+ * counted in SKT$INFO_DROPPED.
+ */
+export class TcpServerSocket extends SocketBase implements ServerSocket {
+  readonly type = 1 as const;
+  readonly server: Server;
+  protected readonly queue: StreamSocket[] = [];
+  private readonly waiters: Waiter<StreamSocket>[] = [];
+  private dropped = 0;
+  /** Modes applied to every accepted socket (SET.SOCKET.MODE on the server socket). */
+  private noDelay = false;
+  private keepAlive = false;
+  private readonly address: string;
+  private readonly port: number;
+  private readonly family: 1 | 2;
+
+  constructor(server: Server, blocking: boolean) {
+    super(blocking);
+    this.server = server;
+    const bound = server.address();
+    if (bound === null || typeof bound === 'string') throw new TypeError('server socket is not bound to an IP address');
+    this.address = bound.address;
+    this.port = bound.port;
+    this.family = bound.family === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    server.on('connection', (raw: NetSocket) => this.admit(raw));
+    // Accept failures (EMFILE, ...) are the kernel's business to retry; a listener keeps them
+    // from becoming an uncaught 'error' event.
+    server.on('error', () => undefined);
+  }
+
+  /** Takes a new connection. A secure server socket runs the TLS handshake here first. */
+  protected admit(raw: NetSocket): void {
+    if (this.closed || this.full()) {
+      this.countDropped();
+      raw.destroy();
+      return;
+    }
+    const skt = new StreamSocket(raw, SKT$INFO_TYPE_INCOMING, this.blocking);
+    this.applyModes(skt);
+    this.offer(skt);
+  }
+
+  /** Gives a ready socket to the first waiting accept, or queues it, or drops it when full. */
+  protected offer(skt: StreamSocket): void {
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) {
+      waiter.resolve(skt);
+    } else if (this.closed || this.full()) {
+      this.countDropped();
+      skt.stream.destroy();
+    } else {
+      this.queue.push(skt);
+    }
+  }
+
+  /** Applies the modes set on the server socket to a socket it accepted. */
+  protected applyModes(skt: StreamSocket): void {
+    if (this.noDelay) skt.setMode(SKT$INFO_NO_DELAY, 1);
+    if (this.keepAlive) skt.setMode(SKT$INFO_KEEP_ALIVE, 1);
+  }
+
+  protected countDropped(): void {
+    this.dropped++;
+  }
+
+  private full(): boolean {
+    return this.waiters.length === 0 && this.queue.length >= ACCEPT_QUEUE_LIMIT;
+  }
+
+  accept(timeout: number): Promise<StreamSocket> {
+    if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket is closed'));
+    const ready = this.queue.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    const waiter = new Waiter<StreamSocket>(timeout, this.waiters, acceptTimeout);
+    this.waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  read(): Promise<never> {
+    return Promise.reject(new TypeError('skt is a TCP server socket: read the sockets that acceptSocket returns'));
+  }
+
+  write(): Promise<never> {
+    return Promise.reject(new TypeError('skt is a TCP server socket: write to the sockets that acceptSocket returns'));
+  }
+
+  /** Stops listening. Sockets already accepted are not touched; queued, unaccepted ones are closed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.close();
+    const closed = new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket was closed');
+    for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
+    for (const skt of this.queue.splice(0)) skt.stream.destroy();
+  }
+
+  override info(key: number): unknown {
+    switch (key) {
+      case SKT$INFO_PORT:
+      case SKT$INFO_LOCAL_PORT:
+        return this.port;
+      case SKT$INFO_IP_ADDR:
+      case SKT$INFO_LOCAL_ADDR:
+        return this.address;
+      case SKT$INFO_FAMILY:
+        return this.family;
+      case SKT$INFO_NO_DELAY:
+        return this.noDelay;
+      case SKT$INFO_KEEP_ALIVE:
+        return this.keepAlive;
+      case SKT$INFO_QUEUED:
+        return this.queue.length;
+      case SKT$INFO_DROPPED:
+        return this.dropped;
+      default:
+        return super.info(key);
+    }
+  }
+
+  override setMode(key: number, value: unknown): void {
+    if (key === SKT$INFO_NO_DELAY) this.noDelay = Boolean(value);
+    else if (key === SKT$INFO_KEEP_ALIVE) this.keepAlive = Boolean(value);
+    else super.setMode(key, value);
+  }
+
+}
+
+/** Binds and listens; resolves with the listening net.Server. */
+export async function listenTcp(host: string | undefined, port: number, op: string): Promise<Server> {
+  const server = createServer({ allowHalfOpen: true });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.close();
+      if (isResolveError(err)) reject(resolveError(err, host ?? '', op));
+      else reject(new SocketError(ER$BIND, `${op}: cannot listen on ${host ?? '*'}:${port}: ${err.message}`, err));
+    };
+    server.once('error', onError);
+    server.listen({ host, port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return server;
+}
+
+/** The host to bind: `''` binds every address (IPv6 and IPv4 where the system has both). */
+export function bindHost(addr: string, op: string): string | undefined {
+  return addr === '' ? undefined : checkHost(addr, op);
+}
+
+/** The argument check of the accept functions. */
+export function asServer(value: unknown, op: string): TcpServerSocket {
+  const skt = asSocket(value, 'server');
+  if (skt instanceof TcpServerSocket) return skt;
+  if (skt.type === 1) throw new SocketError(ER$INCOMP_PROTO, `${op}: a UDP socket has no connections to accept`);
+  throw new TypeError(`server is not a server socket; ${op} takes what createServerSocket returned`);
+}

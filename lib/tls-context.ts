@@ -1,0 +1,289 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import forge from 'node-forge';
+import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
+import { SocketError } from './errors.js';
+import type { CertificateDescription, TlsContextOptions } from '../types/tls-context.js';
+
+/** Modern suites only: ECDHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305. */
+const DEFAULT_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+
+/** The key material of a context at one moment; reload swaps the whole of it at once. */
+interface Material {
+  readonly options: TlsContextOptions;
+  readonly secureContext: SecureContext;
+  readonly sniContexts: ReadonlyMap<string, SecureContext>;
+  readonly certificate: X509Certificate | undefined;
+}
+
+/**
+ * A TLS configuration that the caller owns: certificate and key, trusted CAs, versions and
+ * ciphers, SNI certificates, session ticket keys. Server sockets, accepted sockets and client
+ * sockets hold a reference to it; none of them frees it, so closing a server socket never breaks
+ * a connection it accepted. One context can serve several server sockets, and `reload` renews
+ * its certificate while connections stay up. Made by {@link createTlsContext}.
+ *
+ * @example
+ * ```ts
+ * const context = createTlsContext({ cert: 'site.crt', key: 'site.key' });
+ * const srvr = await createSecureServerSocket('', 443, SKT$BLOCKING, context);
+ * process.on('SIGHUP', () => context.reload({ cert: 'site.crt', key: 'site.key' }));
+ * ```
+ */
+export class TlsContext {
+  #material: Material;
+
+  /**
+   * Use {@link createTlsContext}.
+   *
+   * @param options - see {@link TlsContextOptions}
+   */
+  constructor(options: TlsContextOptions) {
+    this.#material = buildMaterial(options);
+  }
+
+  /**
+   * The options in force, with files already read.
+   *
+   * @example
+   * ```ts
+   * const alpn = context.options.ALPNProtocols ?? [];
+   * ```
+   */
+  get options(): TlsContextOptions {
+    return this.#material.options;
+  }
+
+  /**
+   * `true` when the context has a certificate, so it can serve as a TLS server.
+   *
+   * @example
+   * ```ts
+   * if (!context.hasCertificate) throw new Error('a server needs cert and key');
+   * ```
+   */
+  get hasCertificate(): boolean {
+    return this.#material.certificate !== undefined;
+  }
+
+  /**
+   * The node:tls SecureContext for a new handshake, chosen by SNI name when one matches.
+   *
+   * @internal
+   */
+  secureContextFor(servername?: string): SecureContext {
+    const material = this.#material;
+    return (servername && material.sniContexts.get(servername.toLowerCase())) || material.secureContext;
+  }
+
+  /**
+   * Milliseconds a server handshake may take (option `handshakeTimeout`, default 10000).
+   *
+   * @example
+   * ```ts
+   * createTlsContext({ cert, key, handshakeTimeout: 5000 }).handshakeTimeout; // 5000
+   * ```
+   */
+  get handshakeTimeout(): number {
+    return this.#material.options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  }
+
+  /**
+   * Replaces the key material atomically: handshakes that start afterwards use the new
+   * certificate; open connections are untouched and no server socket restarts. When the new
+   * options are bad, the old material stays in force and the error is thrown.
+   *
+   * @param options - the complete new options (not merged with the old ones)
+   * @throws SocketError `ER$TLS_KEY_MISMATCH`, `ER$TLS_BAD_CERT`, `ER$TLS_PKCS12_PASSWORD`
+   *
+   * @example
+   * ```ts
+   * process.on('SIGHUP', () => context.reload({ cert: '/etc/site/fullchain.pem', key: '/etc/site/key.pem' }));
+   * ```
+   */
+  reload(options: TlsContextOptions): void {
+    this.#material = buildMaterial(options);
+  }
+
+  /**
+   * Describes the context's certificate: subject, names, issuer, validity, SHA-256 fingerprint.
+   *
+   * @returns the description, or `undefined` for a client context without a certificate
+   *
+   * @example
+   * ```ts
+   * const cert = context.describe();
+   * if (cert && cert.validTo.getTime() - Date.now() < 14 * 86_400_000) console.warn('renew soon');
+   * ```
+   */
+  describe(): CertificateDescription | undefined {
+    const cert = this.#material.certificate;
+    return cert === undefined ? undefined : describeCertificate(cert);
+  }
+
+  /**
+   * Saves the certificate and key to a password-protected PKCS#12 file (AES-256, SHA-256 MAC),
+   * which `createTlsContext({ pfx: path, passphrase })` loads again.
+   *
+   * @param path - the file to write
+   * @param password - the password that protects it
+   * @throws SocketError `ER$TLS_BAD_CERT` when the context has no PEM certificate and key to save
+   *
+   * @example
+   * ```ts
+   * context.savePkcs12('site.p12', process.env.P12_PASSWORD!);
+   * const again = createTlsContext({ pfx: 'site.p12', passphrase: process.env.P12_PASSWORD });
+   * ```
+   */
+  savePkcs12(path: string, password: string): void {
+    const { cert, key, passphrase } = this.#material.options;
+    if (cert === undefined || key === undefined) {
+      throw new SocketError(ER$TLS_BAD_CERT, 'savePkcs12: the context has no PEM certificate and key to save');
+    }
+    const chain = splitPem(String(cert)).map((pem) => forge.pki.certificateFromPem(pem));
+    const privateKey = passphrase
+      ? forge.pki.decryptRsaPrivateKey(String(key), passphrase)
+      : forge.pki.privateKeyFromPem(String(key));
+    const asn1 = forge.pkcs12.toPkcs12Asn1(privateKey, chain, password, { algorithm: 'aes256' });
+    writeFileSync(path, Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'), { mode: 0o600 });
+  }
+}
+
+/**
+ * Creates a TLS context from PEM text, PEM files or a PKCS#12 file: the security context of
+ * this library, owned by the caller (like UniVerse's `createSecurityContext`). Safe defaults:
+ * TLS 1.2 minimum, AEAD cipher suites with forward secrecy only, the server's cipher order.
+ * A context with only `ca` (or nothing) is a client context.
+ *
+ * @param options - see {@link TlsContextOptions}; names follow node:tls
+ * @returns the new context
+ * @throws SocketError `ER$TLS_KEY_MISMATCH` when the key does not belong to the certificate;
+ *   `ER$TLS_BAD_CERT` for unreadable certificate or key material; `ER$TLS_PKCS12_PASSWORD`
+ *   for a wrong PKCS#12 password
+ *
+ * @example
+ * ```ts
+ * const server = createTlsContext({ cert: readFileSync('site.crt', 'utf8'), key: readFileSync('site.key', 'utf8') });
+ * const fromFiles = createTlsContext({ cert: 'site.crt', key: 'site.key' });
+ * const fromP12 = createTlsContext({ pfx: 'site.p12', passphrase: 'secret' });
+ * const client = createTlsContext({ ca: 'dev-ca.pem' });
+ * ```
+ */
+export function createTlsContext(options: TlsContextOptions = {}): TlsContext {
+  return new TlsContext(options);
+}
+
+function buildMaterial(input: TlsContextOptions): Material {
+  const options = readFiles(input);
+  const base: SecureContextOptions = {
+    minVersion: options.minVersion ?? 'TLSv1.2',
+    maxVersion: options.maxVersion ?? 'TLSv1.3',
+    ciphers: options.ciphers ?? DEFAULT_CIPHERS,
+    honorCipherOrder: true,
+    ca: options.ca as SecureContextOptions['ca'],
+    ticketKeys: options.ticketKeys,
+  };
+  const secureContext = secureContextOf(
+    { ...base, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase },
+    options.pfx !== undefined,
+  );
+  const sniContexts = new Map<string, SecureContext>();
+  for (const [name, entry] of Object.entries(options.sni ?? {})) {
+    const pair = readFiles(entry);
+    sniContexts.set(name.toLowerCase(), secureContextOf({ ...base, cert: pair.cert, key: pair.key, passphrase: pair.passphrase }, false));
+  }
+  return { options, secureContext, sniContexts, certificate: leafCertificate(options) };
+}
+
+/** createSecureContext with its OpenSSL errors turned into ScarletDME-style statuses. */
+function secureContextOf(options: SecureContextOptions, fromPfx: boolean): SecureContext {
+  try {
+    return createSecureContext(options);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(message)) {
+      throw new SocketError(ER$TLS_KEY_MISMATCH, 'createTlsContext: the private key does not belong to the certificate', err);
+    }
+    if (fromPfx && /mac verify failure|bad decrypt|invalid password/i.test(message)) {
+      throw new SocketError(ER$TLS_PKCS12_PASSWORD, 'createTlsContext: wrong PKCS#12 password', err);
+    }
+    throw new SocketError(ER$TLS_BAD_CERT, `createTlsContext: unusable certificate or key: ${message}`, err);
+  }
+}
+
+/** Values that are not PEM text nor bytes are file paths: read them. */
+function readFiles<T extends { cert?: string | Buffer; key?: string | Buffer; pfx?: string | Buffer; ca?: unknown }>(input: T): T {
+  const out: Record<string, unknown> = { ...input };
+  for (const name of ['cert', 'key'] as const) {
+    const value = input[name];
+    if (typeof value === 'string' && !value.includes('-----BEGIN')) out[name] = readText(value, name);
+  }
+  if (typeof input.pfx === 'string') out.pfx = readBytes(input.pfx, 'pfx');
+  if (input.ca !== undefined) {
+    const list = Array.isArray(input.ca) ? input.ca : [input.ca];
+    out.ca = list.map((value: unknown) => (typeof value === 'string' && !value.includes('-----BEGIN') ? readText(value, 'ca') : value));
+  }
+  return out as T;
+}
+
+function readText(path: string, name: string): string {
+  return readBytes(path, name).toString('utf8');
+}
+
+function readBytes(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new SocketError(ER$TLS_BAD_CERT, `createTlsContext: cannot read ${name} file ${JSON.stringify(path)}`, err);
+  }
+}
+
+/** The leaf certificate of the options, to describe it. */
+function leafCertificate(options: TlsContextOptions): X509Certificate | undefined {
+  if (options.cert !== undefined) {
+    const first = splitPem(String(options.cert))[0];
+    return first === undefined ? undefined : new X509Certificate(first);
+  }
+  if (options.pfx !== undefined) {
+    const der = forge.util.createBuffer((options.pfx as Buffer).toString('binary'));
+    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der), options.passphrase ?? '');
+    const certBag = forge.pki.oids.certBag as string;
+    const bags = p12.getBags({ bagType: certBag })[certBag] ?? [];
+    const leaf = bags[0]?.cert;
+    return leaf === undefined ? undefined : new X509Certificate(forge.pki.certificateToPem(leaf));
+  }
+  return undefined;
+}
+
+/** The description of one certificate (also used for peer certificates). */
+export function describeCertificate(cert: X509Certificate): CertificateDescription {
+  const names = (cert.subjectAltName ?? '')
+    .split(', ')
+    .filter((entry) => entry !== '')
+    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''));
+  return {
+    subject: cert.subject,
+    names,
+    issuer: cert.issuer,
+    validFrom: new Date(cert.validFrom),
+    validTo: new Date(cert.validTo),
+    fingerprint256: cert.fingerprint256,
+  };
+}
+
+function splitPem(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}

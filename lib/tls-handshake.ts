@@ -1,0 +1,120 @@
+import { isIP, type Socket as NetSocket } from 'node:net';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
+import { osErrorOf, SocketError } from './errors.js';
+import type { TlsContext } from './tls-context.js';
+
+/** OpenSSL verification results that mean "not signed by anyone trusted". */
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+]);
+const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** The SocketError for a failed handshake, with the status that says why. */
+export function handshakeError(err: Error, op: string): SocketError {
+  const code = osErrorOf(err) ?? '';
+  if (UNTRUSTED.has(code)) return new SocketError(ER$TLS_UNTRUSTED, `${op}: the peer's certificate is not trusted (${code})`, err);
+  if (EXPIRED.has(code)) return new SocketError(ER$TLS_EXPIRED, `${op}: the peer's certificate is expired or not yet valid (${code})`, err);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new SocketError(ER$TLS_HOSTNAME, `${op}: the certificate is not for this host name: ${err.message}`, err);
+  }
+  return new SocketError(ER$TLS_HANDSHAKE, `${op}: the TLS handshake failed: ${err.message}`, err);
+}
+
+/** Why a server handshake ended without a usable connection. */
+export type HandshakeOutcome = 'failed' | 'timeout';
+
+/**
+ * Runs the server side of a handshake on an accepted connection, in the background. The
+ * context's material is taken now, so a reload affects only later handshakes. Exactly one of
+ * `onSecure` and `onFailed` is called; on failure the connection is already destroyed, never
+ * left half-open. A client certificate, when the context requires one, is checked here, since a
+ * TLSSocket made outside tls.Server does not refuse an unauthorized client by itself.
+ */
+export function serverHandshake(
+  raw: NetSocket,
+  context: TlsContext,
+  onSecure: (tls: TLSSocket) => void,
+  onFailed: (outcome: HandshakeOutcome) => void,
+): void {
+  const { requestCert = false, ALPNProtocols } = context.options;
+  const tls = new TLSSocket(raw, {
+    isServer: true,
+    secureContext: context.secureContextFor(),
+    SNICallback: (name, done) => done(null, context.secureContextFor(name)),
+    requestCert,
+    rejectUnauthorized: requestCert,
+    ALPNProtocols: ALPNProtocols as string[] | undefined,
+  });
+  let settled = false;
+  const finish = (outcome: HandshakeOutcome | TLSSocket): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    tls.off('error', onError);
+    raw.off('close', onClose);
+    if (outcome instanceof TLSSocket) {
+      onSecure(outcome);
+    } else {
+      tls.destroy();
+      raw.destroy();
+      onFailed(outcome);
+    }
+  };
+  const onError = (): void => finish('failed');
+  const onClose = (): void => finish('failed');
+  const timer = setTimeout(() => finish('timeout'), context.handshakeTimeout);
+  tls.on('error', onError);
+  raw.on('close', onClose);
+  tls.once('secure', () => finish(requestCert && !tls.authorized ? 'failed' : tls));
+}
+
+/**
+ * Runs the client side of a handshake over a connected socket: verifies the server's chain
+ * against the context's CAs (or the system's) and its name against `host`, sends SNI for names.
+ */
+export async function clientHandshake(raw: NetSocket, host: string, context: TlsContext, op: string): Promise<TLSSocket> {
+  const { ALPNProtocols, rejectUnauthorized = true } = context.options;
+  const tls = tlsConnect({
+    socket: raw,
+    host,
+    servername: isIP(host) === 0 ? host : undefined,
+    secureContext: context.secureContextFor(),
+    ALPNProtocols: ALPNProtocols as string[] | undefined,
+    rejectUnauthorized,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      tls.destroy();
+      raw.destroy();
+      reject(handshakeError(err, op));
+    };
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error(`no handshake within ${context.handshakeTimeout} ms`), { code: 'ETIMEDOUT' })),
+      context.handshakeTimeout,
+    );
+    tls.once('error', fail);
+    tls.once('secureConnect', () => {
+      clearTimeout(timer);
+      tls.off('error', fail);
+      resolve();
+    });
+  });
+  return tls;
+}
+
+/** The check of a context that must serve TLS. */
+export function requireCertificate(context: TlsContext, op: string): void {
+  if (!context.hasCertificate) {
+    throw new SocketError(ER$TLS_NO_CERT, `${op}: the TlsContext has no certificate and key, so it cannot serve TLS`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Options of {@link createTlsContext} and {@link TlsContext.reload}. The names are node:tls's.
+ * Certificate and key values are PEM text or the path of a PEM file.
+ *
+ * @example
+ * ```ts
+ * const options: TlsContextOptions = { cert: 'site.crt', key: 'site.key', ALPNProtocols: ['http/1.1'] };
+ * ```
+ */
+export interface TlsContextOptions {
+  /** The certificate chain (PEM text or file path), leaf first. */
+  readonly cert?: string | Buffer;
+  /** The private key of `cert` (PEM text or file path). */
+  readonly key?: string | Buffer;
+  /** Passphrase of an encrypted `key` or of `pfx`. */
+  readonly passphrase?: string;
+  /** A PKCS#12 bundle (`.pfx`/`.p12`) holding certificate and key: its bytes or its path. */
+  readonly pfx?: string | Buffer;
+  /**
+   * CAs to trust (PEM text or file path, or several): a client checks the server against them
+   * instead of the system store; a server checks client certificates against them.
+   */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Lowest TLS version. Default `'TLSv1.2'`. */
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Highest TLS version. Default `'TLSv1.3'`. */
+  readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** TLS 1.2 cipher list (OpenSSL syntax). Default: AEAD suites with forward secrecy only. */
+  readonly ciphers?: string;
+  /** ALPN protocols offered (client) or accepted (server), in order of preference. */
+  readonly ALPNProtocols?: readonly string[];
+  /** Server: ask clients for a certificate and refuse those without a valid one. Default `false`. */
+  readonly requestCert?: boolean;
+  /**
+   * Client: verify the server's certificate chain and host name. Default `true`. Setting it to
+   * `false` is UNSAFE: anyone on the path can read and change the traffic.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /** 48 bytes of session ticket keys; share them so several servers resume each other's sessions. */
+  readonly ticketKeys?: Buffer;
+  /** More certificates chosen by the SNI name the client sends: host name -> cert/key. */
+  readonly sni?: Readonly<
+    Record<
+      string,
+      {
+        /** The certificate chain for this host name (PEM text or file path), leaf first. */
+        readonly cert: string | Buffer;
+        /** The private key of `cert` (PEM text or file path). */
+        readonly key: string | Buffer;
+        /** Passphrase of an encrypted `key`. */
+        readonly passphrase?: string;
+      }
+    >
+  >;
+  /** Milliseconds a server handshake may take before the connection is closed. Default 10000. */
+  readonly handshakeTimeout?: number;
+}
+
+/**
+ * A description of a certificate, as {@link TlsContext.describe} returns it.
+ *
+ * @example
+ * ```ts
+ * const { subject, validTo, fingerprint256 }: CertificateDescription = context.describe();
+ * ```
+ */
+export interface CertificateDescription {
+  /** Subject distinguished name, one `name=value` per line as OpenSSL prints it. */
+  readonly subject: string;
+  /** DNS names and IP addresses the certificate is for. */
+  readonly names: readonly string[];
+  /** Issuer distinguished name. */
+  readonly issuer: string;
+  /** Start of validity. */
+  readonly validFrom: Date;
+  /** End of validity. */
+  readonly validTo: Date;
+  /** SHA-256 fingerprint, colon-separated hex as OpenSSL prints it. */
+  readonly fingerprint256: string;
+}
