@@ -1,0 +1,407 @@
+/**
+ * The two sides of each plain benchmark, once on raw node:net and once on the facade.
+ *
+ * Server side (may run in a worker thread): the bulk receiver and the echo server.
+ * Client side (always the main thread): the bulk sender and the ping-pong clients.
+ *
+ * Every loop here is bounded by a count, and every wait ends by itself: the sender stops at its
+ * byte count or its deadline, which ends the receiver's stream; the ping-pong clients stop at
+ * their deadline or round-trip cap and close, which ends the echo loops. `abort()` is the
+ * watchdog's last resort: it closes every socket of the role, which fails every pending call.
+ */
+import { createServer, connect, type Server, type Socket as NetSocket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  acceptSocket,
+  closeSocket,
+  createServerSocket,
+  ER$SKT_CLOSED,
+  openSocket,
+  readSocketBuffer,
+  SKT$BLOCKING,
+  SKT$INFO_PORT,
+  SocketError,
+  socketInfo,
+  writeSocket,
+  type Socket,
+} from '../../lib/index.js';
+
+export type Variant = 'raw' | 'facade';
+
+export const HOST = '127.0.0.1';
+/** How long a server side waits for its connections before it gives up. */
+const ACCEPT_TIMEOUT = 10_000;
+
+/** A started server side: where to connect, what it reports when done, how to force it to stop. */
+export interface ServerRole<R> {
+  port: number;
+  result: Promise<R>;
+  abort(): void;
+}
+
+export interface BulkReceived {
+  /** Bytes received in all. */
+  bytes: number;
+  /** Bytes received after the first chunk, over `ms`. */
+  timedBytes: number;
+  /** Milliseconds from the first chunk to the end of stream. */
+  ms: number;
+}
+
+export interface EchoServed {
+  /** Messages echoed, all connections together. */
+  echoed: number;
+}
+
+export interface BulkSent {
+  bytes: number;
+  writes: number;
+}
+
+export interface PingPongDone {
+  roundTrips: number;
+  ms: number;
+}
+
+function isClosed(err: unknown): boolean {
+  return err instanceof SocketError && err.status === ER$SKT_CLOSED;
+}
+
+/** Resolves once `server` listens on a free loopback port, with that port. */
+function listenRaw(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: HOST, port: 0 }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') reject(new Error('no port'));
+      else resolve(address.port);
+    });
+  });
+}
+
+function connectRaw(port: number): Promise<NetSocket> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: HOST, port });
+    sock.once('error', reject);
+    sock.once('connect', () => {
+      sock.off('error', reject);
+      resolve(sock);
+    });
+  });
+}
+
+/** Accepts `count` raw connections on `server`, then stops listening. */
+function acceptRaw(server: Server, count: number, sockets: NetSocket[], onSocket: (sock: NetSocket) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      server.close();
+      reject(new Error(`raw server: only ${sockets.length} of ${count} connections came within ${ACCEPT_TIMEOUT} ms`));
+    }, ACCEPT_TIMEOUT);
+    server.on('connection', (sock) => {
+      sockets.push(sock);
+      onSocket(sock);
+      if (sockets.length === count) {
+        clearTimeout(timer);
+        server.close();
+        resolve();
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk: one connection, the client sends, the server counts.
+
+/**
+ * The bulk receiver. Raw: counts 'data' events until 'end'. Facade: loops on
+ * `readSocketBuffer(skt, 65536, SKT$BLOCKING)` until ER$SKT_CLOSED.
+ */
+export async function startBulkReceiver(variant: Variant, maxBytes: number): Promise<ServerRole<BulkReceived>> {
+  return variant === 'raw' ? startBulkReceiverRaw() : startBulkReceiverFacade(maxBytes);
+}
+
+async function startBulkReceiverRaw(): Promise<ServerRole<BulkReceived>> {
+  const server = createServer();
+  const port = await listenRaw(server);
+  const sockets: NetSocket[] = [];
+  const result = new Promise<BulkReceived>((resolve, reject) => {
+    acceptRaw(server, 1, sockets, (sock) => {
+      let bytes = 0;
+      let first = 0;
+      let t0 = 0;
+      sock.on('data', (chunk: Buffer) => {
+        if (bytes === 0) {
+          t0 = performance.now();
+          first = chunk.length;
+        }
+        bytes += chunk.length;
+      });
+      sock.on('end', () => {
+        const ms = performance.now() - t0;
+        resolve({ bytes, timedBytes: bytes - first, ms });
+      });
+      sock.on('error', reject);
+      sock.on('close', () => reject(new Error('raw bulk receiver: closed before the end of stream')));
+    }).catch(reject);
+  });
+  return { port, result, abort: () => abortRaw(server, sockets) };
+}
+
+async function startBulkReceiverFacade(maxBytes: number): Promise<ServerRole<BulkReceived>> {
+  const server = await createServerSocket(HOST, 0, SKT$BLOCKING);
+  const port = socketInfo(server, SKT$INFO_PORT);
+  const sockets: Socket[] = [server];
+  const result = (async (): Promise<BulkReceived> => {
+    const skt = await acceptSocket(server, ACCEPT_TIMEOUT);
+    sockets.push(skt);
+    await closeSocket(server);
+    let bytes = 0;
+    let first = 0;
+    let t0 = 0;
+    try {
+      // Each read returns at least one byte: maxBytes + 1 reads always reach the end of stream.
+      for (let reads = 0; reads <= maxBytes; reads++) {
+        const chunk = await readSocketBuffer(skt, 65536, SKT$BLOCKING);
+        if (bytes === 0) {
+          t0 = performance.now();
+          first = chunk.length;
+        }
+        bytes += chunk.length;
+      }
+    } catch (err) {
+      if (!isClosed(err)) throw err;
+    }
+    const ms = performance.now() - t0;
+    await closeSocket(skt);
+    return { bytes, timedBytes: bytes - first, ms };
+  })();
+  return { port, result, abort: () => abortFacade(sockets) };
+}
+
+/** Bulk write sizes, cycled: 64 KiB, 256 KiB, 1 MiB (the same Buffers for both variants). */
+const BULK_CHUNKS: readonly Buffer[] = [64 * 1024, 256 * 1024, 1024 * 1024].map((size) => {
+  const buf = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) buf[i] = (i * 31 + 7) & 0xff;
+  return buf;
+});
+
+/** The bulk sender: writes `total` bytes or until `maxMs` has passed, then closes. */
+export async function runBulkSender(variant: Variant, port: number, total: number, maxMs: number): Promise<{ abort: () => void; done: Promise<BulkSent> }> {
+  if (variant === 'raw') {
+    const sock = await connectRaw(port);
+    return { abort: () => sock.destroy(), done: sendRaw(sock, total, maxMs) };
+  }
+  const skt = await openSocket(HOST, port, SKT$BLOCKING);
+  return { abort: () => abortFacade([skt]), done: sendFacade(skt, total, maxMs) };
+}
+
+function nextChunk(writes: number, remaining: number): Buffer {
+  const chunk = BULK_CHUNKS[writes % BULK_CHUNKS.length] as Buffer;
+  return remaining >= chunk.length ? chunk : chunk.subarray(0, remaining);
+}
+
+async function sendRaw(sock: NetSocket, total: number, maxMs: number): Promise<BulkSent> {
+  const deadline = performance.now() + maxMs;
+  let bytes = 0;
+  let writes = 0;
+  let failure: Error | undefined;
+  sock.on('error', (err) => (failure = err));
+  // Bounded: every write sends at least one byte, and the deadline ends it early.
+  while (bytes < total && writes <= total && failure === undefined) {
+    const chunk = nextChunk(writes, total - bytes);
+    writes++;
+    bytes += chunk.length;
+    if (!sock.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          sock.off('drain', done);
+          sock.off('close', done);
+          resolve();
+        };
+        sock.on('drain', done);
+        sock.on('close', done);
+      });
+    }
+    if (performance.now() >= deadline) break;
+  }
+  if (failure !== undefined) throw failure;
+  await new Promise<void>((resolve) => sock.end(resolve));
+  return { bytes, writes };
+}
+
+async function sendFacade(skt: Socket, total: number, maxMs: number): Promise<BulkSent> {
+  const deadline = performance.now() + maxMs;
+  let bytes = 0;
+  let writes = 0;
+  while (bytes < total && writes <= total) {
+    const chunk = nextChunk(writes, total - bytes);
+    writes++;
+    bytes += await writeSocket(skt, chunk, SKT$BLOCKING);
+    if (performance.now() >= deadline) break;
+  }
+  await closeSocket(skt);
+  return { bytes, writes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ping-pong: the client writes a message, the server echoes it, the client reads it back whole.
+
+/**
+ * The echo server for `connections` connections. Raw: writes back each 'data' chunk. Facade:
+ * reads until a whole message is there, writes it back, until ER$SKT_CLOSED.
+ */
+export async function startEchoServer(variant: Variant, connections: number, messageSize: number, maxEchoes: number): Promise<ServerRole<EchoServed>> {
+  return variant === 'raw' ? startEchoRaw(connections, messageSize) : startEchoFacade(connections, messageSize, maxEchoes);
+}
+
+async function startEchoRaw(connections: number, messageSize: number): Promise<ServerRole<EchoServed>> {
+  const server = createServer();
+  const port = await listenRaw(server);
+  const sockets: NetSocket[] = [];
+  let echoedBytes = 0;
+  let closed = 0;
+  const result = new Promise<EchoServed>((resolve, reject) => {
+    acceptRaw(server, connections, sockets, (sock) => {
+      sock.on('data', (chunk: Buffer) => {
+        echoedBytes += chunk.length;
+        sock.write(chunk);
+      });
+      sock.on('error', reject);
+      sock.on('close', () => {
+        if (++closed === connections) resolve({ echoed: Math.floor(echoedBytes / messageSize) });
+      });
+    }).catch(reject);
+  });
+  return { port, result, abort: () => abortRaw(server, sockets) };
+}
+
+async function startEchoFacade(connections: number, messageSize: number, maxEchoes: number): Promise<ServerRole<EchoServed>> {
+  const server = await createServerSocket(HOST, 0, SKT$BLOCKING);
+  const port = socketInfo(server, SKT$INFO_PORT);
+  const sockets: Socket[] = [server];
+  const result = (async (): Promise<EchoServed> => {
+    const loops: Promise<number>[] = [];
+    for (let i = 0; i < connections; i++) {
+      const skt = await acceptSocket(server, ACCEPT_TIMEOUT);
+      sockets.push(skt);
+      loops.push(echoFacade(skt, messageSize, maxEchoes));
+    }
+    await closeSocket(server);
+    const counts = await Promise.all(loops);
+    return { echoed: counts.reduce((a, b) => a + b, 0) };
+  })();
+  return { port, result, abort: () => abortFacade(sockets) };
+}
+
+/** The ported echo loop: read a whole message, write it back; ends when the peer closes. */
+async function echoFacade(skt: Socket, messageSize: number, maxEchoes: number): Promise<number> {
+  let echoed = 0;
+  try {
+    // Bounded by the cap on round trips; the client's close ends it much earlier.
+    while (echoed <= maxEchoes) {
+      let message = await readSocketBuffer(skt, messageSize, SKT$BLOCKING, 0);
+      if (message.length < messageSize) {
+        const parts = [message];
+        let got = message.length;
+        while (got < messageSize) {
+          const part = await readSocketBuffer(skt, messageSize - got, SKT$BLOCKING, 0);
+          parts.push(part);
+          got += part.length;
+        }
+        message = Buffer.concat(parts, got);
+      }
+      await writeSocket(skt, message, SKT$BLOCKING, 0);
+      echoed++;
+    }
+  } catch (err) {
+    if (!isClosed(err)) throw err;
+  }
+  await closeSocket(skt);
+  return echoed;
+}
+
+/**
+ * The ping-pong clients: `connections` connections, each doing round trips until `ms` has passed
+ * or the connections together made `maxRoundTrips`; then each closes.
+ */
+export async function runPingPong(
+  variant: Variant,
+  port: number,
+  connections: number,
+  messageSize: number,
+  ms: number,
+  maxRoundTrips: number,
+): Promise<{ abort: () => void; done: Promise<PingPongDone> }> {
+  const message = Buffer.alloc(messageSize, 0x5a);
+  const perConnection = Math.ceil(maxRoundTrips / connections);
+  const state = { stop: false };
+  if (variant === 'raw') {
+    const sockets = await Promise.all(Array.from({ length: connections }, () => connectRaw(port)));
+    const done = timed(state, ms, () => sockets.map((sock) => pingPongRaw(sock, message, state, perConnection)));
+    return { abort: () => sockets.forEach((sock) => sock.destroy()), done };
+  }
+  const sockets = await Promise.all(Array.from({ length: connections }, () => openSocket(HOST, port, SKT$BLOCKING)));
+  const done = timed(state, ms, () => sockets.map((skt) => pingPongFacade(skt, message, state, perConnection)));
+  return { abort: () => abortFacade(sockets), done };
+}
+
+/** Starts the loops, raises `state.stop` after `ms`, and times until every loop has finished. */
+async function timed(state: { stop: boolean }, ms: number, start: () => Promise<number>[]): Promise<PingPongDone> {
+  const timer = setTimeout(() => (state.stop = true), ms);
+  const t0 = performance.now();
+  try {
+    const counts = await Promise.all(start());
+    const elapsed = performance.now() - t0;
+    return { roundTrips: counts.reduce((a, b) => a + b, 0), ms: elapsed };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pingPongRaw(sock: NetSocket, message: Buffer, state: { stop: boolean }, max: number): Promise<number> {
+  const size = message.length;
+  return new Promise((resolve, reject) => {
+    let roundTrips = 0;
+    let pending = 0;
+    sock.on('data', (chunk: Buffer) => {
+      pending += chunk.length;
+      if (pending < size) return;
+      pending -= size;
+      roundTrips++;
+      if (state.stop || roundTrips >= max) sock.end();
+      else sock.write(message);
+    });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(roundTrips));
+    sock.write(message);
+  });
+}
+
+async function pingPongFacade(skt: Socket, message: Buffer, state: { stop: boolean }, max: number): Promise<number> {
+  const size = message.length;
+  let roundTrips = 0;
+  try {
+    while (!state.stop && roundTrips < max) {
+      await writeSocket(skt, message, SKT$BLOCKING, 0);
+      // Each read returns at least one byte: at most `size` reads.
+      let got = 0;
+      while (got < size) got += (await readSocketBuffer(skt, size - got, SKT$BLOCKING, 0)).length;
+      roundTrips++;
+    }
+  } finally {
+    await closeSocket(skt);
+  }
+  return roundTrips;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function abortRaw(server: Server, sockets: NetSocket[]): void {
+  server.close();
+  for (const sock of sockets) sock.destroy();
+}
+
+function abortFacade(sockets: Socket[]): void {
+  for (const skt of sockets) void closeSocket(skt).catch(() => undefined);
+}

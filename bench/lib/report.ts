@@ -1,0 +1,91 @@
+/** Medians, ratios, the printed table and the JSON of a benchmark run. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface Figures {
+  /** Measured rounds, in the order they ran. */
+  rounds: number[];
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface TestResult {
+  /** Short name, as `--only` takes it. */
+  id: string;
+  /** What the table calls it. */
+  name: string;
+  unit: string;
+  raw: Figures;
+  facade: Figures;
+  /** facade median / raw median. */
+  ratio: number;
+  /** The lowest acceptable ratio. */
+  target: number;
+  pass: boolean;
+  /** Process CPU time (user + system, both sides) per operation, in microseconds: lower is better. */
+  cpuPerOp: { unit: string; raw: Figures; facade: Figures; ratio: number };
+  /** The sizes a round had (bytes, connections, duration, caps). */
+  setup: Record<string, number | string>;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function figures(rounds: readonly number[]): Figures {
+  return { rounds: [...rounds], median: median(rounds), min: Math.min(...rounds), max: Math.max(...rounds) };
+}
+
+export function result(
+  id: string,
+  name: string,
+  unit: string,
+  target: number,
+  rounds: { raw: number[]; facade: number[]; cpu: { raw: number[]; facade: number[] } },
+  cpuUnit: string,
+  setup: Record<string, number | string>,
+): TestResult {
+  const r = figures(rounds.raw);
+  const f = figures(rounds.facade);
+  const ratio = f.median / r.median;
+  const cr = figures(rounds.cpu.raw);
+  const cf = figures(rounds.cpu.facade);
+  const cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: cf.median / cr.median };
+  return { id, name, unit, raw: r, facade: f, ratio, target, pass: ratio >= target, cpuPerOp, setup };
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}
+
+/** The table: one row per test, medians with the spread of the rounds. */
+export function table(results: readonly TestResult[]): string {
+  const header = ['test', 'unit', 'raw median', 'facade median', 'ratio', 'target', 'result', 'raw min..max', 'facade min..max', 'cpu/op raw', 'cpu/op facade'];
+  const rows = results.map((r) => [
+    r.name,
+    r.unit,
+    fmt(r.raw.median),
+    fmt(r.facade.median),
+    `${r.ratio.toFixed(3)}x`,
+    `>= ${r.target.toFixed(2)}x`,
+    r.pass ? 'PASS' : 'BELOW',
+    `${fmt(r.raw.min)}..${fmt(r.raw.max)}`,
+    `${fmt(r.facade.min)}..${fmt(r.facade.max)}`,
+    `${r.cpuPerOp.raw.median.toFixed(1)} us`,
+    `${r.cpuPerOp.facade.median.toFixed(1)} us`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i <= 1 || i === 6 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function writeJson(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
+}
