@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import forge from 'node-forge';
@@ -20,6 +20,8 @@ const DEFAULT_CIPHERS = [
 ].join(':');
 
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+/** Servers a client context remembers a session for. */
+const SESSION_CACHE_LIMIT = 256;
 
 /** The key material of a context at one moment; reload swaps the whole of it at once. */
 interface Material {
@@ -45,6 +47,13 @@ interface Material {
  */
 export class TlsContext {
   #material: Material;
+  /**
+   * Session ticket keys that outlive reloads, so a session issued before a certificate renewal
+   * still resumes after it. Random per context unless the options give them.
+   */
+  readonly #ticketKeys: Buffer;
+  /** Client side: the last TLS session per server, so the next connection resumes it. */
+  readonly #sessions = new Map<string, Buffer>();
 
   /**
    * Use {@link createTlsContext}.
@@ -52,7 +61,8 @@ export class TlsContext {
    * @param options - see {@link TlsContextOptions}
    */
   constructor(options: TlsContextOptions) {
-    this.#material = buildMaterial(options);
+    this.#ticketKeys = options.ticketKeys ?? randomBytes(48);
+    this.#material = buildMaterial(options, this.#ticketKeys);
   }
 
   /**
@@ -115,7 +125,30 @@ export class TlsContext {
    * ```
    */
   reload(options: TlsContextOptions): void {
-    this.#material = buildMaterial(options);
+    this.#material = buildMaterial(options, options.ticketKeys ?? this.#ticketKeys);
+  }
+
+  /**
+   * The session saved for a server, to resume it.
+   *
+   * @internal
+   */
+  sessionFor(server: string): Buffer | undefined {
+    return this.#sessions.get(server);
+  }
+
+  /**
+   * Saves a server's latest session (the oldest of many servers is forgotten).
+   *
+   * @internal
+   */
+  saveSession(server: string, session: Buffer): void {
+    this.#sessions.delete(server);
+    this.#sessions.set(server, session);
+    if (this.#sessions.size > SESSION_CACHE_LIMIT) {
+      const oldest = this.#sessions.keys().next().value;
+      if (oldest !== undefined) this.#sessions.delete(oldest);
+    }
   }
 
   /**
@@ -186,7 +219,7 @@ export function createTlsContext(options: TlsContextOptions = {}): TlsContext {
   return new TlsContext(options);
 }
 
-function buildMaterial(input: TlsContextOptions): Material {
+function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
   const options = readFiles(input);
   const base: SecureContextOptions = {
     minVersion: options.minVersion ?? 'TLSv1.2',
@@ -194,7 +227,7 @@ function buildMaterial(input: TlsContextOptions): Material {
     ciphers: options.ciphers ?? DEFAULT_CIPHERS,
     honorCipherOrder: true,
     ca: options.ca as SecureContextOptions['ca'],
-    ticketKeys: options.ticketKeys,
+    ticketKeys,
   };
   const secureContext = secureContextOf(
     { ...base, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase },

@@ -83,6 +83,7 @@ export function serverHandshake(
  */
 export async function clientHandshake(raw: NetSocket, host: string, context: TlsContext, op: string): Promise<TLSSocket> {
   const { ALPNProtocols, rejectUnauthorized = true } = context.options;
+  const server = `${host}:${raw.remotePort ?? 0}`;
   const tls = tlsConnect({
     socket: raw,
     host,
@@ -90,7 +91,10 @@ export async function clientHandshake(raw: NetSocket, host: string, context: Tls
     secureContext: context.secureContextFor(),
     ALPNProtocols: ALPNProtocols as string[] | undefined,
     rejectUnauthorized,
+    session: context.sessionFor(server),
   });
+  // TLS 1.3 sends tickets after the handshake; each one replaces the saved session.
+  tls.on('session', (session: Buffer) => context.saveSession(server, session));
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {
       clearTimeout(timer);
