@@ -2,6 +2,7 @@ import { checkHost } from './address.js';
 import { connectTcp } from './connect.js';
 import { DEFAULT_CONNECT_TIMEOUT, SKT$BLOCKING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
 import { openDatagramSocket } from './datagram-socket.js';
+import { DirectReader } from './direct-reader.js';
 import { openSecureSocket } from './secure-socket.js';
 import { StreamSocket } from './stream-socket.js';
 import { TlsContext } from './tls-context.js';
@@ -64,6 +65,7 @@ export async function openSocket(addr: string, port: number, flags?: number, con
   const seconds = checkTimeout(connectTimeout, 'connectTimeout');
   const blocking = (mode & SKT$BLOCKING) !== 0;
   if (transportOf(mode, op) === 'udp') return openDatagramSocket(host, port, blocking, op);
-  const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op);
-  return new StreamSocket(raw, SKT$INFO_TYPE_OUTGOING, blocking);
+  const reader = new DirectReader();
+  const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op, reader);
+  return new StreamSocket(raw, SKT$INFO_TYPE_OUTGOING, blocking, reader);
 }

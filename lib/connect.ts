@@ -1,11 +1,16 @@
 import { connect, type Socket as NetSocket } from 'node:net';
 import { isResolveError, resolveError } from './address.js';
 import { ER$CONNECT } from './constants.js';
+import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 
-/** Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses. */
-export async function connectTcp(host: string, port: number, timeoutMs: number, op: string): Promise<NetSocket> {
-  const raw = connect({ host, port, allowHalfOpen: true });
+/**
+ * Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses.
+ * With a DirectReader the socket's bytes go to it instead of 'data' events (plain sockets only:
+ * TLS takes the handle over).
+ */
+export async function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
+  const raw = connect({ host, port, allowHalfOpen: true, onread: reader?.option });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' });

@@ -15,6 +15,7 @@ import {
   SKT$INFO_NO_DELAY,
   SKT$INFO_PORT,
 } from './constants.js';
+import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { SocketBase, type Convert } from './socket-base.js';
@@ -90,7 +91,11 @@ export class StreamSocket extends SocketBase {
   private readonly localPort: number;
   private readonly family: 1 | 2;
 
-  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean) {
+  /**
+   * @param reader - where the bytes come from when the socket was connected with one; 'data'
+   *   events otherwise
+   */
+  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean, reader?: DirectReader) {
     super(blocking);
     this.type = type;
     this.stream = stream;
@@ -100,7 +105,10 @@ export class StreamSocket extends SocketBase {
     this.localAddress = stream.localAddress ?? '';
     this.localPort = stream.localPort ?? 0;
     this.family = stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    // With a DirectReader no 'data' event fires, but the listener still puts the stream in
+    // flowing mode, which is what makes it emit 'end'.
     stream.on('data', this.onData);
+    reader?.attach(this.onData);
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);
     stream.on('close', this.onClose);
