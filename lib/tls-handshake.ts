@@ -54,16 +54,21 @@ export function serverHandshake(
     rejectUnauthorized: requestCert,
     ALPNProtocols: ALPNProtocols as string[] | undefined,
   });
+  // Errors of the TCP socket under the TLS one surface on the TLS one, where they are handled.
+  raw.on('error', (err: Error) => tls.destroy(err));
   let settled = false;
   const finish = (outcome: HandshakeOutcome | TLSSocket): void => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    tls.off('error', onError);
-    raw.off('close', onClose);
     if (outcome instanceof TLSSocket) {
+      // The secure socket's owner listens from here on.
+      tls.off('error', onError);
+      raw.off('close', onClose);
       onSecure(outcome);
     } else {
+      // The listeners stay: a late error of a failed handshake must find one, or it would crash
+      // the process. They do nothing more once settled.
       tls.destroy();
       raw.destroy();
       onFailed(outcome);
@@ -95,6 +100,7 @@ export async function clientHandshake(raw: NetSocket, host: string, context: Tls
   });
   // TLS 1.3 sends tickets after the handshake; each one replaces the saved session.
   tls.on('session', (session: Buffer) => context.saveSession(server, session));
+  raw.on('error', (err: Error) => tls.destroy(err));
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {
       clearTimeout(timer);
@@ -106,7 +112,8 @@ export async function clientHandshake(raw: NetSocket, host: string, context: Tls
       () => fail(Object.assign(new Error(`no handshake within ${context.handshakeTimeout} ms`), { code: 'ETIMEDOUT' })),
       context.handshakeTimeout,
     );
-    tls.once('error', fail);
+    // `on`, not `once`: a second error of a failed handshake must still find a listener.
+    tls.on('error', fail);
     tls.once('secureConnect', () => {
       clearTimeout(timer);
       tls.off('error', fail);
