@@ -14,6 +14,7 @@ import { createTlsContext, TlsContext } from './tls-context.js';
 import { ER$TLS_HANDSHAKE } from './tls-status.js';
 import { clientHandshake, requireCertificate, serverHandshake } from './tls-handshake.js';
 import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
+import type { CertificateDescription } from '../types/tls-context.js';
 import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
 
 /** The context of clients that pass none: the system's trusted CAs, full verification. */
@@ -125,18 +126,18 @@ export async function openSecureSocket(
   if (context !== undefined && !(context instanceof TlsContext)) throw new TypeError(`${op}: context must be a TlsContext`);
   const tlsContext = context ?? (systemContext ??= createTlsContext());
   const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op);
-  const tls = await clientHandshake(raw, host, tlsContext, op);
-  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, (mode & SKT$BLOCKING) !== 0, tlsContext, sniOf(host));
+  const { tls, peer } = await clientHandshake(raw, host, tlsContext, op);
+  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, (mode & SKT$BLOCKING) !== 0, tlsContext, sniOf(host), peer);
 }
 
 function sniOf(host: string): string {
   return isIP(host) === 0 ? host : '';
 }
 
-/** The argument check of the secure functions. */
-function asSecure(value: unknown): SecureStreamSocket {
+/** The argument check of the secure functions (a secure server socket can be closed too). */
+function asSecure(value: unknown, orServer = false): SecureStreamSocket | SecureServerSocket {
   const skt = asSocket(value);
-  if (skt instanceof SecureStreamSocket) return skt;
+  if (skt instanceof SecureStreamSocket || (orServer && skt instanceof SecureServerSocket)) return skt;
   throw new TypeError('skt is not a secure socket; use the plain function, or startTls first');
 }
 
@@ -176,7 +177,8 @@ export const writeSecureSocket: WriteSocket<SecureSocket> = (skt, data, flags, t
 
 /**
  * `closeSocket` for secure sockets: the BASIC `CLOSE.SECURE.SOCKET`. Flushes queued writes,
- * sends the TLS close_notify, then FIN. The socket's TlsContext is not touched.
+ * sends the TLS close_notify, then FIN. The socket's TlsContext is not touched. Given a secure
+ * server socket, it stops listening, as `closeSocket` does; the sockets it accepted stay open.
  *
  * @example
  * ```ts
@@ -184,7 +186,7 @@ export const writeSecureSocket: WriteSocket<SecureSocket> = (skt, data, flags, t
  * ```
  */
 export const closeSecureSocket: CloseSocket<SecureSocket> = async (skt) => {
-  await closeSocket(asSecure(skt));
+  await closeSocket(asSecure(skt, true));
 };
 
 /**
@@ -238,6 +240,7 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
   if (pending !== undefined) stream.unshift(pending);
   let tls: TLSSocket;
   let sni: string;
+  let peer: CertificateDescription | undefined;
   if (role === 'server') {
     tls = await new Promise<TLSSocket>((resolve, reject) =>
       serverHandshake(stream, context, resolve, (outcome) =>
@@ -246,10 +249,10 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
     );
     sni = typeof tls.servername === 'string' ? tls.servername : '';
   } else {
-    tls = await clientHandshake(stream, host, context, op);
+    ({ tls, peer } = await clientHandshake(stream, host, context, op));
     sni = sniOf(host);
   }
-  const secure = new SecureStreamSocket(tls, type, blocking, context, sni);
+  const secure = new SecureStreamSocket(tls, type, blocking, context, sni, peer);
   if (noDelay) secure.setMode(SKT$INFO_NO_DELAY, 1);
   if (keepAlive) secure.setMode(SKT$INFO_KEEP_ALIVE, 1);
   return secure;

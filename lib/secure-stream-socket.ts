@@ -33,18 +33,22 @@ export class SecureStreamSocket extends StreamSocket implements SecureSocket {
     readonly peer: CertificateDescription | undefined;
   };
 
-  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni: string) {
+  /**
+   * @param peer - the peer's certificate when the caller knows it better than the TLSSocket
+   *   (a resumed client session carries none)
+   */
+  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni: string, peer?: CertificateDescription) {
     super(tls, type, blocking);
     this.tls = tls;
     this.context = context;
-    const peer = tls.getPeerX509Certificate?.();
+    const cert = peer === undefined ? tls.getPeerX509Certificate() : undefined;
     this.facts = {
       protocol: tls.getProtocol() ?? '',
       cipher: tls.getCipher()?.standardName ?? '',
       sni,
       resumed: tls.isSessionReused(),
       alpn: tls.alpnProtocol || '',
-      peer: peer instanceof X509Certificate ? describeCertificate(peer) : undefined,
+      peer: peer ?? (cert instanceof X509Certificate ? describeCertificate(cert) : undefined),
     };
   }
 

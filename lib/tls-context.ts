@@ -23,6 +23,15 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 /** Servers a client context remembers a session for. */
 const SESSION_CACHE_LIMIT = 256;
 
+/**
+ * A client's TLS session with a server, and that server's certificate: a resumed handshake
+ * carries no certificate, so the one seen in the full handshake is kept to describe it.
+ */
+export interface SavedSession {
+  readonly session: Buffer;
+  readonly peer: CertificateDescription | undefined;
+}
+
 /** The key material of a context at one moment; reload swaps the whole of it at once. */
 interface Material {
   readonly options: TlsContextOptions;
@@ -53,7 +62,7 @@ export class TlsContext {
    */
   readonly #ticketKeys: Buffer;
   /** Client side: the last TLS session per server, so the next connection resumes it. */
-  readonly #sessions = new Map<string, Buffer>();
+  readonly #sessions = new Map<string, SavedSession>();
 
   /**
    * Use {@link createTlsContext}.
@@ -133,7 +142,7 @@ export class TlsContext {
    *
    * @internal
    */
-  sessionFor(server: string): Buffer | undefined {
+  sessionFor(server: string): SavedSession | undefined {
     return this.#sessions.get(server);
   }
 
@@ -142,9 +151,9 @@ export class TlsContext {
    *
    * @internal
    */
-  saveSession(server: string, session: Buffer): void {
+  saveSession(server: string, saved: SavedSession): void {
     this.#sessions.delete(server);
-    this.#sessions.set(server, session);
+    this.#sessions.set(server, saved);
     if (this.#sessions.size > SESSION_CACHE_LIMIT) {
       const oldest = this.#sessions.keys().next().value;
       if (oldest !== undefined) this.#sessions.delete(oldest);

@@ -2,7 +2,8 @@ import { isIP, type Socket as NetSocket } from 'node:net';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
 import { osErrorOf, SocketError } from './errors.js';
-import type { TlsContext } from './tls-context.js';
+import { describeCertificate, type TlsContext } from './tls-context.js';
+import type { CertificateDescription } from '../types/tls-context.js';
 
 /** OpenSSL verification results that mean "not signed by anyone trusted". */
 const UNTRUSTED = new Set([
@@ -86,9 +87,15 @@ export function serverHandshake(
  * Runs the client side of a handshake over a connected socket: verifies the server's chain
  * against the context's CAs (or the system's) and its name against `host`, sends SNI for names.
  */
-export async function clientHandshake(raw: NetSocket, host: string, context: TlsContext, op: string): Promise<TLSSocket> {
+export async function clientHandshake(
+  raw: NetSocket,
+  host: string,
+  context: TlsContext,
+  op: string,
+): Promise<{ tls: TLSSocket; peer: CertificateDescription | undefined }> {
   const { ALPNProtocols, rejectUnauthorized = true } = context.options;
   const server = `${host}:${raw.remotePort ?? 0}`;
+  const saved = context.sessionFor(server);
   const tls = tlsConnect({
     socket: raw,
     host,
@@ -96,10 +103,21 @@ export async function clientHandshake(raw: NetSocket, host: string, context: Tls
     secureContext: context.secureContextFor(),
     ALPNProtocols: ALPNProtocols as string[] | undefined,
     rejectUnauthorized,
-    session: context.sessionFor(server),
+    session: saved?.session,
   });
+  // The server's certificate: seen in a full handshake, remembered for a resumed one. It is
+  // known once the handshake is done; tickets can come before that, so the last one waits.
+  let peer: CertificateDescription | undefined;
+  let handshakeDone = false;
+  let lastTicket: Buffer | undefined;
+  const remember = (): void => {
+    if (handshakeDone && lastTicket !== undefined) context.saveSession(server, { session: lastTicket, peer });
+  };
   // TLS 1.3 sends tickets after the handshake; each one replaces the saved session.
-  tls.on('session', (session: Buffer) => context.saveSession(server, session));
+  tls.on('session', (session: Buffer) => {
+    lastTicket = session;
+    remember();
+  });
   raw.on('error', (err: Error) => tls.destroy(err));
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {
@@ -116,11 +134,15 @@ export async function clientHandshake(raw: NetSocket, host: string, context: Tls
     tls.on('error', fail);
     tls.once('secureConnect', () => {
       clearTimeout(timer);
+      const cert = tls.getPeerX509Certificate();
+      peer = cert !== undefined ? describeCertificate(cert) : tls.isSessionReused() ? saved?.peer : undefined;
+      handshakeDone = true;
+      remember();
       tls.off('error', fail);
       resolve();
     });
   });
-  return tls;
+  return { tls, peer };
 }
 
 /** The check of a context that must serve TLS. */
