@@ -16,6 +16,7 @@ const UNTRUSTED = new Set([
   'CERT_REJECTED',
   'CERT_SIGNATURE_FAILURE',
   'INVALID_CA',
+  'INVALID_PURPOSE',
 ]);
 const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
@@ -65,6 +66,7 @@ export function serverHandshake(
     if (outcome instanceof TLSSocket) {
       // The secure socket's owner listens from here on.
       tls.off('error', onError);
+      tls.off('end', onClose);
       raw.off('close', onClose);
       onSecure(outcome);
     } else {
@@ -79,8 +81,20 @@ export function serverHandshake(
   const onClose = (): void => finish('failed');
   const timer = setTimeout(() => finish('timeout'), context.handshakeTimeout);
   tls.on('error', onError);
+  // Sockets are half-open capable, so a client that hangs up mid-handshake only ends.
+  tls.on('end', onClose);
   raw.on('close', onClose);
-  tls.once('secure', () => finish(requestCert && !tls.authorized ? 'failed' : tls));
+  tls.once('secure', () => finish(requestCert && !clientCertificateVerified(tls) ? 'failed' : tls));
+}
+
+/**
+ * Did the client send a certificate that verified against the context's CAs? A TLSSocket made
+ * outside tls.Server never sets `authorized`, so this asks OpenSSL's verification result the
+ * way tls.Server does.
+ */
+function clientCertificateVerified(tls: TLSSocket): boolean {
+  const handle = (tls as unknown as { _handle: { verifyError(): Error | null } | null })._handle;
+  return handle !== null && handle.verifyError() === null && tls.getPeerX509Certificate() !== undefined;
 }
 
 /**
