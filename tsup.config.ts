@@ -1,11 +1,26 @@
-import { defineConfig } from 'tsup';
+import { cpSync, rmSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: ['lib/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
+const shared: Options = {
   sourcemap: true,
-  clean: true,
   target: 'node20',
   platform: 'node',
-});
+};
+
+// Cleaned once here: the two builds below run at the same time, so neither may clean dist/.
+rmSync('dist', { recursive: true, force: true });
+
+export default defineConfig([
+  // The library: ESM and CommonJS, with declarations for both.
+  { ...shared, entry: ['lib/index.ts'], format: ['esm', 'cjs'], dts: true },
+  // The `seraphim` command, with its sample site beside it (its default --root).
+  {
+    ...shared,
+    entry: { cli: 'examples/seraphim/cli.ts' },
+    outDir: 'dist/seraphim',
+    format: ['esm'],
+    onSuccess: async () => {
+      cpSync('examples/seraphim/site', 'dist/seraphim/site', { recursive: true });
+    },
+  },
+]);

@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// The `seraphim` command. Run: npx tsx examples/seraphim/cli.ts --help
+import cluster from 'node:cluster';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createTlsContext, type TlsContextOptions } from '../../lib/index.js';
+import { developmentHosts, ensureDevelopmentCertificates } from './dev-certificates.js';
+import { createSampleHandler } from './routes/sample-routes.js';
+import { startSeraphim, type SeraphimServer } from './server.js';
+import { announceListening, runPrimary, sharedTicketKeys } from './workers.js';
+
+const HELP = `Usage: seraphim [options]
+
+Serves a directory of static files over HTTPS (and HTTP, redirecting to HTTPS).
+With no options: the sample blog on https://127.0.0.1:8443/ and http://127.0.0.1:8080/,
+with a development certificate made on first run.
+
+Options:
+  --root DIR              the site to serve (default: the sample site)
+  --host ADDR             address to listen on (default 127.0.0.1; '' or 0.0.0.0 for all)
+  --http-port N           HTTP port (default 8080; 0 disables HTTP)
+  --https-port N          HTTPS port (default 8443; 0 disables HTTPS, and HTTP serves the site)
+  --cert FILE --key FILE  PEM certificate chain and private key (reloaded on SIGHUP)
+  --pfx FILE              PKCS#12 bundle instead of --cert/--key (reloaded on SIGHUP)
+  --passphrase-file FILE  file holding the passphrase of --pfx or of an encrypted --key
+  --state-dir DIR         where the development CA and certificate are kept (default .seraphim)
+  --workers N             N processes on node:cluster sharing the ports (default 1)
+  --access-log FILE|-|off access log in Combined Log Format + ms (default - : stdout)
+  --quiet                 print only errors (and no access log unless --access-log is given)
+  -h, --help              show this help
+
+Signals: SIGTERM/SIGINT stop gracefully (requests in flight finish, exit within 5 s);
+SIGHUP reloads the certificate and key files without dropping a connection.`;
+
+/** Exit code for a usage error. */
+const USAGE = 2;
+/** The most time a graceful stop may take. */
+const EXIT_DEADLINE_MS = 5_000;
+
+interface CliOptions {
+  root: string;
+  /** The sample site is served with its routes (the posts API, the guestbook, uploads). */
+  sampleSite: boolean;
+  host: string;
+  httpPort: number;
+  httpsPort: number;
+  cert?: string;
+  key?: string;
+  pfx?: string;
+  passphrase?: string;
+  stateDir: string;
+  workers: number;
+  accessLog: string | undefined;
+  quiet: boolean;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`seraphim: ${message}\nTry 'seraphim --help'.\n`);
+  process.exit(USAGE);
+}
+
+function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) usageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function parseCommandLine(argv: string[]): CliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        root: { type: 'string' },
+        host: { type: 'string' },
+        'http-port': { type: 'string' },
+        'https-port': { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        pfx: { type: 'string' },
+        'passphrase-file': { type: 'string' },
+        'state-dir': { type: 'string' },
+        workers: { type: 'string' },
+        'access-log': { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if ((values.cert === undefined) !== (values.key === undefined)) usageError('--cert and --key go together');
+  if (values.pfx !== undefined && values.cert !== undefined) usageError('--pfx replaces --cert and --key: give one or the other');
+  const options: CliOptions = {
+    root: resolve(values.root ?? fileURLToPath(new URL('./site/', import.meta.url))),
+    sampleSite: values.root === undefined,
+    host: values.host ?? '127.0.0.1',
+    httpPort: integer('http-port', values['http-port'], 8080, 0, 65535),
+    httpsPort: integer('https-port', values['https-port'], 8443, 0, 65535),
+    stateDir: resolve(values['state-dir'] ?? '.seraphim'),
+    workers: integer('workers', values.workers, 1, 1, 256),
+    accessLog: values['access-log'] ?? (values.quiet ? undefined : '-'),
+    quiet: values.quiet ?? false,
+  };
+  if (options.httpPort === 0 && options.httpsPort === 0) usageError('both listeners are disabled');
+  if (values.cert !== undefined) options.cert = resolve(values.cert);
+  if (values.key !== undefined) options.key = resolve(values.key);
+  if (values.pfx !== undefined) options.pfx = resolve(values.pfx);
+  if (values['passphrase-file'] !== undefined) {
+    try {
+      options.passphrase = readFileSync(values['passphrase-file'], 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      usageError(`cannot read --passphrase-file: ${(err as Error).message}`);
+    }
+  }
+  return options;
+}
+
+/** The key material to load now and on every SIGHUP; the dev CA path when it is a development certificate. */
+function tlsMaterial(options: CliOptions): { material: TlsContextOptions; devCa?: string } {
+  const passphrase = options.passphrase === undefined ? {} : { passphrase: options.passphrase };
+  if (options.pfx !== undefined) return { material: { pfx: options.pfx, ...passphrase } };
+  if (options.cert !== undefined && options.key !== undefined) return { material: { cert: options.cert, key: options.key, ...passphrase } };
+  const dev = ensureDevelopmentCertificates(options.stateDir, developmentHosts(options.host));
+  return { material: { cert: dev.cert, key: dev.key }, devCa: dev.caCert };
+}
+
+function accessLogStream(target: string | undefined): Writable | false {
+  if (target === undefined || target === 'off') return false;
+  if (target === '-') return process.stdout;
+  const stream = createWriteStream(target, { flags: 'a' });
+  stream.on('error', (err) => process.stderr.write(`seraphim: access log: ${err.message}\n`));
+  return stream;
+}
+
+/** Serves in this process (alone, or as a cluster worker). */
+async function serve(options: CliOptions, material: TlsContextOptions | undefined): Promise<SeraphimServer> {
+  const ticketKeys = sharedTicketKeys();
+  const context = material === undefined ? undefined : createTlsContext(ticketKeys === undefined ? material : { ...material, ticketKeys });
+  const accessLog = accessLogStream(options.accessLog);
+  const server = await startSeraphim({
+    root: options.root,
+    host: options.host,
+    httpPort: options.httpPort === 0 ? false : options.httpPort,
+    httpsPort: options.httpsPort === 0 ? false : options.httpsPort,
+    ...(context === undefined ? {} : { context }),
+    ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
+    accessLog,
+  });
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
+    void server.close().then(() => {
+      if (accessLog && accessLog !== process.stdout) accessLog.end(() => process.exit(0));
+      else process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    if (material === undefined) return;
+    try {
+      server.reload(material);
+      if (!options.quiet) process.stdout.write('seraphim: certificate reloaded\n');
+    } catch (err) {
+      process.stderr.write(`seraphim: certificate not reloaded, the old one stays in force: ${(err as Error).message}\n`);
+    }
+  });
+  return server;
+}
+
+function printListening(urls: string[], options: CliOptions, devCa: string | undefined): void {
+  if (options.quiet) return;
+  for (const url of urls) process.stdout.write(`seraphim listening ${url}\n`);
+  if (devCa !== undefined) {
+    const shown = relative(process.cwd(), devCa) || devCa;
+    const httpsUrl = urls.find((u) => u.startsWith('https:')) ?? 'https://127.0.0.1:8443/';
+    process.stdout.write(
+      `seraphim: using a development certificate. To trust it, trust the development CA ${shown}:\n` +
+        `  curl --cacert ${shown} ${httpsUrl}\n` +
+        `  browsers: import ${shown} as a certificate authority (for development only, never in production)\n`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseCommandLine(process.argv.slice(2));
+  const https = options.httpsPort !== 0;
+  let tls: { material: TlsContextOptions; devCa?: string } | undefined;
+  try {
+    tls = https ? tlsMaterial(options) : undefined;
+  } catch (err) {
+    process.stderr.write(`seraphim: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (options.workers > 1 && cluster.isPrimary) {
+    // The primary made the development certificate (if any) above, so workers only read it.
+    runPrimary(options.workers, (urls) => printListening(urls, options, tls?.devCa), (line) => process.stderr.write(`${line}\n`));
+    return;
+  }
+  const server = await serve(options, tls?.material);
+  const urls = [server.urls.https, server.urls.http].filter((u): u is string => u !== undefined);
+  if (cluster.isWorker) announceListening(urls);
+  else printListening(urls, options, tls?.devCa);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`seraphim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+// Request bodies, framed by Content-Length or chunked transfer coding (RFC 9112 6 and 7.1),
+// read exactly: the bytes after a body are the next request's, whatever the method.
+import { HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
+import type { SocketReader } from './socket-reader.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** A chunk-size line with its extensions, at most. */
+const MAX_CHUNK_LINE = 4096;
+const CHUNK_SIZE = /^([0-9a-fA-F]{1,8})[ \t]*(;.*)?$/;
+const TRAILER_FIELD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\x00-\x08\x0a-\x1f\x7f]*$/;
+
+/** The peer closed the connection in the middle of a body. */
+export class BodyTruncated extends Error {}
+
+/**
+ * Reads the body `head` announces.
+ *
+ * @param deadline - when the whole body must have arrived (`Date.now()` value)
+ * @throws HttpError 413 past `limits.maxBody`, 400 for malformed chunked coding
+ * @throws BodyTruncated when the peer closed first; ReadTimeout past the deadline
+ */
+export async function readBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number): Promise<Buffer> {
+  if (head.chunked) return readChunked(reader, limits, deadline);
+  if (head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
+  return readExactly(reader, head.contentLength, deadline);
+}
+
+async function readExactly(reader: SocketReader, length: number, deadline: number): Promise<Buffer> {
+  if (length === 0) return Buffer.alloc(0);
+  const parts: Buffer[] = [];
+  let missing = length;
+  for (;;) {
+    const part = reader.take(missing);
+    if (part.length > 0) {
+      // Copied: the pending buffer may be a slice of a larger read.
+      parts.push(Buffer.from(part));
+      missing -= part.length;
+    }
+    if (missing === 0) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length);
+    if (!(await reader.fill(deadline))) throw new BodyTruncated('the peer closed during the body');
+  }
+}
+
+/** One CRLF-terminated line (without the CRLF), at most `max` bytes. */
+async function readLine(reader: SocketReader, max: number, deadline: number): Promise<string> {
+  let scanFrom = 0;
+  for (;;) {
+    const pending = reader.pending;
+    const lf = pending.indexOf(LF, scanFrom);
+    if (lf >= 0) {
+      if (lf === 0 || pending[lf - 1] !== CR) throw new HttpError(400, 'bare LF in chunked body');
+      const line = pending.toString('latin1', 0, lf - 1);
+      if (line.includes('\r')) throw new HttpError(400, 'bare CR in chunked body');
+      reader.consume(lf + 1);
+      return line;
+    }
+    if (pending.length > max) throw new HttpError(400, 'chunk line too long');
+    scanFrom = pending.length;
+    if (!(await reader.fill(deadline))) throw new BodyTruncated('the peer closed during a chunked body');
+  }
+}
+
+async function readChunked(reader: SocketReader, limits: RequestLimits, deadline: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const match = CHUNK_SIZE.exec(await readLine(reader, MAX_CHUNK_LINE, deadline));
+    if (match === null) throw new HttpError(400, 'malformed chunk size');
+    const size = parseInt(match[1] as string, 16);
+    if (size === 0) break;
+    total += size;
+    if (total > limits.maxBody) throw new HttpError(413, 'request body too large');
+    parts.push(await readExactly(reader, size, deadline));
+    if ((await readLine(reader, 2, deadline)) !== '') throw new HttpError(400, 'chunk data not followed by CRLF');
+  }
+  // Trailer fields: checked for syntax and bounded, then dropped.
+  let trailerBytes = 0;
+  for (let lines = 0; ; lines++) {
+    const line = await readLine(reader, limits.maxHeaderBytes, deadline);
+    if (line === '') break;
+    trailerBytes += line.length + 2;
+    if (lines >= limits.maxHeaderLines || trailerBytes > limits.maxHeaderBytes) throw new HttpError(431, 'trailer section too large');
+    if (!TRAILER_FIELD.test(line)) throw new HttpError(400, 'malformed trailer field');
+  }
+  return Buffer.concat(parts, total);
+}

@@ -1,0 +1,216 @@
+// One HTTP/1.1 connection, written once against the Socket interface: the same code serves
+// plain and TLS sockets. Requests are read and answered one after another, so pipelined
+// requests are answered in order; bytes after a request stay buffered for the next one.
+import { closeSocket, SKT$BLOCKING, SKT$INFO_IP_ADDR, socketInfo, writeSocket, type Socket } from '../../../lib/index.js';
+import type { AccessLog } from './access-log.js';
+import { BodyTruncated, readBody } from './body-reader.js';
+import type { HeaderField } from './headers.js';
+import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
+import { errorResponse, writeResponse, type OutgoingResponse } from './response.js';
+import { ReadTimeout, SocketReader } from './socket-reader.js';
+import type { SeraphimRequest } from './types.js';
+
+/** Timeouts of a connection, in milliseconds. */
+export interface ConnectionTimeouts {
+  /** From the connection's start (or a request's first byte) to a complete request head; then 408. Default 10000. */
+  head: number;
+  /** An idle keep-alive connection is closed after this. Default 5000. */
+  idle: number;
+  /** The peer must take each write (up to 64 KiB) within this, or is cut off. Default 30000. */
+  send: number;
+  /** A request body must arrive within this once its head has. Default 30000. */
+  body: number;
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { head: 10_000, idle: 5_000, send: 30_000, body: 30_000 };
+
+/** What a connection needs from its server. */
+export interface ConnectionOptions {
+  secure: boolean;
+  limits: RequestLimits;
+  timeouts: ConnectionTimeouts;
+  /** The listener's fixed response headers. */
+  defaults: readonly HeaderField[];
+  /** Answers a request; a rejection becomes a 500 and the connection goes on. */
+  respond: (request: SeraphimRequest) => Promise<OutgoingResponse>;
+  log: AccessLog | undefined;
+  /** Told about errors of `respond` (a handler that threw). */
+  onError: (err: unknown) => void;
+}
+
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+
+/** Serves one accepted socket until the client or the server ends it. */
+export class HttpConnection {
+  #idle = false;
+  #stopping = false;
+  #closing: Promise<void> | undefined;
+  readonly #reader: SocketReader;
+  readonly #remoteAddress: string;
+
+  constructor(
+    readonly skt: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.#reader = new SocketReader(skt);
+    this.#remoteAddress = socketInfo(skt, SKT$INFO_IP_ADDR);
+  }
+
+  /**
+   * Graceful stop: an idle connection closes now; a busy one finishes its request, answers with
+   * `Connection: close`, and closes.
+   */
+  shutdown(): void {
+    this.#stopping = true;
+    if (this.#idle) void this.close();
+  }
+
+  /** Closes the socket now (a read or write in progress fails and the loop ends). */
+  close(): Promise<void> {
+    this.#closing ??= closeSocket(this.skt).catch(() => undefined);
+    return this.#closing;
+  }
+
+  /** The request loop; resolves when the connection is closed. Never rejects. */
+  async run(): Promise<void> {
+    const acceptedAt = Date.now();
+    try {
+      for (let first = true; !this.#stopping; first = false) {
+        if (!(await this.serveOne(first ? acceptedAt : undefined))) break;
+      }
+    } catch (err) {
+      this.options.onError(err);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /**
+   * Reads one request and answers it.
+   *
+   * @param acceptedAt - for the first request: when the connection started (the head timeout
+   *   runs from there, with no idle wait)
+   * @returns `true` to go on with the next request
+   */
+  private async serveOne(acceptedAt: number | undefined): Promise<boolean> {
+    const { limits, timeouts } = this.options;
+    const reader = this.#reader;
+    let startedAt = acceptedAt ?? Date.now();
+    if (reader.pending.length === 0) {
+      // Nothing buffered: wait for a request's first byte, as an idle connection.
+      this.#idle = true;
+      try {
+        const deadline = acceptedAt === undefined ? startedAt + timeouts.idle : startedAt + timeouts.head;
+        if (!(await reader.fill(deadline))) return false;
+      } catch (err) {
+        if (!(err instanceof ReadTimeout)) throw err;
+        // A new connection that never sent a request gets 408; an idle keep-alive one just closes.
+        if (acceptedAt !== undefined) await this.refuse(new HttpError(408, 'no request'), startedAt, undefined);
+        return false;
+      } finally {
+        this.#idle = false;
+      }
+      if (acceptedAt === undefined) startedAt = Date.now();
+    }
+
+    const parser = new HeadParser(limits);
+    let head: RequestHead | undefined;
+    try {
+      head = await this.readHead(parser, startedAt + timeouts.head);
+      if (head === undefined) return false;
+      if (head.expectContinue && (head.chunked || head.contentLength > 0)) {
+        if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
+        await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
+      }
+      const body = await readBody(reader, head, limits, Date.now() + timeouts.body);
+      return await this.answer(head, body, startedAt);
+    } catch (err) {
+      if (err instanceof BodyTruncated) return false;
+      if (err instanceof ReadTimeout) await this.refuse(new HttpError(408, 'request timeout'), startedAt, parser.requestLine);
+      else if (err instanceof HttpError) await this.refuse(err, startedAt, parser.requestLine, head);
+      else throw err;
+      return false;
+    }
+  }
+
+  /** Reads a request head; undefined when the peer closed first. */
+  private async readHead(parser: HeadParser, deadline: number): Promise<RequestHead | undefined> {
+    const reader = this.#reader;
+    for (;;) {
+      const parsed = parser.parse(reader.pending);
+      if (parsed !== undefined) {
+        reader.consume(parsed.consumed);
+        return parsed.head;
+      }
+      if (!(await reader.fill(deadline))) return undefined;
+    }
+  }
+
+  /** Runs the request through the server and writes the answer. */
+  private async answer(head: RequestHead, body: Buffer, startedAt: number): Promise<boolean> {
+    const request: SeraphimRequest = {
+      method: head.method,
+      target: head.target,
+      path: head.path,
+      query: head.query,
+      version: head.version,
+      headers: head.headers,
+      body,
+      remoteAddress: this.#remoteAddress,
+      secure: this.options.secure,
+      slugs: {},
+    };
+    let response: OutgoingResponse;
+    try {
+      response = await this.options.respond(request);
+    } catch (err) {
+      this.options.onError(err);
+      response = errorResponse(500);
+    }
+    const keepAlive = head.keepAlive && !this.#stopping;
+    const bytes = await this.send(response, head, keepAlive, startedAt);
+    return bytes !== undefined && keepAlive;
+  }
+
+  /** Answers a refused request; the connection closes afterwards. */
+  private async refuse(err: HttpError, startedAt: number, requestLine: string | undefined, head?: RequestHead): Promise<void> {
+    const response = errorResponse(err.status, err.headers);
+    await this.send(response, head ?? { requestLine, method: '', version: '1.1', headers: new Map() }, false, startedAt);
+  }
+
+  /**
+   * Writes a response and logs it.
+   *
+   * @returns the body bytes sent, or undefined when the write failed (slow or gone peer)
+   */
+  private async send(
+    response: OutgoingResponse,
+    head: Pick<RequestHead, 'method' | 'version' | 'headers'> & { requestLine: string | undefined },
+    keepAlive: boolean,
+    startedAt: number,
+  ): Promise<number | undefined> {
+    let bytes: number | undefined;
+    try {
+      bytes = await writeResponse(this.skt, response, {
+        defaults: this.options.defaults,
+        headOnly: head.method === 'HEAD',
+        keepAlive,
+        http10: head.version === '1.0',
+        sendTimeout: this.options.timeouts.send,
+      });
+    } catch {
+      bytes = undefined; // the peer did not take the data in time, or is gone: the loop closes
+    }
+    this.options.log?.write({
+      remoteAddress: this.#remoteAddress,
+      time: new Date(startedAt),
+      requestLine: head.requestLine,
+      status: response.status,
+      bytes: bytes ?? 0,
+      referer: head.headers.get('referer'),
+      userAgent: head.headers.get('user-agent'),
+      durationMs: Date.now() - startedAt,
+    });
+    return bytes;
+  }
+}

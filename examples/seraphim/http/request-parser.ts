@@ -1,0 +1,226 @@
+// Strict HTTP/1.1 request heads (RFC 9112): every line ends in CRLF, sizes are bounded, and the
+// body's framing is decided here once, so a request can never be read as two or two as one.
+
+/** Limits on what a client may send. */
+export interface RequestLimits {
+  /** Bytes of the request line (without CRLF); longer gets 414. Default 8192. */
+  maxRequestLine: number;
+  /** Bytes of the header section; more gets 431. Default 16384. */
+  maxHeaderBytes: number;
+  /** Header lines; more gets 431. Default 100. */
+  maxHeaderLines: number;
+  /** Bytes of a request body; more gets 413. Default 1 MiB. */
+  maxBody: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxRequestLine: 8192,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderLines: 100,
+  maxBody: 1024 * 1024,
+};
+
+/** A request the server refuses: answered with `status`, then the connection closes. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** A parsed request head, with the framing of its body. */
+export interface RequestHead {
+  method: string;
+  target: string;
+  path: string;
+  query: URLSearchParams;
+  version: '1.0' | '1.1';
+  headers: Map<string, string>;
+  /** The request line as sent, for the access log. */
+  requestLine: string;
+  /** Body length from Content-Length; 0 without a body. Ignored when `chunked`. */
+  contentLength: number;
+  /** The body is chunked (Transfer-Encoding: chunked). */
+  chunked: boolean;
+  /** The client wants the connection kept open after the response. */
+  keepAlive: boolean;
+  /** The client waits for `100 Continue` before sending the body. */
+  expectContinue: boolean;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** Empty lines tolerated before a request line (RFC 9112 2.2: at least one). */
+const MAX_LEADING_EMPTY_LINES = 4;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Field values: visible characters, obs-text, space and tab; never CR, LF, NUL or other controls. */
+const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Request targets: visible ASCII only. */
+const TARGET_CHARS = /^[\x21-\x7e]+$/;
+const VERSION = /^HTTP\/(\d)\.(\d)$/;
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$/i;
+
+/**
+ * Parses one request head incrementally: call `parse` with the bytes received so far (always
+ * from the start of this request) as more arrive. It never scans a byte twice.
+ */
+export class HeadParser {
+  #scanFrom = 0;
+  #lineStart = 0;
+  #headerStart = -1;
+  #leadingEmpty = 0;
+  #requestLine: string | undefined;
+  readonly #fields: string[] = [];
+
+  constructor(private readonly limits: RequestLimits) {}
+
+  /** The request line, once it has been read (for the access log of a refused request). */
+  get requestLine(): string | undefined {
+    return this.#requestLine;
+  }
+
+  /**
+   * @returns the head and how many bytes it took, or undefined when more bytes are needed
+   * @throws HttpError 400, 414, 431, 501, 505, 417
+   */
+  parse(buf: Buffer): { head: RequestHead; consumed: number } | undefined {
+    for (;;) {
+      const lf = buf.indexOf(LF, this.#scanFrom);
+      if (lf < 0) {
+        this.#scanFrom = buf.length;
+        this.checkPartial(buf.length);
+        return undefined;
+      }
+      this.#scanFrom = lf + 1;
+      if (lf === this.#lineStart || buf[lf - 1] !== CR) throw new HttpError(400, 'bare LF: lines end with CRLF');
+      const line = buf.toString('latin1', this.#lineStart, lf - 1);
+      if (line.includes('\r')) throw new HttpError(400, 'bare CR in a line');
+      this.#lineStart = lf + 1;
+      if (this.#requestLine === undefined) {
+        if (line === '') {
+          if (++this.#leadingEmpty > MAX_LEADING_EMPTY_LINES) throw new HttpError(400, 'empty lines instead of a request');
+          continue;
+        }
+        if (line.length > this.limits.maxRequestLine) throw new HttpError(414, 'request line too long');
+        this.#requestLine = line;
+        this.#headerStart = this.#lineStart;
+        continue;
+      }
+      if (this.#lineStart - this.#headerStart > this.limits.maxHeaderBytes) throw new HttpError(431, 'header section too large');
+      if (line === '') return { head: buildHead(this.#requestLine, this.#fields), consumed: this.#lineStart };
+      if (this.#fields.length >= this.limits.maxHeaderLines) throw new HttpError(431, 'too many header lines');
+      this.#fields.push(line);
+    }
+  }
+
+  /** Limits on the line still arriving. */
+  private checkPartial(length: number): void {
+    if (this.#requestLine === undefined) {
+      if (length - this.#lineStart > this.limits.maxRequestLine + 1) throw new HttpError(414, 'request line too long');
+    } else if (length - this.#headerStart > this.limits.maxHeaderBytes) {
+      throw new HttpError(431, 'header section too large');
+    }
+  }
+}
+
+function buildHead(requestLine: string, fields: readonly string[]): RequestHead {
+  const parts = requestLine.split(' ');
+  if (parts.length !== 3) throw new HttpError(400, 'malformed request line');
+  const [method, target, versionText] = parts as [string, string, string];
+  if (!TOKEN.test(method)) throw new HttpError(400, 'malformed method');
+  const version = parseVersion(versionText);
+  if (!TARGET_CHARS.test(target)) throw new HttpError(400, 'malformed request target');
+
+  const headers = new Map<string, string>();
+  const counts = new Map<string, number>();
+  for (const field of fields) {
+    if (field.startsWith(' ') || field.startsWith('\t')) throw new HttpError(400, 'obsolete line folding');
+    const colon = field.indexOf(':');
+    const name = colon > 0 ? field.slice(0, colon) : '';
+    if (!TOKEN.test(name)) throw new HttpError(400, 'malformed header field name');
+    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    if (BAD_VALUE_CHAR.test(value)) throw new HttpError(400, 'control character in a header value');
+    const key = name.toLowerCase();
+    const before = headers.get(key);
+    headers.set(key, before === undefined ? value : `${before}, ${value}`);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+
+  if (version === '1.1' && counts.get('host') !== 1) throw new HttpError(400, 'HTTP/1.1 needs exactly one Host header');
+  if ((counts.get('host') ?? 0) > 1) throw new HttpError(400, 'more than one Host header');
+  const { path, query } = parseTarget(method, target);
+  const { contentLength, chunked } = bodyFraming(headers, version);
+  const connection = tokens(headers.get('connection'));
+  const keepAlive = connection.includes('close') ? false : version === '1.1' || connection.includes('keep-alive');
+  const expect = headers.get('expect');
+  let expectContinue = false;
+  if (expect !== undefined && version === '1.1') {
+    if (expect.toLowerCase() !== '100-continue') throw new HttpError(417, 'unsupported expectation');
+    expectContinue = true;
+  }
+  return { method, target, path, query, version, headers, requestLine, contentLength, chunked, keepAlive, expectContinue };
+}
+
+function parseVersion(text: string): '1.0' | '1.1' {
+  const match = VERSION.exec(text);
+  if (match === null) throw new HttpError(400, 'malformed HTTP version');
+  if (match[1] !== '1') throw new HttpError(505, 'HTTP version not supported');
+  return match[2] === '0' ? '1.0' : '1.1';
+}
+
+/** The path (percent-decoded once) and query of a request target. */
+function parseTarget(method: string, target: string): { path: string; query: URLSearchParams } {
+  if (target === '*') {
+    if (method !== 'OPTIONS') throw new HttpError(400, 'asterisk-form is for OPTIONS only');
+    return { path: '*', query: new URLSearchParams() };
+  }
+  let originForm = target;
+  if (!target.startsWith('/')) {
+    // absolute-form (RFC 9112 3.2.2: servers must accept it)
+    const match = ABSOLUTE_FORM.exec(target);
+    if (match === null) throw new HttpError(400, 'malformed request target');
+    originForm = (match[1] ?? '/') + (match[2] ?? '');
+  }
+  if (originForm.includes('#')) throw new HttpError(400, 'fragment in request target');
+  const questionMark = originForm.indexOf('?');
+  const rawPath = questionMark < 0 ? originForm : originForm.slice(0, questionMark);
+  const rawQuery = questionMark < 0 ? '' : originForm.slice(questionMark + 1);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the path');
+  }
+  return { path, query: new URLSearchParams(rawQuery) };
+}
+
+/** Content-Length or chunked, refusing every ambiguous combination (request smuggling). */
+function bodyFraming(headers: Map<string, string>, version: '1.0' | '1.1'): { contentLength: number; chunked: boolean } {
+  const lengthField = headers.get('content-length');
+  const encodingField = headers.get('transfer-encoding');
+  if (encodingField !== undefined) {
+    if (lengthField !== undefined) throw new HttpError(400, 'both Content-Length and Transfer-Encoding');
+    if (version === '1.0') throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
+    const codings = tokens(encodingField);
+    if (codings.length === 0 || codings.includes('')) throw new HttpError(400, 'malformed Transfer-Encoding');
+    if (codings[codings.length - 1] !== 'chunked') throw new HttpError(400, 'chunked must be the final transfer coding');
+    if (codings.length > 1) throw new HttpError(501, 'transfer codings other than chunked are not supported');
+    return { contentLength: 0, chunked: true };
+  }
+  if (lengthField === undefined) return { contentLength: 0, chunked: false };
+  const values = lengthField.split(',').map((v) => v.trim());
+  const first = values[0] ?? '';
+  if (!/^\d+$/.test(first) || values.some((v) => v !== first)) throw new HttpError(400, 'malformed or conflicting Content-Length');
+  // More than 15 digits is past any limit; Infinity makes the body check answer 413.
+  return { contentLength: first.length > 15 ? Infinity : Number(first), chunked: false };
+}
+
+/** A comma-separated list header as lower-case tokens. */
+export function tokens(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(',').map((t) => t.trim().toLowerCase());
+}

@@ -1,0 +1,61 @@
+import { readSocketBuffer, SKT$BLOCKING, SocketError, type Socket } from '../../../lib/index.js';
+
+/** The most bytes one read asks the socket for. */
+const READ_SIZE = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** A read did not finish before its deadline. */
+export class ReadTimeout extends Error {
+  constructor() {
+    super('no data before the deadline');
+    this.name = 'ReadTimeout';
+  }
+}
+
+/**
+ * Bytes read from a socket and not yet used: the request parser looks at them, takes what one
+ * request needs, and leaves the rest, so pipelined requests are never lost or misread.
+ */
+export class SocketReader {
+  #pending: Buffer = EMPTY;
+
+  constructor(readonly skt: Socket) {}
+
+  /** The bytes read and not yet consumed. */
+  get pending(): Buffer {
+    return this.#pending;
+  }
+
+  /** Drops the first `length` pending bytes. */
+  consume(length: number): void {
+    this.#pending = length >= this.#pending.length ? EMPTY : this.#pending.subarray(length);
+  }
+
+  /** Takes up to `length` pending bytes. */
+  take(length: number): Buffer {
+    const bytes = this.#pending.subarray(0, length);
+    this.consume(bytes.length);
+    return bytes;
+  }
+
+  /**
+   * Reads more bytes onto the pending ones, waiting no later than `deadline` (a `Date.now()`
+   * value).
+   *
+   * @returns `false` when the peer closed (or the connection failed) and nothing more will come
+   * @throws ReadTimeout when nothing came before the deadline
+   */
+  async fill(deadline: number): Promise<boolean> {
+    const wait = Math.max(1, deadline - Date.now());
+    let chunk: Buffer;
+    try {
+      chunk = await readSocketBuffer(this.skt, READ_SIZE, SKT$BLOCKING, wait);
+    } catch (err) {
+      if (err instanceof SocketError && err.code === 'ER$TIMEOUT') throw new ReadTimeout();
+      if (err instanceof SocketError) return false; // ER$SKT_CLOSED, ER$FAILED (reset): the end
+      throw err;
+    }
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    return true;
+  }
+}

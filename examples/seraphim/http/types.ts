@@ -1,0 +1,43 @@
+/**
+ * The contract between SERAPHIM's HTTP core and the code that answers requests (routes,
+ * handlers). Types only, no runtime code.
+ */
+
+/** One parsed HTTP request, body included. */
+export interface SeraphimRequest {
+  /** The method as sent (case-sensitive, as HTTP defines it): `GET`, `POST`, ... */
+  method: string;
+  /** The request target exactly as sent: `/posts/a%20b?page=2`. */
+  target: string;
+  /** The target's path, percent-decoded once: `/posts/a b`. */
+  path: string;
+  /** The target's query string, parsed. */
+  query: URLSearchParams;
+  /** The HTTP version of the request. */
+  version: '1.0' | '1.1';
+  /** Header fields by lower-case name; repeated fields joined with `', '`. */
+  headers: ReadonlyMap<string, string>;
+  /** The request body, de-chunked; empty when there is none. */
+  body: Buffer;
+  /** The client's IP address. */
+  remoteAddress: string;
+  /** `true` when the request came over TLS. */
+  secure: boolean;
+  /** The `{slug}` parts of the route pattern that matched, filled by the router. */
+  slugs: Record<string, string>;
+}
+
+/** What a handler answers. */
+export interface SeraphimResponse {
+  /** The status code, 200 to 599 (1xx are the server's business). */
+  status: number;
+  /** More header fields; they replace the server's defaults of the same name. */
+  headers?: Record<string, string>;
+  /** The body: a string is sent as UTF-8. Omitted: an empty body. */
+  body?: string | Uint8Array;
+  /** The Content-Type; default `text/html; charset=utf-8` for a string body, `application/octet-stream` for bytes. */
+  contentType?: string;
+}
+
+/** A handler answers a request, or returns undefined to let the static files answer. */
+export type SeraphimHandler = (request: SeraphimRequest) => Promise<SeraphimResponse | undefined> | SeraphimResponse | undefined;

@@ -1,0 +1,275 @@
+// SERAPHIM's server: an HTTPS listener and an HTTP listener (which redirects to HTTPS when HTTPS
+// is on), each with its own accept loop; every accepted connection is served concurrently by
+// the same connection code. Written only on the scarlet-sockets facade.
+import type { Writable } from 'node:stream';
+import {
+  acceptSecureSocket,
+  acceptSocket,
+  closeSocket,
+  createSecureServerSocket,
+  createServerSocket,
+  SKT$BLOCKING,
+  SKT$INFO_NO_DELAY,
+  SKT$INFO_PORT,
+  setSocketMode,
+  socketInfo,
+  SocketError,
+  type ServerSocket,
+  type Socket,
+  type TlsContext,
+  type TlsContextOptions,
+} from '../../lib/index.js';
+import { AccessLog } from './http/access-log.js';
+import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
+import { defaultHeaders, type SecurityHeaderOptions } from './http/headers.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
+import { bodiless, errorResponse, makeResponse, setHeader, writeResponse, type OutgoingResponse } from './http/response.js';
+import { StaticFiles, type StaticFileOptions } from './http/static-files.js';
+import type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from './http/types.js';
+
+export type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from './http/types.js';
+
+/** Options of {@link startSeraphim}. */
+export interface SeraphimOptions {
+  /** The site root: the directory whose files are served. */
+  root: string;
+  /** Address to listen on. Default `'127.0.0.1'`; `''` for every address. */
+  host?: string;
+  /** Port of the HTTP listener (0 picks a free one); `false` for none. Default 8080. */
+  httpPort?: number | false;
+  /** Port of the HTTPS listener (0 picks a free one); `false` for none. Default 8443. */
+  httpsPort?: number | false;
+  /** The TLS context of the HTTPS listener (owned by the caller); required unless `httpsPort` is `false`. */
+  context?: TlsContext;
+  /** Tried before the static files; undefined from it lets the files answer. */
+  handler?: SeraphimHandler;
+  /** With HTTPS on, the HTTP listener redirects to it (keeping path and query). Default `true`. */
+  redirectToHttps?: boolean;
+  /** Where the access log goes; `false` for none. Default: none. */
+  accessLog?: Writable | false;
+  limits?: Partial<RequestLimits>;
+  timeouts?: Partial<ConnectionTimeouts>;
+  headers?: SecurityHeaderOptions;
+  staticFiles?: StaticFileOptions;
+  /** Open connections at most; more get 503 and are closed. Default 1024. */
+  maxConnections?: number;
+  /** Milliseconds `close()` lets requests in flight finish before cutting them off. Default 4000. */
+  shutdownTimeout?: number;
+  /** Told about errors: a handler that threw, an accept that failed. Default: `console.error`. */
+  onError?: (err: unknown) => void;
+}
+
+/** A running SERAPHIM. */
+export interface SeraphimServer {
+  /** The URL of each listener, e.g. `https://127.0.0.1:8443/`. */
+  readonly urls: { readonly http?: string; readonly https?: string };
+  /** The port of each listener. */
+  readonly ports: { readonly http?: number; readonly https?: number };
+  /** The HTTPS listener's context, if any. */
+  readonly context: TlsContext | undefined;
+  /** Connections open now. */
+  readonly connections: number;
+  /** Loads new key material into the same context (SIGHUP): new handshakes use it, open connections stay. */
+  reload(options: TlsContextOptions): void;
+  /** Stops accepting, lets requests in flight finish (up to `shutdownTimeout`), then closes everything. */
+  close(): Promise<void>;
+}
+
+interface Listener {
+  server: ServerSocket;
+  secure: boolean;
+  options: ConnectionOptions;
+}
+
+/** Time given to a refused (busy) connection to take its 503. */
+const BUSY_SEND_TIMEOUT = 1000;
+/** Pause after an accept that failed unexpectedly, so a persistent failure cannot spin. */
+const ACCEPT_RETRY_DELAY = 100;
+/** After the shutdown timeout, time given to forced closes before close() resolves. */
+const FORCE_CLOSE_WAIT = 1000;
+
+/** Starts SERAPHIM and resolves once its listeners are listening. */
+export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimServer> {
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = options.httpPort ?? 8080;
+  const httpsPort = options.httpsPort ?? 8443;
+  if (httpsPort !== false && options.context === undefined) throw new TypeError('startSeraphim: HTTPS needs a context (or httpsPort: false)');
+  if (httpPort === false && httpsPort === false) throw new TypeError('startSeraphim: no listener (both ports are false)');
+  const files = await StaticFiles.create(options.root, options.staticFiles);
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const maxConnections = options.maxConnections ?? 1024;
+  const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
+  const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
+
+  const listeners: Listener[] = [];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(listeners.map((l) => closeSocket(l.server)));
+  };
+  let httpsListenPort: number | undefined;
+  try {
+    if (httpsPort !== false) {
+      const server = await createSecureServerSocket(host, httpsPort, SKT$BLOCKING, options.context as TlsContext);
+      httpsListenPort = socketInfo(server, SKT$INFO_PORT);
+      listeners.push({ server, secure: true, options: connectionOptions(true, files.serve.bind(files)) });
+    }
+    if (httpPort !== false) {
+      const server = await createServerSocket(host, httpPort, SKT$BLOCKING);
+      const redirect = httpsListenPort !== undefined && options.redirectToHttps !== false ? httpsListenPort : undefined;
+      const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, host, redirect);
+      listeners.push({ server, secure: false, options: connectionOptions(false, serve, redirect !== undefined) });
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  function connectionOptions(secure: boolean, serve: (request: SeraphimRequest) => Promise<OutgoingResponse> | OutgoingResponse, redirecting = false): ConnectionOptions {
+    const handler = options.handler;
+    return {
+      secure,
+      limits,
+      timeouts,
+      defaults: defaultHeaders(options.headers ?? {}, secure),
+      log,
+      onError,
+      respond: async (request) => {
+        if (handler !== undefined && !redirecting) {
+          const answer = await handler(request);
+          if (answer !== undefined) return fromHandler(answer);
+        }
+        return serve(request);
+      },
+    };
+  }
+
+  /** Open connections, each with the promise of its request loop. */
+  const connections = new Map<HttpConnection, Promise<void>>();
+  let closing = false;
+
+  async function acceptLoop(listener: Listener): Promise<void> {
+    const { server } = listener;
+    setSocketMode(server, SKT$INFO_NO_DELAY, 1);
+    for (;;) {
+      let skt: Socket;
+      try {
+        skt = listener.secure ? await acceptSecureSocket(server as Parameters<typeof acceptSecureSocket>[0]) : await acceptSocket(server);
+      } catch (err) {
+        if (closing || (err instanceof SocketError && err.code === 'ER$SKT_CLOSED')) return;
+        onError(err);
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_DELAY));
+        continue;
+      }
+      if (closing || connections.size >= maxConnections) {
+        void refuseBusy(skt, listener);
+        continue;
+      }
+      const connection = new HttpConnection(skt, listener.options);
+      connections.set(connection, connection.run().finally(() => connections.delete(connection)));
+    }
+  }
+
+  const loops = listeners.map((l) => acceptLoop(l));
+  const ports: { http?: number; https?: number } = {};
+  const urls: { http?: string; https?: string } = {};
+  for (const l of listeners) {
+    const port = socketInfo(l.server, SKT$INFO_PORT);
+    const scheme = l.secure ? 'https' : 'http';
+    ports[scheme] = port;
+    urls[scheme] = `${scheme}://${urlHost(host)}:${port}/`;
+  }
+
+  let closed: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    closing = true;
+    await closeAll();
+    await Promise.all(loops);
+    for (const connection of connections.keys()) connection.shutdown();
+    if (!(await settles(drained(), options.shutdownTimeout ?? 4000))) {
+      for (const connection of connections.keys()) void connection.close();
+      await settles(drained(), FORCE_CLOSE_WAIT);
+    }
+  }
+  function drained(): Promise<unknown> {
+    return Promise.all(connections.values());
+  }
+
+  return {
+    urls,
+    ports,
+    context: options.context,
+    get connections() {
+      return connections.size;
+    },
+    reload(material: TlsContextOptions): void {
+      if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');
+      options.context.reload(material);
+    },
+    close(): Promise<void> {
+      closed ??= close();
+      return closed;
+    },
+  };
+}
+
+/** Whether `promise` settled within `ms`. */
+async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Answers a connection past the limit (or during shutdown) with 503, then closes it. */
+async function refuseBusy(skt: Socket, listener: Listener): Promise<void> {
+  const response = errorResponse(503, { 'Retry-After': '5' });
+  try {
+    await writeResponse(skt, response, {
+      defaults: listener.options.defaults,
+      headOnly: false,
+      keepAlive: false,
+      http10: false,
+      sendTimeout: BUSY_SEND_TIMEOUT,
+    });
+  } catch {
+    // gone or too slow: it is closed all the same
+  }
+  await closeSocket(skt).catch(() => undefined);
+}
+
+/** A handler's response as the connection sends it. */
+function fromHandler(answer: SeraphimResponse): OutgoingResponse {
+  const { status } = answer;
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`handler returned status ${String(status)}`);
+  const body = answer.body === undefined ? undefined : typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+  const response = makeResponse(status, bodiless(status) ? undefined : body);
+  const type = answer.contentType ?? (body === undefined ? undefined : typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
+  if (type !== undefined && !bodiless(status)) setHeader(response, 'Content-Type', type);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) setHeader(response, name, value);
+  return response;
+}
+
+const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
+
+/** The redirect of the HTTP listener: same host, the HTTPS port, same path and query. */
+function redirectToHttps(request: SeraphimRequest, listenHost: string, httpsPort: number): OutgoingResponse {
+  const match = HOST_HEADER.exec(request.headers.get('host') ?? '');
+  const hostName = match?.[1] ?? urlHost(listenHost);
+  const port = httpsPort === 443 ? '' : `:${httpsPort}`;
+  let target = request.target;
+  if (target === '*') target = '/';
+  else if (!target.startsWith('/')) target = target.replace(/^[a-z]+:\/\/[^/?]*/i, '') || '/';
+  if (!target.startsWith('/')) target = '/' + target;
+  const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
+  return errorResponse(status, { Location: `https://${hostName}${port}${target}` });
+}
+
+/** A listen address as a URL host: brackets for IPv6, loopback for the wildcard. */
+function urlHost(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,94 @@
+// --workers N: the primary process forks N workers on node:cluster; they share the listening
+// ports and one set of session ticket keys (so a session resumes whichever worker gets it).
+// A worker that dies is replaced; signals are passed on to the workers.
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+
+/** The environment variable that carries the shared ticket keys (base64, 48 bytes) to workers. */
+export const TICKET_KEYS_ENV = 'SERAPHIM_TICKET_KEYS';
+
+/** What a worker tells the primary once it listens. */
+export interface ListeningMessage {
+  seraphim: 'listening';
+  urls: string[];
+}
+
+/** More restarts than this within RESTART_WINDOW_MS and the primary gives up (a crash loop). */
+const MAX_RESTARTS = 10;
+const RESTART_WINDOW_MS = 60_000;
+/** Workers get this long to stop gracefully before they are killed. */
+const STOP_TIMEOUT_MS = 6_000;
+
+/**
+ * Runs the cluster primary.
+ *
+ * @param onListening - called once, with the URLs of the first worker that listens
+ */
+export function runPrimary(count: number, onListening: (urls: string[]) => void, log: (line: string) => void): void {
+  const env = { [TICKET_KEYS_ENV]: randomBytes(48).toString('base64') };
+  let stopping = false;
+  let exitStatus = 0;
+  let announced = false;
+  const restarts: number[] = [];
+
+  const fork = (): Worker => {
+    const worker = cluster.fork(env);
+    worker.on('message', (message: Partial<ListeningMessage>) => {
+      if (message?.seraphim === 'listening' && !announced) {
+        announced = true;
+        onListening(message.urls ?? []);
+      }
+    });
+    return worker;
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitStatus);
+      return;
+    }
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length > 0 && (restarts[0] as number) < now - RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length > MAX_RESTARTS) {
+      log(`seraphim: workers keep dying (${restarts.length} in a minute); stopping`);
+      stop(1);
+      return;
+    }
+    log(`seraphim: worker ${worker.process.pid} died (${signal ?? code}); starting another`);
+    fork();
+  });
+
+  const stop = (exitCode = 0): void => {
+    if (stopping) return;
+    stopping = true;
+    exitStatus = exitCode;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    if (workers.length === 0) process.exit(exitCode);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of workers) if (worker.process.exitCode === null) worker.process.kill('SIGKILL');
+      process.exit(exitCode);
+    }, STOP_TIMEOUT_MS).unref();
+  };
+
+  process.on('SIGTERM', () => stop());
+  process.on('SIGINT', () => stop());
+  process.on('SIGHUP', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
+  for (let i = 0; i < count; i++) fork();
+}
+
+/** The ticket keys a worker was given, if it is one. */
+export function sharedTicketKeys(): Buffer | undefined {
+  const value = process.env[TICKET_KEYS_ENV];
+  if (!cluster.isWorker || value === undefined) return undefined;
+  const keys = Buffer.from(value, 'base64');
+  return keys.length === 48 ? keys : undefined;
+}
+
+/** In a worker: tells the primary it listens. */
+export function announceListening(urls: string[]): void {
+  if (cluster.isWorker && process.send !== undefined) process.send({ seraphim: 'listening', urls } satisfies ListeningMessage);
+}

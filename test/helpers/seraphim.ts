@@ -1,0 +1,135 @@
+// Helpers of the SERAPHIM tests: a server on free loopback ports, curl, and raw clients on the
+// library's own openSocket.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ExecutionContext } from 'ava';
+import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket, type Socket } from '../../lib/index.js';
+import { startSeraphim, type SeraphimOptions, type SeraphimServer } from '../../examples/seraphim/server.js';
+import { devCertificates, serverContext } from './tls.js';
+
+const run = promisify(execFile);
+
+/** The sample site. */
+export const SITE = fileURLToPath(new URL('../../examples/seraphim/site/', import.meta.url));
+
+/** A temporary directory, removed when the test ends. */
+export function tempDir(t: ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'seraphim-test-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The development CA as a file, for curl --cacert. */
+export function caFile(t: ExecutionContext): string {
+  const file = join(tempDir(t), 'ca.pem');
+  writeFileSync(file, devCertificates().ca.cert);
+  return file;
+}
+
+/** SERAPHIM on free loopback ports (HTTPS with the development certificate unless `httpsPort: false`), closed when the test ends. */
+export async function startTestServer(t: ExecutionContext, options: Partial<SeraphimOptions> = {}): Promise<SeraphimServer> {
+  const httpsOn = options.httpsPort !== false;
+  const server = await startSeraphim({
+    root: SITE,
+    host: '127.0.0.1',
+    httpPort: 0,
+    httpsPort: 0,
+    accessLog: false,
+    onError: () => undefined,
+    ...(httpsOn ? { context: serverContext() } : {}),
+    ...options,
+  });
+  t.teardown(() => server.close());
+  return server;
+}
+
+export interface CurlResult {
+  status: number;
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+/** Runs curl (no redirects followed unless asked) and parses its `-i` output: the last response head and the body. */
+export async function curl(args: readonly string[]): Promise<CurlResult> {
+  const { stdout } = await run('curl', ['-sS', '-i', '--max-time', '20', ...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  let rest = stdout;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) throw new Error(`no response head in curl output: ${rest.toString('latin1').slice(0, 200)}`);
+    const head = rest.subarray(0, end).toString('latin1');
+    const body = rest.subarray(end + 4);
+    const lines = head.split('\r\n');
+    const status = Number(/^HTTP\/\S+ (\d{3})/.exec(lines[0] ?? '')?.[1]);
+    // With -L, several responses follow each other: keep the last.
+    if ((status >= 300 && status < 400 && args.includes('-L')) || status === 100) {
+      rest = body;
+      continue;
+    }
+    const headers = new Map<string, string>();
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+    }
+    return { status, headers, body };
+  }
+}
+
+/** A raw plain client to the server, closed when the test ends. */
+export async function rawClient(t: ExecutionContext, port: number): Promise<Socket> {
+  const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
+  t.teardown(() => closeSocket(skt));
+  return skt;
+}
+
+/** Reads until the peer closes (or `timeoutMs` passes with nothing new); returns all bytes and whether it closed. */
+export async function readAll(skt: Socket, timeoutMs = 5000): Promise<{ bytes: Buffer; closed: boolean }> {
+  const parts: Buffer[] = [];
+  for (;;) {
+    try {
+      parts.push(await readSocketBuffer(skt, 65536, SKT$BLOCKING, timeoutMs));
+    } catch (err) {
+      if (err instanceof SocketError && err.code === 'ER$TIMEOUT') return { bytes: Buffer.concat(parts), closed: false };
+      if (err instanceof SocketError) return { bytes: Buffer.concat(parts), closed: true };
+      throw err;
+    }
+  }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+/** Splits bytes into responses framed by Content-Length (`headOnly`: the responses to HEAD have no body). */
+export function parseResponses(bytes: Buffer, headOnly = false): RawResponse[] {
+  const responses: RawResponse[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const end = bytes.indexOf('\r\n\r\n', at);
+    if (end < 0) throw new Error(`incomplete response head: ${bytes.subarray(at, at + 200).toString('latin1')}`);
+    const lines = bytes.subarray(at, end).toString('latin1').split('\r\n');
+    const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0] ?? '')?.[1]);
+    const headers = new Map<string, string>();
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+    }
+    const length = headOnly || status === 304 || status < 200 ? 0 : Number(headers.get('content-length') ?? 0);
+    responses.push({ status, headers, body: bytes.subarray(end + 4, end + 4 + length) });
+    at = end + 4 + length;
+  }
+  return responses;
+}
+
+/** Sends `request` on a new connection and returns the responses and whether the server closed. */
+export async function exchange(t: ExecutionContext, port: number, request: string | Buffer, timeoutMs = 5000): Promise<{ responses: RawResponse[]; closed: boolean }> {
+  const skt = await rawClient(t, port);
+  await writeSocket(skt, request, SKT$BLOCKING, 5000);
+  const { bytes, closed } = await readAll(skt, timeoutMs);
+  return { responses: parseResponses(bytes), closed };
+}

@@ -1,0 +1,233 @@
+// SERAPHIM's static files over HTTPS with curl (trusting the development CA), the redirect from
+// HTTP, security headers, and path traversal with raw clients.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { curl, caFile, exchange, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
+
+const run = promisify(execFile);
+const file = (path: string): Buffer => readFileSync(join(SITE, path));
+
+test('pages, CSS and images over HTTPS with correct types and lengths', async (t) => {
+  const server = await startTestServer(t);
+  const ca = caFile(t);
+  const base = server.urls.https as string;
+  t.regex(base, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+  const cases: [string, string, string][] = [
+    ['', 'index.html', 'text/html; charset=utf-8'],
+    ['posts/the-phantom-gap.html', 'posts/the-phantom-gap.html', 'text/html; charset=utf-8'],
+    ['guestbook.html', 'guestbook.html', 'text/html; charset=utf-8'],
+    ['style.css', 'style.css', 'text/css; charset=utf-8'],
+    ['images/scarlet-dot.png', 'images/scarlet-dot.png', 'image/png'],
+    ['images/seraphim.svg', 'images/seraphim.svg', 'image/svg+xml'],
+  ];
+  for (const [path, onDisk, type] of cases) {
+    const response = await curl(['--cacert', ca, base + path]);
+    const expected = file(onDisk);
+    t.is(response.status, 200, path);
+    t.is(response.headers.get('content-type'), type, path);
+    t.is(Number(response.headers.get('content-length')), expected.length, path);
+    t.true(response.body.equals(expected), path);
+  }
+  const index = await curl(['--cacert', ca, base]);
+  t.regex(index.body.toString('utf8'), /<title>SERAPHIM · Scarlet Notes<\/title>/);
+  t.regex(index.body.toString('utf8'), /<form|<h1>/);
+  const guestbook = await curl(['--cacert', ca, base + 'guestbook.html']);
+  t.regex(guestbook.body.toString('utf8'), /<form method="post" action="\/guestbook">/);
+});
+
+test('security headers: HSTS of at least 180 days on HTTPS only, nosniff, frame policy, referrer policy', async (t) => {
+  const server = await startTestServer(t, { redirectToHttps: false });
+  const ca = caFile(t);
+  const secure = await curl(['--cacert', ca, server.urls.https as string]);
+  const maxAge = Number(/max-age=(\d+)/.exec(secure.headers.get('strict-transport-security') ?? '')?.[1]);
+  t.true(maxAge >= 15_552_000);
+  t.is(secure.headers.get('x-content-type-options'), 'nosniff');
+  t.is(secure.headers.get('x-frame-options'), 'DENY');
+  t.regex(secure.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  t.is(secure.headers.get('referrer-policy'), 'strict-origin-when-cross-origin');
+  t.is(secure.headers.get('server'), 'SERAPHIM');
+  t.truthy(Date.parse(secure.headers.get('date') ?? ''));
+  const plain = await curl([server.urls.http as string]);
+  t.is(plain.status, 200);
+  t.false(plain.headers.has('strict-transport-security'), 'no HSTS over plain HTTP');
+  t.is(plain.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('security headers are configurable', async (t) => {
+  const server = await startTestServer(t, { headers: { hstsMaxAge: 63_072_000, hstsIncludeSubDomains: true, frameOptions: 'SAMEORIGIN', referrerPolicy: 'no-referrer', contentSecurityPolicy: false } });
+  const response = await curl(['--cacert', caFile(t), server.urls.https as string]);
+  t.is(response.headers.get('strict-transport-security'), 'max-age=63072000; includeSubDomains');
+  t.is(response.headers.get('x-frame-options'), 'SAMEORIGIN');
+  t.is(response.headers.get('referrer-policy'), 'no-referrer');
+  t.false(response.headers.has('content-security-policy'));
+});
+
+test('HEAD has the headers of GET and no body', async (t) => {
+  const server = await startTestServer(t);
+  const response = await curl(['--cacert', caFile(t), '-I', `${server.urls.https}style.css`]);
+  t.is(response.status, 200);
+  t.is(Number(response.headers.get('content-length')), file('style.css').length);
+  t.is(response.headers.get('content-type'), 'text/css; charset=utf-8');
+  t.is(response.body.length, 0);
+});
+
+test('ETag and Last-Modified give 304', async (t) => {
+  const server = await startTestServer(t);
+  const ca = caFile(t);
+  const url = `${server.urls.https}style.css`;
+  const first = await curl(['--cacert', ca, url]);
+  const etag = first.headers.get('etag') as string;
+  t.regex(etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
+  const lastModified = first.headers.get('last-modified') as string;
+  t.is(Date.parse(lastModified), Math.floor(statSync(join(SITE, 'style.css')).mtimeMs / 1000) * 1000);
+
+  const byTag = await curl(['--cacert', ca, '-H', `If-None-Match: "other", ${etag}`, url]);
+  t.is(byTag.status, 304);
+  t.is(byTag.body.length, 0);
+  t.is(byTag.headers.get('etag'), etag);
+  const weak = await curl(['--cacert', ca, '-H', `If-None-Match: W/${etag}`, url]);
+  t.is(weak.status, 304, 'weak comparison');
+  const byDate = await curl(['--cacert', ca, '-H', `If-Modified-Since: ${lastModified}`, url]);
+  t.is(byDate.status, 304);
+  const changed = await curl(['--cacert', ca, '-H', 'If-None-Match: "nope"', url]);
+  t.is(changed.status, 200);
+  const older = await curl(['--cacert', ca, '-H', 'If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT', url]);
+  t.is(older.status, 200);
+});
+
+test('single byte ranges get 206, unsatisfiable ones 416', async (t) => {
+  const server = await startTestServer(t);
+  const ca = caFile(t);
+  const url = `${server.urls.https}style.css`;
+  const css = file('style.css');
+  const first = await curl(['--cacert', ca, '-r', '0-9', url]);
+  t.is(first.status, 206);
+  t.is(first.headers.get('content-range'), `bytes 0-9/${css.length}`);
+  t.is(Number(first.headers.get('content-length')), 10);
+  t.true(first.body.equals(css.subarray(0, 10)));
+  const suffix = await curl(['--cacert', ca, '-H', 'Range: bytes=-20', url]);
+  t.is(suffix.status, 206);
+  t.true(suffix.body.equals(css.subarray(css.length - 20)));
+  const open = await curl(['--cacert', ca, '-H', 'Range: bytes=100-', url]);
+  t.true(open.body.equals(css.subarray(100)));
+  const beyond = await curl(['--cacert', ca, '-H', 'Range: bytes=99999-', url]);
+  t.is(beyond.status, 416);
+  t.is(beyond.headers.get('content-range'), `bytes */${css.length}`);
+  const stale = await curl(['--cacert', ca, '-H', 'Range: bytes=0-9', '-H', 'If-Range: "stale"', url]);
+  t.is(stale.status, 200, 'If-Range that does not match sends the whole file');
+  t.is(stale.body.length, css.length);
+});
+
+test('404, 405 with Allow, 301 to add a trailing slash, dotfiles refused', async (t) => {
+  const root = tempDir(t);
+  writeFileSync(join(root, 'index.html'), '<title>root</title>');
+  mkdirSync(join(root, 'docs'));
+  writeFileSync(join(root, 'docs', 'index.html'), 'docs index');
+  writeFileSync(join(root, '.env'), 'SECRET=1');
+  mkdirSync(join(root, '.well-known'));
+  writeFileSync(join(root, '.well-known', 'acme.txt'), 'token');
+  const server = await startTestServer(t, { root });
+  const ca = caFile(t);
+  const base = server.urls.https as string;
+  t.is((await curl(['--cacert', ca, `${base}missing.html`])).status, 404);
+  const post = await curl(['--cacert', ca, '-X', 'POST', base]);
+  t.is(post.status, 405);
+  t.is(post.headers.get('allow'), 'GET, HEAD');
+  const moved = await curl(['--cacert', ca, `${base}docs?x=1`]);
+  t.is(moved.status, 301);
+  t.is(moved.headers.get('location'), '/docs/?x=1');
+  const index = await curl(['--cacert', ca, `${base}docs/`]);
+  t.is(index.body.toString(), 'docs index');
+  t.is((await curl(['--cacert', ca, `${base}.env`])).status, 404);
+  t.is((await curl(['--cacert', ca, `${base}.well-known/acme.txt`])).body.toString(), 'token');
+});
+
+test('HTTP redirects to HTTPS keeping path and query; curl -L follows it', async (t) => {
+  const server = await startTestServer(t);
+  const ca = caFile(t);
+  const httpsPort = server.ports.https as number;
+  const moved = await curl([`${server.urls.http}posts/the-phantom-gap.html?a=1&b=two`]);
+  t.is(moved.status, 301);
+  t.is(moved.headers.get('location'), `https://127.0.0.1:${httpsPort}/posts/the-phantom-gap.html?a=1&b=two`);
+  const posted = await curl(['-X', 'POST', `${server.urls.http}guestbook`]);
+  t.is(posted.status, 308, 'other methods keep their method');
+  const followed = await curl(['--cacert', ca, '-L', `${server.urls.http}style.css`]);
+  t.is(followed.status, 200);
+  t.is(followed.headers.get('content-type'), 'text/css; charset=utf-8');
+});
+
+test('without HTTPS the HTTP listener serves the site', async (t) => {
+  const server = await startTestServer(t, { httpsPort: false });
+  t.is(server.urls.https, undefined);
+  const response = await curl([server.urls.http as string]);
+  t.is(response.status, 200);
+  t.regex(response.body.toString(), /<title>SERAPHIM/);
+});
+
+test('a large file is streamed intact over HTTPS', async (t) => {
+  const root = tempDir(t);
+  const big = Buffer.alloc(5 * 1024 * 1024 + 123);
+  for (let i = 0; i + 4 <= big.length; i += 4) big.writeUInt32LE(i, i);
+  writeFileSync(join(root, 'big.bin'), big);
+  const server = await startTestServer(t, { root });
+  const response = await curl(['--cacert', caFile(t), `${server.urls.https}big.bin`]);
+  t.is(response.status, 200);
+  t.is(response.headers.get('content-type'), 'application/octet-stream');
+  t.is(Number(response.headers.get('content-length')), big.length);
+  t.is(createHash('sha256').update(response.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
+});
+
+test('path traversal: no encoding of the path reaches a secret next to the root', async (t) => {
+  const base = tempDir(t);
+  const root = join(base, 'site');
+  mkdirSync(root);
+  mkdirSync(join(root, 'sub'));
+  writeFileSync(join(root, 'index.html'), 'public index');
+  writeFileSync(join(root, 'sub', 'page.html'), 'public page');
+  writeFileSync(join(base, 'secret.txt'), 'TOP-SECRET-VALUE');
+  mkdirSync(join(base, 'site-evil'));
+  writeFileSync(join(base, 'site-evil', 'secret.txt'), 'TOP-SECRET-VALUE');
+  symlinkSync(join(base, 'secret.txt'), join(root, 'link.txt'));
+  symlinkSync(base, join(root, 'up'));
+  const server = await startTestServer(t, { root, httpsPort: false });
+  const port = server.ports.http as number;
+  const variants = [
+    '/../secret.txt', '/sub/../../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E/secret.txt', '/.%2e/secret.txt',
+    '/%2e./secret.txt', '/%2e%2e%2fsecret.txt', '/sub%2f..%2f..%2fsecret.txt', '/%252e%252e/secret.txt',
+    '/%252e%252e%252fsecret.txt', '/..%5csecret.txt', '/%5c..%5csecret.txt', '/sub\\..\\..\\secret.txt',
+    '/..%255csecret.txt', '/%c0%ae%c0%ae/secret.txt', '/%uff0e%uff0e/secret.txt', '/..%00/secret.txt',
+    '/secret.txt%00.html', '/%00../secret.txt', '//secret.txt', '/.//../secret.txt', '/./../secret.txt',
+    '/sub/./../../secret.txt', '/..;/secret.txt', '/link.txt', '/up/secret.txt', '/up/site-evil/secret.txt',
+    '/%2e%2e/site-evil/secret.txt', '/../site-evil/secret.txt', '/sub/%2e%2e/%2e%2e/secret.txt',
+    `/${base.slice(1)}/secret.txt`, `/%2f${base.slice(1)}/secret.txt`, `http://x/../secret.txt`, '/%2e%2e%5c%2e%2e%5csecret.txt',
+    '/....//secret.txt', '/..../secret.txt', '/.../secret.txt', '/sub/..%2f..%2fsecret.txt',
+  ];
+  t.true(variants.length >= 30);
+  for (const path of variants) {
+    const { responses } = await exchange(t, port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const response = responses[0];
+    t.truthy(response, path);
+    t.false(response?.body.toString('latin1').includes('TOP-SECRET'), `secret leaked for ${path}`);
+    t.true(response?.status === 400 || response?.status === 404, `${path} -> ${response?.status}`);
+  }
+  const { responses } = await exchange(t, port, 'GET /sub/page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  t.is(responses[0]?.body.toString(), 'public page', 'the site is still served');
+});
+
+test('the seraphim command: --help lists the options; an unknown option exits 2', async (t) => {
+  const cli = fileURLToPath(new URL('../examples/seraphim/cli.ts', import.meta.url));
+  const help = await run(process.execPath, ['--import', 'tsx', cli, '--help'], { timeout: 30_000 });
+  for (const option of ['--root', '--host', '--http-port', '--https-port', '--cert', '--key', '--pfx', '--passphrase-file', '--workers', '--access-log', '--quiet']) {
+    t.true(help.stdout.includes(option), option);
+  }
+  const error = await t.throwsAsync(run(process.execPath, ['--import', 'tsx', cli, '--no-such-option'], { timeout: 30_000 }));
+  t.is((error as Error & { code?: number }).code, 2);
+  t.regex((error as Error & { stderr?: string }).stderr ?? '', /no-such-option/);
+  const bad = await t.throwsAsync(run(process.execPath, ['--import', 'tsx', cli, '--http-port', 'eighty'], { timeout: 30_000 }));
+  t.is((bad as Error & { code?: number }).code, 2);
+});
