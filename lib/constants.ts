@@ -301,6 +301,24 @@ export const SKT$INFO_PEER_ADDR = 104;
 export const SKT$INFO_PEER_PORT = 105;
 
 /**
+ * Added by scarlet-sockets: how long `closeSocket` lets queued bytes drain to a peer that does
+ * not read, in milliseconds (default 5000), before it cuts the connection off. Set it to 0 to
+ * close at once, dropping whatever is still queued: for a peer already known to be hostile or
+ * gone, such as one that timed out a write.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await writeSocket(skt, page, SKT$BLOCKING, 10_000);
+ * } catch (err) {
+ *   setSocketMode(skt, SKT$INFO_LINGER, 0); // the peer stopped reading: do not wait for it
+ * }
+ * await closeSocket(skt);
+ * ```
+ */
+export const SKT$INFO_LINGER = 106;
+
+/**
  * Added by scarlet-sockets: the TLS version of a secure socket (`'TLSv1.3'`, `'TLSv1.2'`).
  *
  * @example

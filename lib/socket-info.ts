@@ -14,6 +14,8 @@ import type { SocketInfoKey, SocketInfoValues, SocketModeKey } from '../types/so
  *   0 non-blocking). On a server socket: the default of the sockets it accepts from now on.
  * - `SKT$INFO_NO_DELAY`: 1 turns Nagle's algorithm off (TCP_NODELAY).
  * - `SKT$INFO_KEEP_ALIVE`: 1 turns TCP keep-alive probes on.
+ * - `SKT$INFO_LINGER`: milliseconds a close lets queued bytes drain (default 5000); 0 closes at
+ *   once, dropping them.
  *
  * On a server socket, NO_DELAY and KEEP_ALIVE apply to the sockets it accepts.
  *

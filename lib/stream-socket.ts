@@ -10,6 +10,7 @@ import {
   SKT$INFO_FAMILY_IPV6,
   SKT$INFO_IP_ADDR,
   SKT$INFO_KEEP_ALIVE,
+  SKT$INFO_LINGER,
   SKT$INFO_LOCAL_ADDR,
   SKT$INFO_LOCAL_PORT,
   SKT$INFO_NO_DELAY,
@@ -19,7 +20,7 @@ import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { SocketBase, type Convert } from './socket-base.js';
-import { isBlocking } from './validation.js';
+import { checkTimeout, isBlocking } from './validation.js';
 import { Waiter } from './waiter.js';
 import type { SocketData } from '../types/socket.js';
 
@@ -54,8 +55,8 @@ const wouldBlock = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
 
 /** Why a closing socket was cut off: its queued bytes never reached the peer. */
-const lingerExpired = (): Error =>
-  Object.assign(new Error(`the peer did not take the data within ${CLOSE_LINGER} ms of the close`), { code: 'ETIMEDOUT' });
+const lingerExpired = (ms: number): Error =>
+  Object.assign(new Error(`the peer did not take the data within ${ms} ms of the close`), { code: 'ETIMEDOUT' });
 
 /** The SocketError for an error the connection failed with. */
 export function connectionError(err: Error, op: string): SocketError {
@@ -85,6 +86,8 @@ export class StreamSocket extends SocketBase {
   private failure: Error | undefined;
   private noDelay = false;
   private keepAlive = false;
+  /** Milliseconds a close lets queued bytes drain (SKT$INFO_LINGER); 0 closes at once. */
+  private linger = CLOSE_LINGER;
   private readonly remoteAddress: string;
   private readonly remotePort: number;
   private readonly localAddress: string;
@@ -159,10 +162,14 @@ export class StreamSocket extends SocketBase {
     this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
     const stream = this.stream;
     if (stream.destroyed) return;
+    if (this.linger === 0) {
+      stream.destroy();
+      return;
+    }
     if (this.paused) stream.resume(); // drain the peer so the close is not a reset
     await new Promise<void>((resolve) => {
       // A peer that never reads or never closes is cut off after CLOSE_LINGER.
-      const linger = setTimeout(() => stream.destroy(lingerExpired()), CLOSE_LINGER).unref();
+      const linger = setTimeout(() => stream.destroy(lingerExpired(this.linger)), this.linger).unref();
       stream.once('close', () => {
         clearTimeout(linger);
         resolve();
@@ -208,6 +215,8 @@ export class StreamSocket extends SocketBase {
         return this.localAddress;
       case SKT$INFO_LOCAL_PORT:
         return this.localPort;
+      case SKT$INFO_LINGER:
+        return this.linger;
       default:
         return super.info(key);
     }
@@ -220,6 +229,8 @@ export class StreamSocket extends SocketBase {
     } else if (key === SKT$INFO_KEEP_ALIVE) {
       this.keepAlive = Boolean(value);
       this.stream.setKeepAlive(this.keepAlive);
+    } else if (key === SKT$INFO_LINGER) {
+      this.linger = checkTimeout(value, 'linger');
     } else {
       super.setMode(key, value);
     }

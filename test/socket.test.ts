@@ -13,6 +13,7 @@ import {
   setSocketMode,
   SKT$BLOCKING,
   SKT$INFO_BLOCKING,
+  SKT$INFO_LINGER,
   SKT$INFO_OPEN,
   SKT$NON_BLOCKING,
   socketInfo,
@@ -462,4 +463,36 @@ test('a read that timed out in the queue takes no data from the reads after it',
   await writeSocket(client, 'AAABBB', SKT$BLOCKING, 5000);
   t.is(await first, 'AAA');
   t.is(await last, 'BBB');
+});
+
+// ---------------------------------------------------------------------------------------------
+// SKT$INFO_LINGER: how long a close waits for a peer that does not drain
+// ---------------------------------------------------------------------------------------------
+
+test('SKT$INFO_LINGER: a close waits that long for a peer that never reads, then cuts it off; 0 closes at once', async (t) => {
+  const { client: patient, peer: stalled } = await clientOnRawPeer(t, { pauseOnConnect: true });
+  t.is(socketInfo(patient, SKT$INFO_LINGER), 5000);
+  setSocketMode(patient, SKT$INFO_LINGER, 300);
+  t.is(socketInfo(patient, SKT$INFO_LINGER), 300);
+  await t.throwsAsync(writeSocket(patient, Buffer.alloc(64 * MiB), SKT$BLOCKING, 100), { instanceOf: SocketError });
+  const stalledClosed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+  const peerErrors: (string | undefined)[] = [];
+  stalled.on('error', (err: NodeJS.ErrnoException) => peerErrors.push(err.code)); // a cut-off may arrive as a reset
+  const { ms } = await timed(() => closeSocket(patient));
+  t.true(ms >= 250 && ms < 3000, `the close took ${ms} ms with a 300 ms linger`);
+  stalled.resume();
+  await stalledClosed;
+
+  const { client: hasty, peer: other } = await clientOnRawPeer(t, { pauseOnConnect: true });
+  setSocketMode(hasty, SKT$INFO_LINGER, 0);
+  await t.throwsAsync(writeSocket(hasty, Buffer.alloc(64 * MiB), SKT$BLOCKING, 100), { instanceOf: SocketError });
+  other.on('error', (err: NodeJS.ErrnoException) => peerErrors.push(err.code));
+  const otherClosed = new Promise<void>((resolve) => other.once('close', () => resolve()));
+  const { ms: hastyMs } = await timed(() => closeSocket(hasty));
+  t.true(hastyMs < 250, `a zero linger close took ${hastyMs} ms`);
+  other.resume();
+  await otherClosed;
+  t.false(socketInfo(hasty, SKT$INFO_OPEN));
+  t.true(peerErrors.every((code) => code === 'ECONNRESET'), `peer errors: ${peerErrors.join(', ')}`);
+  t.throws(() => setSocketMode(patient, SKT$INFO_LINGER, -1), { instanceOf: TypeError });
 });

@@ -39,6 +39,8 @@ export interface SocketInfoValues {
   104: string;
   /** `SKT$INFO_PEER_PORT`: a UDP socket's last sender's port. */
   105: number;
+  /** `SKT$INFO_LINGER`: milliseconds a close waits for queued bytes to drain. */
+  106: number;
   /** `SKT$INFO_TLS_PROTOCOL`: TLS version of a secure socket. */
   200: string;
   /** `SKT$INFO_TLS_CIPHER`: cipher suite of a secure socket. */
@@ -72,8 +74,8 @@ export interface SocketInfoValues {
 export type SocketInfoKey = keyof SocketInfoValues;
 
 /**
- * A key `setSocketMode` takes: `SKT$INFO_BLOCKING`, `SKT$INFO_NO_DELAY` or
- * `SKT$INFO_KEEP_ALIVE`.
+ * A key `setSocketMode` takes: `SKT$INFO_BLOCKING`, `SKT$INFO_NO_DELAY`, `SKT$INFO_KEEP_ALIVE`
+ * or `SKT$INFO_LINGER`.
  *
  * @example
  * ```ts
@@ -81,4 +83,4 @@ export type SocketInfoKey = keyof SocketInfoValues;
  * setSocketMode(skt, key, 1);
  * ```
  */
-export type SocketModeKey = 4 | 5 | 6;
+export type SocketModeKey = 4 | 5 | 6 | 106;
