@@ -67,9 +67,11 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
 
 /**
  * Writes to a socket: the BASIC `WRITE.SOCKET(skt, data, flags, timeout)`. A blocking write
- * resolves with the byte count once every byte has been handed to the kernel, waiting while the
- * peer does not drain; a non-blocking write fails with `ER$TIMEOUT` at once while earlier data
- * is still queued, and otherwise queues the data and resolves.
+ * resolves with the byte count once the bytes have been handed to the kernel, waiting while the
+ * peer does not drain. (To keep small writes fast, at most 16 KiB may still sit in the process's
+ * own queue when it resolves, on its way to the kernel: that is where a TLS socket encrypts.)
+ * A non-blocking write fails with `ER$TIMEOUT` at once while earlier data is still queued past
+ * that mark, and otherwise queues the data and resolves.
  *
  * Strings are Pick byte strings: each character is one byte (U+0000 to U+00FF); a string with
  * wider characters is refused with a TypeError rather than silently changed. Encode text first

@@ -41,12 +41,11 @@ class WriteWaiter extends Waiter<number> {
   constructor(
     readonly length: number,
     timeout: number,
+    queue: Waiter<number>[],
   ) {
-    super(timeout, undefined, writeTimeout);
+    super(timeout, queue, writeTimeout);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
 const writeTimeout = (): SocketError =>
@@ -77,7 +76,7 @@ export class StreamSocket extends SocketBase {
   readonly stream: NetSocket;
   private readonly buffer = new ReadBuffer();
   private readonly readers: ReadWaiter<any>[] = [];
-  /** Blocking writes waiting for their bytes to leave Node's queue, oldest first. */
+  /** Blocking writes waiting for Node's queue to drain to the kernel. */
   private readonly writers: WriteWaiter[] = [];
   private paused = false;
   /** The peer sent FIN: once the buffer is empty, reads fail with ER$SKT_CLOSED. */
@@ -115,6 +114,7 @@ export class StreamSocket extends SocketBase {
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);
     stream.on('close', this.onClose);
+    stream.on('drain', this.onDrain);
   }
 
   read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
@@ -138,20 +138,19 @@ export class StreamSocket extends SocketBase {
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
-    if (!blocking && stream.writableLength > 0) return Promise.reject(wouldBlock());
-    // No write callback on the common path: Node allocates and schedules one per callback.
-    if (typeof data === 'string') stream.write(data, 'latin1');
-    else stream.write(data);
+    if (!blocking && stream.writableNeedDrain) return Promise.reject(wouldBlock());
+    // No write callback: Node would allocate and schedule one per write.
+    const accepted = typeof data === 'string' ? stream.write(data, 'latin1') : stream.write(data);
     // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
     // 'error' event only follows on the next tick.
     const refused = stream.errored;
     if (refused) return Promise.reject(connectionError(refused, 'writeSocket'));
-    // Handed to the kernel at once (the common case), or non-blocking: nothing to wait for.
-    if (!blocking || stream.writableLength === 0) return Promise.resolve(length);
-    // Some bytes wait in Node's queue: an empty write behind them calls back once all are sent.
-    const waiter = new WriteWaiter(length, timeout);
+    // Taken: handed to the kernel, or (TLS, a full kernel buffer) queued within the stream's
+    // 16 KiB high-water mark. A non-blocking write never waits.
+    if (accepted || !blocking) return Promise.resolve(length);
+    // Past the high-water mark: wait until everything queued has gone to the kernel.
+    const waiter = new WriteWaiter(length, timeout, this.writers);
     this.writers.push(waiter);
-    stream.write(EMPTY, this.onWritten);
     return waiter.promise;
   }
 
@@ -175,7 +174,10 @@ export class StreamSocket extends SocketBase {
         resolve();
       });
       // end() flushes queued writes, then sends FIN (and close_notify first on TLS).
-      stream.end(() => {
+      stream.end((err?: Error | null) => {
+        // Finished: every queued byte went to the kernel, so writes still waiting are done
+        // (an ending stream emits no 'drain').
+        if (!err) this.onDrain();
         if (this.ended) stream.destroy();
         resolve();
       });
@@ -192,6 +194,7 @@ export class StreamSocket extends SocketBase {
     stream.off('end', this.onEnd);
     stream.off('error', this.onError);
     stream.off('close', this.onClose);
+    stream.off('drain', this.onDrain);
     stream.pause();
     const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
     this.closed = true;
@@ -278,13 +281,9 @@ export class StreamSocket extends SocketBase {
     }
   };
 
-  private readonly onWritten = (err?: Error | null): void => {
-    const waiter = this.writers.shift();
-    if (waiter === undefined) return;
-    // A stream destroyed mid-write calls back without an error: the failure says what happened.
-    const failure = err ?? this.failure;
-    if (failure) waiter.reject(connectionError(failure, 'writeSocket'));
-    else waiter.resolve(waiter.length);
+  /** Everything queued has gone to the kernel: every waiting write is done. */
+  private readonly onDrain = (): void => {
+    for (const waiter of this.writers.splice(0)) waiter.resolve(waiter.length);
   };
 
   private readonly onEnd = (): void => {
@@ -302,7 +301,10 @@ export class StreamSocket extends SocketBase {
   private readonly onClose = (): void => {
     if (this.failure === undefined) this.ended = true;
     this.failReaders(this.readError() as SocketError);
-    const closedError = new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent');
-    for (const waiter of this.writers.splice(0)) waiter.reject(closedError);
+    const unsent =
+      this.failure === undefined
+        ? new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent')
+        : connectionError(this.failure, 'writeSocket');
+    for (const waiter of this.writers.splice(0)) waiter.reject(unsent);
   };
 }
