@@ -51,7 +51,8 @@ export function serverHandshake(
   const tls = new TLSSocket(raw, {
     isServer: true,
     secureContext: context.secureContextFor(),
-    SNICallback: (name, done) => done(null, context.secureContextFor(name)),
+    // Only a context with SNI certificates needs OpenSSL to call back into JavaScript per hello.
+    SNICallback: context.options.sni === undefined ? undefined : (name, done) => done(null, context.secureContextFor(name)),
     requestCert,
     rejectUnauthorized: requestCert,
     ALPNProtocols: ALPNProtocols as string[] | undefined,

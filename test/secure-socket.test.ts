@@ -33,6 +33,8 @@ import {
   SKT$INFO_TLS_SNI,
   SocketError,
   socketInfo,
+  startTls,
+  issueCertificate,
   writeSecureSocket,
   writeSocket,
   type SecureSocket,
@@ -488,4 +490,25 @@ test('over TLS 1.3 too, the peer of a closeSecureSocket reads the bytes sent bef
   await expectSocketError(t, () => readSecureSocket(client, 100, SKT$BLOCKING, 5000), ER$SKT_CLOSED);
   // Closing twice is a no-op.
   await t.notThrowsAsync(() => closeSecureSocket(accepted));
+});
+
+test('SNI: a client asking for a name the context has a certificate for gets that one; other names get the default', async (t) => {
+  const blog = issueCertificate(devCertificates().ca, { hosts: ['blog.test'] });
+  const context = serverContext({ sni: { 'blog.test': blog } });
+  const trusting = clientContext();
+  // startTls lets the client name a server (SNI and verification) other than the address it
+  // connected to, without a DNS entry for blog.test.
+  async function handshakeAs(servername: string): Promise<string | undefined> {
+    const { client, accepted } = await connectedPair(t);
+    const [secureClient, secureAccepted] = await Promise.all([
+      startTls(client, trusting, { servername }),
+      startTls(accepted, context),
+    ]);
+    t.teardown(() => closeSocket(secureClient));
+    t.teardown(() => closeSocket(secureAccepted));
+    t.is(socketInfo(secureAccepted, SKT$INFO_TLS_SNI), servername);
+    return socketInfo(secureClient, SKT$INFO_TLS_PEER_CERT)?.fingerprint256;
+  }
+  t.is(await handshakeAs('blog.test'), new X509Certificate(blog.cert).fingerprint256);
+  t.is(await handshakeAs('localhost'), context.describe()?.fingerprint256);
 });
