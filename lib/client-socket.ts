@@ -1,12 +1,11 @@
-import { checkHost } from './address.js';
+import { openArguments } from './arguments.js';
 import { connectTcp } from './connect.js';
-import { DEFAULT_CONNECT_TIMEOUT, SKT$BLOCKING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
+import { SKT$INFO_TYPE_OUTGOING } from './constants.js';
 import { openDatagramSocket } from './datagram-socket.js';
 import { DirectReader } from './direct-reader.js';
 import { openSecureSocket } from './secure-socket.js';
 import { StreamSocket } from './stream-socket.js';
 import { TlsContext } from './tls-context.js';
-import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
 import type { SecureSocket, Socket } from '../types/socket.js';
 
 /**
@@ -23,7 +22,7 @@ import type { SecureSocket, Socket } from '../types/socket.js';
  * @param port - the server's port
  * @param flags - `SKT$BLOCKING` or `SKT$NON_BLOCKING` (default), `SKT$TCP` (default) or `SKT$UDP`
  * @param connectTimeout - seconds to wait for the connection (OpenQM's fourth argument);
- *   default 30
+ *   default 30; 0 leaves it to the system
  * @returns the connected socket (`SKT$INFO_TYPE` is `SKT$INFO_TYPE_OUTGOING`)
  * @throws SocketError `ER$CONNECT` (7005) when the connection fails, `osError` saying why
  *   (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...); `ERAI$NONAME` (7021) or another `ERAI$` status
@@ -59,13 +58,9 @@ export async function openSocket(addr: string, port: number, flags: number | und
 export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number | TlsContext): Promise<Socket> {
   if (connectTimeout instanceof TlsContext) return openSecureSocket(addr, port, flags, connectTimeout);
   const op = 'openSocket';
-  const host = checkHost(checkAddress(addr), op);
-  checkPort(port);
-  const mode = checkFlags(flags);
-  const seconds = checkTimeout(connectTimeout, 'connectTimeout');
-  const blocking = (mode & SKT$BLOCKING) !== 0;
-  if (transportOf(mode, op) === 'udp') return openDatagramSocket(host, port, blocking, op);
+  const args = openArguments(addr, port, flags, connectTimeout, op);
+  if (args.transport === 'udp') return openDatagramSocket(args.host, args.port, args.blocking, op);
   const reader = new DirectReader();
-  const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op, reader);
-  return new StreamSocket(raw, SKT$INFO_TYPE_OUTGOING, blocking, reader);
+  const raw = await connectTcp(args.host, args.port, args.connectMs, op, reader);
+  return new StreamSocket(raw, SKT$INFO_TYPE_OUTGOING, args.blocking, reader);
 }

@@ -2,6 +2,7 @@ import { connect, type Socket as NetSocket } from 'node:net';
 import { isResolveError, resolveError } from './address.js';
 import { ER$CONNECT } from './constants.js';
 import type { DirectReader } from './direct-reader.js';
+import { startTimer } from './timer.js';
 import { osErrorOf, SocketError } from './errors.js';
 
 /**
@@ -12,10 +13,10 @@ import { osErrorOf, SocketError } from './errors.js';
 export async function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
   const raw = connect({ host, port, allowHalfOpen: true, onread: reader?.option });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = startTimer(timeoutMs, () => {
       const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' });
       raw.destroy(err);
-    }, timeoutMs);
+    });
     raw.once('connect', () => {
       clearTimeout(timer);
       raw.off('error', onError);

@@ -25,23 +25,14 @@ import {
 import { SocketError } from './errors.js';
 import { SocketBase, type Convert } from './socket-base.js';
 import { isBlocking } from './validation.js';
-import { Waiter } from './waiter.js';
+import { ReadWaiter } from './waiter.js';
 import type { SocketData } from '../types/socket.js';
+
+const datagramTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no datagram within the timeout');
 
 interface Datagram {
   readonly bytes: Buffer;
   readonly from: RemoteInfo;
-}
-
-class DatagramReader<T> extends Waiter<T> {
-  constructor(
-    readonly maxLen: number,
-    readonly convert: Convert<T>,
-    timeout: number,
-    queue: Waiter<T>[],
-  ) {
-    super(timeout, queue, () => new SocketError(ER$TIMEOUT, 'readSocket: no datagram within the timeout'));
-  }
 }
 
 /**
@@ -54,7 +45,7 @@ export class DatagramSocket extends SocketBase {
   readonly type: 1 | 3;
   private readonly udp: UdpSocket;
   private readonly queue: Datagram[] = [];
-  private readonly readers: DatagramReader<any>[] = [];
+  private readonly readers: ReadWaiter<any>[] = [];
   private dropped = 0;
   private lastPeer: RemoteInfo | undefined;
   private failure: Error | undefined;
@@ -66,8 +57,12 @@ export class DatagramSocket extends SocketBase {
     this.type = type;
     this.family = udp.address().family === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
     udp.on('message', this.onMessage);
+    // An ICMP error for an earlier send (ECONNREFUSED: nobody listens there) ends the waiting
+    // reads at once and fails the next ones, as recv() does on a connected UDP socket.
     udp.on('error', (err: Error) => {
-      this.failure ??= err;
+      this.failure = err;
+      const failed = this.failed('readSocket');
+      for (const reader of this.readers.splice(0)) reader.reject(failed);
     });
   }
 
@@ -75,10 +70,15 @@ export class DatagramSocket extends SocketBase {
     if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
     const datagram = this.queue.shift();
     if (datagram !== undefined) return Promise.resolve(convert(this.receive(datagram, maxLen)));
+    if (this.failure !== undefined) {
+      const failed = this.failed('readSocket');
+      this.failure = undefined; // reported once, as recv() reports a pending socket error
+      return Promise.reject(failed);
+    }
     if (!isBlocking(flags, this.blocking)) {
       return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no datagram waiting (non-blocking read)'));
     }
-    const reader = new DatagramReader<T>(maxLen, convert, timeout, this.readers);
+    const reader = new ReadWaiter<T>(maxLen, convert, timeout, this.readers, datagramTimeout);
     this.readers.push(reader);
     return reader.promise;
   }
@@ -135,6 +135,11 @@ export class DatagramSocket extends SocketBase {
     }
   }
 
+  private failed(op: string): SocketError {
+    const err = this.failure as Error;
+    return new SocketError(ER$FAILED, `${op}: ${err.message}`, err);
+  }
+
   private receive(datagram: Datagram, maxLen: number): Buffer {
     this.lastPeer = datagram.from;
     return datagram.bytes.length > maxLen ? datagram.bytes.subarray(0, maxLen) : datagram.bytes;
@@ -172,20 +177,26 @@ async function startUdp(
   return udp;
 }
 
-/** The server half of SKT$UDP: a UDP socket bound to `host` (all IPv4 addresses when undefined). */
+/** The server half of SKT$UDP: a UDP socket bound to `host` (every address when undefined). */
 export async function bindDatagramSocket(
   host: string | undefined,
   port: number,
   blocking: boolean,
   op: string,
 ): Promise<DatagramSocket & { readonly type: 1 }> {
-  const address = host === undefined ? '0.0.0.0' : await resolveOne(host, op);
-  const udp = await startUdp(
-    isIPv6(address) ? 'udp6' : 'udp4',
-    (socket, done) => socket.bind(port, address, () => done()),
-    ER$BIND,
-    op,
-  );
+  const bind = (address: string): Promise<UdpSocket> =>
+    startUdp(isIPv6(address) ? 'udp6' : 'udp4', (socket, done) => socket.bind(port, address, () => done()), ER$BIND, op);
+  let udp: UdpSocket;
+  if (host !== undefined) {
+    udp = await bind(await resolveOne(host, op));
+  } else {
+    // '' binds every address: IPv6 and, through it, IPv4 (dual stack), as a TCP server socket
+    // does; IPv4 alone on a system without IPv6.
+    udp = await bind('::').catch((err: unknown) => {
+      if (err instanceof SocketError && err.osError === 'EAFNOSUPPORT') return bind('0.0.0.0');
+      throw err;
+    });
+  }
   return new DatagramSocket(udp, SKT$INFO_TYPE_SERVER, blocking) as DatagramSocket & { readonly type: 1 };
 }
 

@@ -23,7 +23,8 @@ import type { SecureServerSocket as SecureServerSocketType } from '../types/sock
 export class SecureServerSocket extends TcpServerSocket implements SecureServerSocketType {
   override readonly secure = true as const;
   readonly context: TlsContext;
-  private handshaking = 0;
+  /** Connections whose handshake runs now, so close() can end them. */
+  private readonly inFlight = new Set<NetSocket>();
   private failures = 0;
   private timeouts = 0;
 
@@ -33,28 +34,34 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   }
 
   protected override admit(raw: NetSocket): void {
-    if (this.closed || this.handshaking >= HANDSHAKE_LIMIT) {
+    if (this.closed || this.inFlight.size >= HANDSHAKE_LIMIT) {
       this.countDropped();
       raw.destroy();
       return;
     }
-    this.handshaking++;
-    serverHandshake(raw, this.context, this.onSecure, this.onFailed);
+    this.inFlight.add(raw);
+    serverHandshake(raw, this.context, (tls) => this.onSecure(tls, raw), (outcome) => this.onFailed(outcome, raw));
   }
 
-  private readonly onSecure = (tls: TLSSocket): void => {
-    this.handshaking--;
-    const sni = typeof tls.servername === 'string' ? tls.servername : '';
-    const skt = new SecureStreamSocket(tls, SKT$INFO_TYPE_INCOMING, this.blocking, this.context, sni);
+  private readonly onSecure = (tls: TLSSocket, raw: NetSocket): void => {
+    this.inFlight.delete(raw);
+    const skt = new SecureStreamSocket(tls, SKT$INFO_TYPE_INCOMING, this.blocking, this.context);
     this.applyModes(skt);
     this.offer(skt);
   };
 
-  private readonly onFailed = (outcome: HandshakeOutcome): void => {
-    this.handshaking--;
+  private readonly onFailed = (outcome: HandshakeOutcome, raw: NetSocket): void => {
+    this.inFlight.delete(raw);
+    if (this.closed) return; // cut off by close(), not the client's fault
     if (outcome === 'timeout') this.timeouts++;
     else this.failures++;
   };
+
+  /** Stops listening and ends the handshakes still running; accepted sockets stay open. */
+  override async close(): Promise<void> {
+    await super.close();
+    for (const raw of [...this.inFlight]) raw.destroy();
+  }
 
   override info(key: number): unknown {
     switch (key) {
@@ -63,7 +70,7 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
       case SKT$INFO_TLS_HANDSHAKE_TIMEOUTS:
         return this.timeouts;
       case SKT$INFO_TLS_HANDSHAKING:
-        return this.handshaking;
+        return this.inFlight.size;
       default:
         return super.info(key);
     }

@@ -1,19 +1,19 @@
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { checkHost } from './address.js';
+import { listenArguments, openArguments } from './arguments.js';
 import { connectTcp } from './connect.js';
-import { DEFAULT_CONNECT_TIMEOUT, ER$INCOMP_PROTO, ER$SKT_CLOSED, SKT$BLOCKING, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_TYPE_INCOMING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
+import { ER$SKT_CLOSED, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_TYPE_INCOMING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
 import { SocketError } from './errors.js';
 import { SecureServerSocket } from './secure-server-socket.js';
 import { SecureStreamSocket } from './secure-stream-socket.js';
 import { asSocket } from './socket-base.js';
 import { closeSocket, readSocket, writeSocket } from './socket.js';
 import { StreamSocket } from './stream-socket.js';
-import { asServer, bindHost, listenTcp } from './tcp-server-socket.js';
+import { asServer, listenTcp } from './tcp-server-socket.js';
 import { createTlsContext, TlsContext } from './tls-context.js';
 import { ER$TLS_HANDSHAKE } from './tls-status.js';
 import { clientHandshake, requireCertificate, serverHandshake } from './tls-handshake.js';
-import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
+import { checkTimeout } from './validation.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
 
@@ -56,13 +56,10 @@ export async function createSecureServerSocket(
   keyPath?: string,
 ): Promise<SecureServer> {
   const op = 'createSecureServerSocket';
-  const host = bindHost(checkAddress(addr), op);
-  checkPort(port);
-  const mode = checkFlags(flags);
-  if (transportOf(mode, op) === 'udp') throw new SocketError(ER$INCOMP_PROTO, `${op}: TLS runs over TCP, not SKT$UDP`);
+  const args = listenArguments(addr, port, flags, op, true);
   const tlsContext = contextArgument(context, keyPath, op);
   requireCertificate(tlsContext, op);
-  return new SecureServerSocket(await listenTcp(host, port, op), (mode & SKT$BLOCKING) !== 0, tlsContext);
+  return new SecureServerSocket(await listenTcp(args.host, args.port, op), args.blocking, tlsContext);
 }
 
 function contextArgument(context: unknown, keyPath: unknown, op: string): TlsContext {
@@ -98,7 +95,7 @@ export const acceptSecureSocket: AcceptSocket<SecureServer, SecureSocket> = asyn
  * @param port - the server's port
  * @param flags - `SKT$BLOCKING` or `SKT$NON_BLOCKING` (default)
  * @param context - CAs to trust, client certificate, ALPN; default: the system's CAs
- * @param connectTimeout - seconds to wait for the TCP connection; default 30
+ * @param connectTimeout - seconds to wait for the TCP connection; default 30; 0 leaves it to the system
  * @returns the connected secure socket
  * @throws SocketError as `openSocket`; `ER$TLS_UNTRUSTED` (7101), `ER$TLS_EXPIRED` (7102),
  *   `ER$TLS_HOSTNAME` (7103) when verification fails; `ER$TLS_HANDSHAKE` (7100) otherwise
@@ -118,16 +115,12 @@ export async function openSecureSocket(
   connectTimeout?: number,
 ): Promise<SecureSocket> {
   const op = 'openSecureSocket';
-  const host = checkHost(checkAddress(addr), op);
-  checkPort(port);
-  const mode = checkFlags(flags);
-  if (transportOf(mode, op) === 'udp') throw new SocketError(ER$INCOMP_PROTO, `${op}: TLS runs over TCP, not SKT$UDP`);
-  const seconds = checkTimeout(connectTimeout, 'connectTimeout');
+  const args = openArguments(addr, port, flags, connectTimeout, op, true);
   if (context !== undefined && !(context instanceof TlsContext)) throw new TypeError(`${op}: context must be a TlsContext`);
   const tlsContext = context ?? (systemContext ??= createTlsContext());
-  const raw = await connectTcp(host, port, seconds > 0 ? seconds * 1000 : DEFAULT_CONNECT_TIMEOUT, op);
-  const { tls, peer } = await clientHandshake(raw, host, tlsContext, op);
-  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, (mode & SKT$BLOCKING) !== 0, tlsContext, sniOf(host), peer);
+  const raw = await connectTcp(args.host, args.port, args.connectMs, op);
+  const { tls, peer } = await clientHandshake(raw, args.host, tlsContext, op);
+  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, args.blocking, tlsContext, sniOf(args.host), peer);
 }
 
 function sniOf(host: string): string {
@@ -239,7 +232,7 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
   const { stream, pending, noDelay, keepAlive } = plain.detach();
   if (pending !== undefined) stream.unshift(pending);
   let tls: TLSSocket;
-  let sni: string;
+  let sni: string | undefined;
   let peer: CertificateDescription | undefined;
   if (role === 'server') {
     tls = await new Promise<TLSSocket>((resolve, reject) =>
@@ -247,7 +240,7 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
         reject(new SocketError(ER$TLS_HANDSHAKE, `${op}: the TLS handshake ${outcome === 'timeout' ? 'timed out' : 'failed'}`)),
       ),
     );
-    sni = typeof tls.servername === 'string' ? tls.servername : '';
+    sni = undefined; // the server side reads the name it got
   } else {
     ({ tls, peer } = await clientHandshake(stream, host, context, op));
     sni = sniOf(host);

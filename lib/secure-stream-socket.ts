@@ -22,7 +22,6 @@ import type { CertificateDescription } from '../types/tls-context.js';
 export class SecureStreamSocket extends StreamSocket implements SecureSocket {
   override readonly secure = true as const;
   readonly context: TlsContext;
-  private readonly tls: TLSSocket;
   /** The TLS facts, read once at the handshake so socketInfo answers after a close too. */
   private readonly facts: {
     readonly protocol: string;
@@ -34,27 +33,22 @@ export class SecureStreamSocket extends StreamSocket implements SecureSocket {
   };
 
   /**
+   * @param sni - the name a client sent; omitted on the server side, which reads what it got
    * @param peer - the peer's certificate when the caller knows it better than the TLSSocket
    *   (a resumed client session carries none)
    */
-  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni: string, peer?: CertificateDescription) {
+  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni?: string, peer?: CertificateDescription) {
     super(tls, type, blocking);
-    this.tls = tls;
     this.context = context;
     const cert = peer === undefined ? tls.getPeerX509Certificate() : undefined;
     this.facts = {
       protocol: tls.getProtocol() ?? '',
       cipher: tls.getCipher()?.standardName ?? '',
-      sni,
+      sni: sni ?? (typeof tls.servername === 'string' ? tls.servername : ''),
       resumed: tls.isSessionReused(),
       alpn: tls.alpnProtocol || '',
       peer: peer ?? (cert instanceof X509Certificate ? describeCertificate(cert) : undefined),
     };
-  }
-
-  /** The node:tls socket, for the few things only it can do. */
-  get tlsSocket(): TLSSocket {
-    return this.tls;
   }
 
   override info(key: number): unknown {

@@ -1,9 +1,9 @@
 import { bindDatagramSocket } from './datagram-socket.js';
-import { SKT$BLOCKING } from './constants.js';
 import { createSecureServerSocket } from './secure-socket.js';
-import { asServer, bindHost, listenTcp, TcpServerSocket } from './tcp-server-socket.js';
+import { asServer, listenTcp, TcpServerSocket } from './tcp-server-socket.js';
+import { listenArguments } from './arguments.js';
 import type { TlsContext } from './tls-context.js';
-import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
+import { checkTimeout } from './validation.js';
 import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.js';
 
 /**
@@ -60,12 +60,9 @@ export async function createServerSocket(addr: string, port: number, flags: numb
 export async function createServerSocket(addr: string, port: number, flags?: number, context?: TlsContext): Promise<ServerSocket> {
   if (context !== undefined) return createSecureServerSocket(addr, port, flags, context);
   const op = 'createServerSocket';
-  const host = bindHost(checkAddress(addr), op);
-  checkPort(port);
-  const mode = checkFlags(flags);
-  const blocking = (mode & SKT$BLOCKING) !== 0;
-  if (transportOf(mode, op) === 'udp') return bindDatagramSocket(host, port, blocking, op);
-  return new TcpServerSocket(await listenTcp(host, port, op), blocking);
+  const args = listenArguments(addr, port, flags, op);
+  if (args.transport === 'udp') return bindDatagramSocket(args.host, args.port, args.blocking, op);
+  return new TcpServerSocket(await listenTcp(args.host, args.port, op), args.blocking);
 }
 
 /**

@@ -20,21 +20,10 @@ import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { SocketBase, type Convert } from './socket-base.js';
+import { startTimer } from './timer.js';
 import { checkTimeout, isBlocking } from './validation.js';
-import { Waiter } from './waiter.js';
+import { ReadWaiter, Waiter } from './waiter.js';
 import type { SocketData } from '../types/socket.js';
-
-/** A read waiting for bytes. */
-class ReadWaiter<T> extends Waiter<T> {
-  constructor(
-    readonly maxLen: number,
-    readonly convert: Convert<T>,
-    timeout: number,
-    queue: Waiter<T>[],
-  ) {
-    super(timeout, queue, readTimeout);
-  }
-}
 
 /** A blocking write waiting for the kernel to take its bytes. */
 class WriteWaiter extends Waiter<number> {
@@ -124,17 +113,17 @@ export class StreamSocket extends SocketBase {
     if (!isBlocking(flags, this.blocking)) {
       return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'));
     }
-    const waiter = new ReadWaiter<T>(maxLen, convert, timeout, this.readers);
+    const waiter = new ReadWaiter<T>(maxLen, convert, timeout, this.readers, readTimeout);
     this.readers.push(waiter);
     return waiter.promise;
   }
 
   write(data: SocketData, length: number, flags: number, timeout: number): Promise<number> {
+    const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
+    if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
       return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed'));
     }
-    const failed = this.failure ?? this.stream.errored;
-    if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
@@ -168,7 +157,9 @@ export class StreamSocket extends SocketBase {
     if (this.paused) stream.resume(); // drain the peer so the close is not a reset
     await new Promise<void>((resolve) => {
       // A peer that never reads or never closes is cut off after CLOSE_LINGER.
-      const linger = setTimeout(() => stream.destroy(lingerExpired(this.linger)), this.linger).unref();
+      // Once everything was sent, only the peer's FIN is missing: no error for that.
+      const linger = startTimer(this.linger, () => stream.destroy(stream.writableFinished ? undefined : lingerExpired(this.linger)));
+      linger?.unref();
       stream.once('close', () => {
         clearTimeout(linger);
         resolve();
@@ -198,7 +189,9 @@ export class StreamSocket extends SocketBase {
     stream.pause();
     const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
     this.closed = true;
-    this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was upgraded to TLS; read the secure socket'));
+    const upgraded = new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
+    this.failReaders(upgraded);
+    for (const waiter of this.writers.splice(0)) waiter.reject(upgraded);
     return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive };
   }
 

@@ -1,12 +1,11 @@
 import { createServer, type Server, type Socket as NetSocket } from 'node:net';
-import { checkHost, isResolveError, resolveError } from './address.js';
+import { isResolveError, resolveError } from './address.js';
 import {
   ACCEPT_QUEUE_LIMIT,
   ER$BIND,
   ER$INCOMP_PROTO,
   ER$SKT_CLOSED,
   ER$TIMEOUT,
-  SKT$BLOCKING,
   SKT$INFO_DROPPED,
   SKT$INFO_FAMILY,
   SKT$INFO_FAMILY_IPV4,
@@ -20,13 +19,11 @@ import {
   SKT$INFO_QUEUED,
   SKT$INFO_TYPE_INCOMING,
 } from './constants.js';
-import { bindDatagramSocket } from './datagram-socket.js';
 import { SocketError } from './errors.js';
 import { asSocket, SocketBase } from './socket-base.js';
 import { StreamSocket } from './stream-socket.js';
-import { checkAddress, checkFlags, checkPort, checkTimeout, transportOf } from './validation.js';
 import { Waiter } from './waiter.js';
-import type { ServerSocket, Socket } from '../types/socket.js';
+import type { ServerSocket } from '../types/socket.js';
 
 const acceptTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'acceptSocket: no connection within the timeout');
 
@@ -175,11 +172,6 @@ export async function listenTcp(host: string | undefined, port: number, op: stri
     });
   });
   return server;
-}
-
-/** The host to bind: `''` binds every address (IPv6 and IPv4 where the system has both). */
-export function bindHost(addr: string, op: string): string | undefined {
-  return addr === '' ? undefined : checkHost(addr, op);
 }
 
 /** The argument check of the accept functions. */

@@ -4,6 +4,7 @@ import { createSecureContext, type SecureContext, type SecureContextOptions } fr
 import forge from 'node-forge';
 import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
 import { SocketError } from './errors.js';
+import { checkTimeout } from './validation.js';
 import type { CertificateDescription, TlsContextOptions } from '../types/tls-context.js';
 
 /** Modern suites only: ECDHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305. */
@@ -20,6 +21,8 @@ const DEFAULT_CIPHERS = [
 ].join(':');
 
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+/** Session ticket keys are 48 bytes: name, HMAC secret and AES key, 16 each. */
+const TICKET_KEYS_LENGTH = 48;
 /** Servers a client context remembers a session for. */
 const SESSION_CACHE_LIMIT = 256;
 
@@ -33,7 +36,7 @@ export interface SavedSession {
 }
 
 /** The key material of a context at one moment; reload swaps the whole of it at once. */
-interface Material {
+export interface Material {
   readonly options: TlsContextOptions;
   readonly secureContext: SecureContext;
   readonly sniContexts: ReadonlyMap<string, SecureContext>;
@@ -60,7 +63,7 @@ export class TlsContext {
    * Session ticket keys that outlive reloads, so a session issued before a certificate renewal
    * still resumes after it. Random per context unless the options give them.
    */
-  readonly #ticketKeys: Buffer;
+  #ticketKeys: Buffer;
   /** Client side: the last TLS session per server, so the next connection resumes it. */
   readonly #sessions = new Map<string, SavedSession>();
 
@@ -70,17 +73,14 @@ export class TlsContext {
    * @param options - see {@link TlsContextOptions}
    */
   constructor(options: TlsContextOptions) {
-    this.#ticketKeys = options.ticketKeys ?? randomBytes(48);
+    this.#ticketKeys = options.ticketKeys ?? randomBytes(TICKET_KEYS_LENGTH);
     this.#material = buildMaterial(options, this.#ticketKeys);
   }
 
   /**
-   * The options in force, with files already read.
+   * The options in force, with files already read (key material included: internal).
    *
-   * @example
-   * ```ts
-   * const alpn = context.options.ALPNProtocols ?? [];
-   * ```
+   * @internal
    */
   get options(): TlsContextOptions {
     return this.#material.options;
@@ -104,12 +104,22 @@ export class TlsContext {
    * @internal
    */
   secureContextFor(servername?: string): SecureContext {
-    const material = this.#material;
-    return (servername && material.sniContexts.get(servername.toLowerCase())) || material.secureContext;
+    return contextForName(this.#material, servername);
   }
 
   /**
-   * Milliseconds a server handshake may take (option `handshakeTimeout`, default 10000).
+   * The key material in force now. A handshake takes it once, so a reload during the handshake
+   * cannot mix old and new material.
+   *
+   * @internal
+   */
+  current(): Material {
+    return this.#material;
+  }
+
+  /**
+   * Milliseconds a TLS handshake may take, on the server and on the client side (option
+   * `handshakeTimeout`, default 10000; 0 means no limit).
    *
    * @example
    * ```ts
@@ -134,7 +144,9 @@ export class TlsContext {
    * ```
    */
   reload(options: TlsContextOptions): void {
-    this.#material = buildMaterial(options, options.ticketKeys ?? this.#ticketKeys);
+    const ticketKeys = options.ticketKeys ?? this.#ticketKeys;
+    this.#material = buildMaterial(options, ticketKeys);
+    this.#ticketKeys = ticketKeys;
   }
 
   /**
@@ -228,7 +240,16 @@ export function createTlsContext(options: TlsContextOptions = {}): TlsContext {
   return new TlsContext(options);
 }
 
+/** The SecureContext for a handshake that asked for `servername`: its SNI certificate, or the default. */
+export function contextForName(material: Material, servername: string | undefined): SecureContext {
+  return (servername && material.sniContexts.get(servername.toLowerCase())) || material.secureContext;
+}
+
 function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
+  if (!Buffer.isBuffer(ticketKeys) || ticketKeys.length !== TICKET_KEYS_LENGTH) {
+    throw new TypeError(`ticketKeys must be a Buffer of ${TICKET_KEYS_LENGTH} bytes`);
+  }
+  checkTimeout(input.handshakeTimeout, 'handshakeTimeout');
   const options = readFiles(input);
   const base: SecureContextOptions = {
     minVersion: options.minVersion ?? 'TLSv1.2',

@@ -2,7 +2,8 @@ import { isIP, type Socket as NetSocket } from 'node:net';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
 import { osErrorOf, SocketError } from './errors.js';
-import { describeCertificate, type TlsContext } from './tls-context.js';
+import { startTimer } from './timer.js';
+import { contextForName, describeCertificate, type TlsContext } from './tls-context.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 
 /** OpenSSL verification results that mean "not signed by anyone trusted". */
@@ -47,12 +48,13 @@ export function serverHandshake(
   onSecure: (tls: TLSSocket) => void,
   onFailed: (outcome: HandshakeOutcome) => void,
 ): void {
-  const { requestCert = false, ALPNProtocols } = context.options;
+  const material = context.current();
+  const { requestCert = false, ALPNProtocols } = material.options;
   const tls = new TLSSocket(raw, {
     isServer: true,
-    secureContext: context.secureContextFor(),
+    secureContext: material.secureContext,
     // Only a context with SNI certificates needs OpenSSL to call back into JavaScript per hello.
-    SNICallback: context.options.sni === undefined ? undefined : (name, done) => done(null, context.secureContextFor(name)),
+    SNICallback: material.sniContexts.size === 0 ? undefined : (name, done) => done(null, contextForName(material, name)),
     requestCert,
     rejectUnauthorized: requestCert,
     ALPNProtocols: ALPNProtocols as string[] | undefined,
@@ -80,7 +82,7 @@ export function serverHandshake(
   };
   const onError = (): void => finish('failed');
   const onClose = (): void => finish('failed');
-  const timer = setTimeout(() => finish('timeout'), context.handshakeTimeout);
+  const timer = startTimer(context.handshakeTimeout, () => finish('timeout'));
   tls.on('error', onError);
   // Sockets are half-open capable, so a client that hangs up mid-handshake only ends.
   tls.on('end', onClose);
@@ -141,9 +143,8 @@ export async function clientHandshake(
       raw.destroy();
       reject(handshakeError(err, op));
     };
-    const timer = setTimeout(
-      () => fail(Object.assign(new Error(`no handshake within ${context.handshakeTimeout} ms`), { code: 'ETIMEDOUT' })),
-      context.handshakeTimeout,
+    const timer = startTimer(context.handshakeTimeout, () =>
+      fail(Object.assign(new Error(`no handshake within ${context.handshakeTimeout} ms`), { code: 'ETIMEDOUT' })),
     );
     // `on`, not `once`: a second error of a failed handshake must still find a listener.
     tls.on('error', fail);

@@ -1,7 +1,6 @@
 import type { SocketError } from './errors.js';
-
-/** The longest delay setTimeout takes; longer timeouts are clamped to it. */
-const MAX_TIMER = 0x7fffffff;
+import type { Convert } from './socket-base.js';
+import { startTimer } from './timer.js';
 
 /**
  * One pending call (a read, a write, an accept) with its optional timeout. Settling it twice is
@@ -23,13 +22,13 @@ export class Waiter<T> {
       this.resolveFn = resolve;
       this.rejectFn = reject;
     });
-    if (timeout > 0 && timeoutError !== undefined) {
-      this.timer = setTimeout(() => {
+    if (timeoutError !== undefined) {
+      this.timer = startTimer(timeout, () => {
         this.timer = undefined;
         const index = queue?.indexOf(this) ?? -1;
         if (index >= 0) queue?.splice(index, 1);
         this.rejectFn(timeoutError());
-      }, Math.min(timeout, MAX_TIMER));
+      });
     }
   }
 
@@ -41,5 +40,18 @@ export class Waiter<T> {
   reject(err: Error): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.rejectFn(err);
+  }
+}
+
+/** A read waiting for bytes (or a datagram): how many it takes, and in what form it returns them. */
+export class ReadWaiter<T> extends Waiter<T> {
+  constructor(
+    readonly maxLen: number,
+    readonly convert: Convert<T>,
+    timeout: number,
+    queue: Waiter<T>[],
+    timeoutError: () => SocketError,
+  ) {
+    super(timeout, queue, timeoutError);
   }
 }

@@ -126,3 +126,28 @@ test('a UDP server socket that has read nothing has nobody to answer: ER$FAILED'
   const { server } = await udpServer(t);
   await expectSocketError(t, () => writeSocket(server, 'to whom?'), ER$FAILED);
 });
+
+test('a datagram to a port nobody listens on fails the waiting read with ER$FAILED (ECONNREFUSED) instead of hanging', async (t) => {
+  // Take a free port, then free it again: nothing listens there afterwards.
+  const { server, port } = await udpServer(t);
+  await closeSocket(server);
+  const client = await openSocket('127.0.0.1', port, SKT$UDP | SKT$BLOCKING);
+  t.teardown(() => closeSocket(client));
+  const reading = readSocket(client, 100, SKT$BLOCKING, 0); // no timeout: only the ICMP error can end it
+  await writeSocket(client, 'anyone there?');
+  const err = await t.throwsAsync(reading);
+  t.is((err as { code?: string }).code, 'ER$FAILED');
+  t.is((err as { osError?: string }).osError, 'ECONNREFUSED');
+});
+
+test("a UDP server socket bound to '' receives over IPv4 and IPv6 loopback", async (t) => {
+  const server = await createServerSocket('', 0, SKT$UDP | SKT$BLOCKING);
+  t.teardown(() => closeSocket(server));
+  const port = socketInfo(server, SKT$INFO_PORT);
+  for (const address of ['127.0.0.1', '::1']) {
+    const client = await openSocket(address, port, SKT$UDP | SKT$BLOCKING);
+    t.teardown(() => closeSocket(client));
+    await writeSocket(client, `via ${address}`);
+    t.is(await readSocket(server, 100, SKT$BLOCKING, 2000), `via ${address}`);
+  }
+});

@@ -9,7 +9,7 @@
 export interface CertificateAndKey {
   /** The certificate, PEM. */
   readonly cert: string;
-  /** Its private key (RSA 2048, unencrypted PKCS#8), PEM. */
+  /** Its private key (RSA 2048, unencrypted, PKCS#1 `RSA PRIVATE KEY`), PEM. */
   readonly key: string;
 }
 

@@ -20,7 +20,7 @@ export interface Socket {
   readonly type: SocketType;
   /** `true` for a socket that speaks TLS. */
   readonly secure: boolean;
-  /** `true` once `closeSocket` was called on it. */
+  /** `true` once `closeSocket` was called on it (or `startTls` took its connection over). */
   readonly closed: boolean;
 }
 

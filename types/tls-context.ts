@@ -52,7 +52,10 @@ export interface TlsContextOptions {
       }
     >
   >;
-  /** Milliseconds a server handshake may take before the connection is closed. Default 10000. */
+  /**
+   * Milliseconds a TLS handshake may take, on either side, before the connection is closed.
+   * Default 10000; 0 means no limit (unwise for a server: stalled clients would stay).
+   */
   readonly handshakeTimeout?: number;
 }
 

@@ -1,0 +1,11 @@
+/** The longest delay setTimeout takes; Node turns a longer one into 1 ms, so it is capped. */
+const MAX_DELAY = 0x7fffffff;
+
+/**
+ * Runs `fire` after `ms` milliseconds, the library's one way to start a timeout: 0 means no
+ * limit (no timer at all), and delays past setTimeout's range wait as long as it allows
+ * (about 24.8 days) instead of firing at once.
+ */
+export function startTimer(ms: number, fire: () => void): NodeJS.Timeout | undefined {
+  return ms > 0 ? setTimeout(fire, Math.min(ms, MAX_DELAY)) : undefined;
+}
