@@ -54,9 +54,9 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
     this.port = bound.port;
     this.family = bound.family === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
     server.on('connection', (raw: NetSocket) => this.admit(raw));
-    // Accept failures (EMFILE, ...) are the kernel's business to retry; a listener keeps them
-    // from becoming an uncaught 'error' event.
-    server.on('error', () => undefined);
+    // A failed accept (EMFILE: out of file descriptors) is a connection lost before anyone could
+    // accept it: counted with the dropped ones. Node keeps listening.
+    server.on('error', () => this.countDropped());
   }
 
   /** Takes a new connection. A secure server socket runs the TLS handshake here first. */

@@ -1,4 +1,4 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { constants as cryptoConstants, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import forge from 'node-forge';
@@ -256,6 +256,8 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     maxVersion: options.maxVersion ?? 'TLSv1.3',
     ciphers: options.ciphers ?? DEFAULT_CIPHERS,
     honorCipherOrder: true,
+    // No renegotiation: a client that asks for it again and again is a cheap denial of service.
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
     ca: options.ca as SecureContextOptions['ca'],
     ticketKeys,
   };
