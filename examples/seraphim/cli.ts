@@ -21,14 +21,17 @@ with a development certificate made on first run.
 Options:
   --root DIR              the site to serve (default: the sample site)
   --host ADDR             address to listen on (default 127.0.0.1; '' or 0.0.0.0 for all)
-  --http-port N           HTTP port (default 8080; 0 disables HTTP)
-  --https-port N          HTTPS port (default 8443; 0 disables HTTPS, and HTTP serves the site)
+  --http-port N|auto      HTTP port (default 8080; 0 disables HTTP; auto: a free port, printed)
+  --https-port N|auto     HTTPS port (default 8443; 0 disables HTTPS, and HTTP serves the site;
+                          auto as above)
   --cert FILE --key FILE  PEM certificate chain and private key (reloaded on SIGHUP)
   --pfx FILE              PKCS#12 bundle instead of --cert/--key (reloaded on SIGHUP)
   --passphrase-file FILE  file holding the passphrase of --pfx or of an encrypted --key
   --state-dir DIR         where the development CA and certificate are kept (default .seraphim)
   --workers N             N processes on node:cluster sharing the ports (default 1)
   --access-log FILE|-|off access log in Combined Log Format + ms (default - : stdout)
+  --send-timeout MS       a client must take each write of up to 64 KiB within MS
+                          milliseconds or is cut off (default 30000)
   --quiet                 print only errors (and no access log unless --access-log is given)
   -h, --help              show this help
 
@@ -45,8 +48,10 @@ interface CliOptions {
   /** The sample site is served with its routes (the posts API, the guestbook, uploads). */
   sampleSite: boolean;
   host: string;
-  httpPort: number;
-  httpsPort: number;
+  /** 0: disabled; 'auto': a free port picked by the system. */
+  httpPort: number | 'auto';
+  httpsPort: number | 'auto';
+  sendTimeout: number;
   cert?: string;
   key?: string;
   pfx?: string;
@@ -66,6 +71,17 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) usageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** A port option: a number, 0 for disabled, or `auto` for a free port. */
+function port(name: string, value: string | undefined, fallback: number): number | 'auto' {
+  return value === 'auto' ? 'auto' : integer(name, value, fallback, 0, 65535);
+}
+
+/** A port option as startSeraphim takes it. */
+function listenPort(value: number | 'auto'): number | false {
+  if (value === 'auto') return 0;
+  return value === 0 ? false : value;
 }
 
 function parseCommandLine(argv: string[]): CliOptions {
@@ -88,6 +104,7 @@ function parseCommandLine(argv: string[]): CliOptions {
         'state-dir': { type: 'string' },
         workers: { type: 'string' },
         'access-log': { type: 'string' },
+        'send-timeout': { type: 'string' },
         quiet: { type: 'boolean' },
       },
     }));
@@ -104,8 +121,9 @@ function parseCommandLine(argv: string[]): CliOptions {
     root: resolve(values.root ?? fileURLToPath(new URL('./site/', import.meta.url))),
     sampleSite: values.root === undefined,
     host: values.host ?? '127.0.0.1',
-    httpPort: integer('http-port', values['http-port'], 8080, 0, 65535),
-    httpsPort: integer('https-port', values['https-port'], 8443, 0, 65535),
+    httpPort: port('http-port', values['http-port'], 8080),
+    httpsPort: port('https-port', values['https-port'], 8443),
+    sendTimeout: integer('send-timeout', values['send-timeout'], 30_000, 1, 3_600_000),
     stateDir: resolve(values['state-dir'] ?? '.seraphim'),
     workers: integer('workers', values.workers, 1, 1, 256),
     accessLog: values['access-log'] ?? (values.quiet ? undefined : '-'),
@@ -150,8 +168,9 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
   const server = await startSeraphim({
     root: options.root,
     host: options.host,
-    httpPort: options.httpPort === 0 ? false : options.httpPort,
-    httpsPort: options.httpsPort === 0 ? false : options.httpsPort,
+    httpPort: listenPort(options.httpPort),
+    httpsPort: listenPort(options.httpsPort),
+    timeouts: { send: options.sendTimeout },
     ...(context === undefined ? {} : { context }),
     ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
     accessLog,
@@ -206,7 +225,14 @@ async function main(): Promise<void> {
   }
   if (options.workers > 1 && cluster.isPrimary) {
     // The primary made the development certificate (if any) above, so workers only read it.
-    runPrimary(options.workers, (urls) => printListening(urls, options, tls?.devCa), (line) => process.stderr.write(`${line}\n`));
+    runPrimary(
+      options.workers,
+      (urls) => printListening(urls, options, tls?.devCa),
+      (line) => process.stderr.write(`${line}\n`),
+      (pid) => {
+        if (!options.quiet) process.stdout.write(`seraphim: worker ${pid ?? '?'} listening\n`);
+      },
+    );
     return;
   }
   const server = await serve(options, tls?.material);

@@ -9,6 +9,7 @@ import {
   createSecureServerSocket,
   createServerSocket,
   SKT$BLOCKING,
+  SKT$INFO_LINGER,
   SKT$INFO_NO_DELAY,
   SKT$INFO_PORT,
   setSocketMode,
@@ -234,10 +235,12 @@ async function refuseBusy(skt: Socket, listener: Listener): Promise<void> {
       http10: false,
       sendTimeout: BUSY_SEND_TIMEOUT,
     });
-  } catch {
-    // gone or too slow: it is closed all the same
+  } catch (err) {
+    if (!(err instanceof SocketError)) throw err;
+    // Gone or too slow: it is closed all the same, without waiting for it.
+    setSocketMode(skt, SKT$INFO_LINGER, 0);
   }
-  await closeSocket(skt).catch(() => undefined);
+  await closeSocket(skt);
 }
 
 /** A handler's response as the connection sends it. */

@@ -23,8 +23,14 @@ const STOP_TIMEOUT_MS = 6_000;
  * Runs the cluster primary.
  *
  * @param onListening - called once, with the URLs of the first worker that listens
+ * @param onWorkerListening - called each time a worker (a first one or a replacement) listens
  */
-export function runPrimary(count: number, onListening: (urls: string[]) => void, log: (line: string) => void): void {
+export function runPrimary(
+  count: number,
+  onListening: (urls: string[]) => void,
+  log: (line: string) => void,
+  onWorkerListening: (pid: number | undefined) => void = () => undefined,
+): void {
   const env = { [TICKET_KEYS_ENV]: randomBytes(48).toString('base64') };
   let stopping = false;
   let exitStatus = 0;
@@ -34,10 +40,12 @@ export function runPrimary(count: number, onListening: (urls: string[]) => void,
   const fork = (): Worker => {
     const worker = cluster.fork(env);
     worker.on('message', (message: Partial<ListeningMessage>) => {
-      if (message?.seraphim === 'listening' && !announced) {
+      if (message?.seraphim !== 'listening') return;
+      if (!announced) {
         announced = true;
         onListening(message.urls ?? []);
       }
+      onWorkerListening(worker.process.pid);
     });
     return worker;
   };

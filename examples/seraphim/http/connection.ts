@@ -1,7 +1,17 @@
 // One HTTP/1.1 connection, written once against the Socket interface: the same code serves
 // plain and TLS sockets. Requests are read and answered one after another, so pipelined
 // requests are answered in order; bytes after a request stay buffered for the next one.
-import { closeSocket, SKT$BLOCKING, SKT$INFO_IP_ADDR, socketInfo, writeSocket, type Socket } from '../../../lib/index.js';
+import {
+  closeSocket,
+  setSocketMode,
+  SKT$BLOCKING,
+  SKT$INFO_IP_ADDR,
+  SKT$INFO_LINGER,
+  SocketError,
+  socketInfo,
+  writeSocket,
+  type Socket,
+} from '../../../lib/index.js';
 import type { AccessLog } from './access-log.js';
 import { BodyTruncated, readBody } from './body-reader.js';
 import type { HeaderField } from './headers.js';
@@ -67,7 +77,7 @@ export class HttpConnection {
 
   /** Closes the socket now (a read or write in progress fails and the loop ends). */
   close(): Promise<void> {
-    this.#closing ??= closeSocket(this.skt).catch(() => undefined);
+    this.#closing ??= closeSocket(this.skt).catch((err: unknown) => this.options.onError(err));
     return this.#closing;
   }
 
@@ -198,8 +208,12 @@ export class HttpConnection {
         http10: head.version === '1.0',
         sendTimeout: this.options.timeouts.send,
       });
-    } catch {
-      bytes = undefined; // the peer did not take the data in time, or is gone: the loop closes
+    } catch (err) {
+      // The peer did not take the data in time, or is gone: the loop closes the connection.
+      if (!(err instanceof SocketError)) throw err;
+      // A reader that stopped reading gets no more of our time: the close drops what is queued.
+      if (err.code === 'ER$TIMEOUT') setSocketMode(this.skt, SKT$INFO_LINGER, 0);
+      bytes = undefined;
     }
     this.options.log?.write({
       remoteAddress: this.#remoteAddress,
