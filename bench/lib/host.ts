@@ -4,10 +4,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { startBulkReceiver, startEchoServer, type ServerRole, type Variant } from './peers.js';
+import type { TlsMaterial } from './tls-material.js';
 
+/** A server side to start; with `tls`, over TLS with that certificate (PEM, so it crosses to a worker). */
 export type ServerSpec =
-  | { kind: 'bulk'; variant: Variant; maxBytes: number }
-  | { kind: 'echo'; variant: Variant; connections: number; messageSize: number; maxEchoes: number };
+  | { kind: 'bulk'; variant: Variant; maxBytes: number; tls?: TlsMaterial }
+  | { kind: 'echo'; variant: Variant; connections: number; messageSize: number; maxEchoes: number; tls?: TlsMaterial };
 
 /** Messages to the worker. */
 export type ToWorker = { type: 'start'; id: number; spec: ServerSpec } | { type: 'abort'; id: number };
@@ -27,8 +29,8 @@ export interface ServerHost {
 export async function startServer(spec: ServerSpec): Promise<ServerRole<unknown>> {
   const role: ServerRole<unknown> =
     spec.kind === 'bulk'
-      ? await startBulkReceiver(spec.variant, spec.maxBytes)
-      : await startEchoServer(spec.variant, spec.connections, spec.messageSize, spec.maxEchoes);
+      ? await startBulkReceiver(spec.variant, spec.maxBytes, spec.tls)
+      : await startEchoServer(spec.variant, spec.connections, spec.messageSize, spec.maxEchoes, spec.tls);
   // A failure before the round awaits the result is reported there, not as an unhandled rejection.
   role.result.catch(() => undefined);
   return role;

@@ -1,5 +1,10 @@
 /**
- * The two sides of each plain benchmark, once on raw node:net and once on the facade.
+ * The two sides of each plain and TLS benchmark, once raw and once on the facade.
+ *
+ * Plain (no `tls` argument): raw node:net against openSocket / createServerSocket. TLS (a
+ * TlsMaterial): raw node:tls (`tls.createServer`, `tls.connect`) against openSecureSocket /
+ * createSecureServerSocket with the same certificate (see ./tls-material.ts). The loops are the
+ * same for both transports, so the plain and the TLS figures measure the same work.
  *
  * Server side (may run in a worker thread): the bulk receiver and the echo server.
  * Client side (always the main thread): the bulk sender and the ping-pong clients.
@@ -11,20 +16,29 @@
  */
 import { createServer, connect, type Server, type Socket as NetSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect, createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import {
+  acceptSecureSocket,
   acceptSocket,
   closeSocket,
+  createSecureServerSocket,
   createServerSocket,
   ER$SKT_CLOSED,
+  openSecureSocket,
   openSocket,
   readSocketBuffer,
   SKT$BLOCKING,
   SKT$INFO_PORT,
+  SKT$INFO_TLS_CIPHER,
+  SKT$INFO_TLS_PROTOCOL,
   SocketError,
   socketInfo,
   writeSocket,
+  type SecureServerSocket,
+  type ServerSocket,
   type Socket,
 } from '../../lib/index.js';
+import { facadeClientContext, facadeServerContext, rawClientOptions, rawServerOptions, type Negotiated, type TlsMaterial } from './tls-material.js';
 
 export type Variant = 'raw' | 'facade';
 
@@ -58,6 +72,13 @@ export interface BulkSent {
   writes: number;
 }
 
+/** A started client side: its result, how to force it to stop, and (TLS) what it negotiated. */
+export interface ClientRole<R> {
+  abort: () => void;
+  done: Promise<R>;
+  negotiated?: Negotiated;
+}
+
 export interface PingPongDone {
   roundTrips: number;
   ms: number;
@@ -80,25 +101,58 @@ function listenRaw(server: Server): Promise<number> {
   });
 }
 
-function connectRaw(port: number): Promise<NetSocket> {
+/** A raw connection: node:net, or node:tls once its handshake is done. */
+function connectRaw(port: number, tls?: TlsMaterial): Promise<NetSocket> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: HOST, port });
+    const sock = tls === undefined ? connect({ host: HOST, port }) : tlsConnect(rawClientOptions(tls, HOST, port));
     sock.once('error', reject);
-    sock.once('connect', () => {
+    sock.once(tls === undefined ? 'connect' : 'secureConnect', () => {
       sock.off('error', reject);
       resolve(sock);
     });
   });
 }
 
-/** Accepts `count` raw connections on `server`, then stops listening. */
+/** A raw server: `net.createServer()`, or `tls.createServer` with the benchmark certificate. */
+function createRawServer(tls?: TlsMaterial): Server {
+  return tls === undefined ? createServer() : createTlsServer(rawServerOptions(tls));
+}
+
+/** The facade's server socket: plain, or secure with the benchmark certificate's context. */
+function createFacadeServer(tls?: TlsMaterial): Promise<ServerSocket> {
+  return tls === undefined
+    ? createServerSocket(HOST, 0, SKT$BLOCKING)
+    : createSecureServerSocket(HOST, 0, SKT$BLOCKING, facadeServerContext(tls));
+}
+
+function acceptFacade(server: ServerSocket, tls?: TlsMaterial): Promise<Socket> {
+  return tls === undefined ? acceptSocket(server, ACCEPT_TIMEOUT) : acceptSecureSocket(server as SecureServerSocket, ACCEPT_TIMEOUT);
+}
+
+function openFacade(port: number, tls?: TlsMaterial): Promise<Socket> {
+  return tls === undefined ? openSocket(HOST, port, SKT$BLOCKING) : openSecureSocket(HOST, port, SKT$BLOCKING, facadeClientContext(tls));
+}
+
+/** What a raw TLS connection negotiated (nothing for plain TCP). */
+function negotiatedRaw(sock: NetSocket | undefined): Negotiated | undefined {
+  if (!(sock instanceof TLSSocket)) return undefined;
+  return { protocol: sock.getProtocol() ?? '', cipher: sock.getCipher()?.standardName ?? '' };
+}
+
+/** What a facade TLS connection negotiated (nothing for plain TCP). */
+function negotiatedFacade(skt: Socket | undefined, tls?: TlsMaterial): Negotiated | undefined {
+  if (tls === undefined || skt === undefined) return undefined;
+  return { protocol: String(socketInfo(skt, SKT$INFO_TLS_PROTOCOL)), cipher: String(socketInfo(skt, SKT$INFO_TLS_CIPHER)) };
+}
+
+/** Accepts `count` raw connections on `server` (TLS: handshakes done), then stops listening. */
 function acceptRaw(server: Server, count: number, sockets: NetSocket[], onSocket: (sock: NetSocket) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       server.close();
       reject(new Error(`raw server: only ${sockets.length} of ${count} connections came within ${ACCEPT_TIMEOUT} ms`));
     }, ACCEPT_TIMEOUT);
-    server.on('connection', (sock) => {
+    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (sock: NetSocket) => {
       sockets.push(sock);
       onSocket(sock);
       if (sockets.length === count) {
@@ -117,12 +171,12 @@ function acceptRaw(server: Server, count: number, sockets: NetSocket[], onSocket
  * The bulk receiver. Raw: counts 'data' events until 'end'. Facade: loops on
  * `readSocketBuffer(skt, 65536, SKT$BLOCKING)` until ER$SKT_CLOSED.
  */
-export async function startBulkReceiver(variant: Variant, maxBytes: number): Promise<ServerRole<BulkReceived>> {
-  return variant === 'raw' ? startBulkReceiverRaw() : startBulkReceiverFacade(maxBytes);
+export async function startBulkReceiver(variant: Variant, maxBytes: number, tls?: TlsMaterial): Promise<ServerRole<BulkReceived>> {
+  return variant === 'raw' ? startBulkReceiverRaw(tls) : startBulkReceiverFacade(maxBytes, tls);
 }
 
-async function startBulkReceiverRaw(): Promise<ServerRole<BulkReceived>> {
-  const server = createServer();
+async function startBulkReceiverRaw(tls?: TlsMaterial): Promise<ServerRole<BulkReceived>> {
+  const server = createRawServer(tls);
   const port = await listenRaw(server);
   const sockets: NetSocket[] = [];
   const result = new Promise<BulkReceived>((resolve, reject) => {
@@ -148,12 +202,12 @@ async function startBulkReceiverRaw(): Promise<ServerRole<BulkReceived>> {
   return { port, result, abort: () => abortRaw(server, sockets) };
 }
 
-async function startBulkReceiverFacade(maxBytes: number): Promise<ServerRole<BulkReceived>> {
-  const server = await createServerSocket(HOST, 0, SKT$BLOCKING);
+async function startBulkReceiverFacade(maxBytes: number, tls?: TlsMaterial): Promise<ServerRole<BulkReceived>> {
+  const server = await createFacadeServer(tls);
   const port = socketInfo(server, SKT$INFO_PORT);
   const sockets: Socket[] = [server];
   const result = (async (): Promise<BulkReceived> => {
-    const skt = await acceptSocket(server, ACCEPT_TIMEOUT);
+    const skt = await acceptFacade(server, tls);
     sockets.push(skt);
     await closeSocket(server);
     let bytes = 0;
@@ -187,13 +241,13 @@ const BULK_CHUNKS: readonly Buffer[] = [64 * 1024, 256 * 1024, 1024 * 1024].map(
 });
 
 /** The bulk sender: writes `total` bytes or until `maxMs` has passed, then closes. */
-export async function runBulkSender(variant: Variant, port: number, total: number, maxMs: number): Promise<{ abort: () => void; done: Promise<BulkSent> }> {
+export async function runBulkSender(variant: Variant, port: number, total: number, maxMs: number, tls?: TlsMaterial): Promise<ClientRole<BulkSent>> {
   if (variant === 'raw') {
-    const sock = await connectRaw(port);
-    return { abort: () => sock.destroy(), done: sendRaw(sock, total, maxMs) };
+    const sock = await connectRaw(port, tls);
+    return { abort: () => sock.destroy(), done: sendRaw(sock, total, maxMs), negotiated: negotiatedRaw(sock) };
   }
-  const skt = await openSocket(HOST, port, SKT$BLOCKING);
-  return { abort: () => abortFacade([skt]), done: sendFacade(skt, total, maxMs) };
+  const skt = await openFacade(port, tls);
+  return { abort: () => abortFacade([skt]), done: sendFacade(skt, total, maxMs), negotiated: negotiatedFacade(skt, tls) };
 }
 
 function nextChunk(writes: number, remaining: number): Buffer {
@@ -251,12 +305,18 @@ async function sendFacade(skt: Socket, total: number, maxMs: number): Promise<Bu
  * The echo server for `connections` connections. Raw: writes back each 'data' chunk. Facade:
  * reads until a whole message is there, writes it back, until ER$SKT_CLOSED.
  */
-export async function startEchoServer(variant: Variant, connections: number, messageSize: number, maxEchoes: number): Promise<ServerRole<EchoServed>> {
-  return variant === 'raw' ? startEchoRaw(connections, messageSize) : startEchoFacade(connections, messageSize, maxEchoes);
+export async function startEchoServer(
+  variant: Variant,
+  connections: number,
+  messageSize: number,
+  maxEchoes: number,
+  tls?: TlsMaterial,
+): Promise<ServerRole<EchoServed>> {
+  return variant === 'raw' ? startEchoRaw(connections, messageSize, tls) : startEchoFacade(connections, messageSize, maxEchoes, tls);
 }
 
-async function startEchoRaw(connections: number, messageSize: number): Promise<ServerRole<EchoServed>> {
-  const server = createServer();
+async function startEchoRaw(connections: number, messageSize: number, tls?: TlsMaterial): Promise<ServerRole<EchoServed>> {
+  const server = createRawServer(tls);
   const port = await listenRaw(server);
   const sockets: NetSocket[] = [];
   let echoedBytes = 0;
@@ -276,14 +336,14 @@ async function startEchoRaw(connections: number, messageSize: number): Promise<S
   return { port, result, abort: () => abortRaw(server, sockets) };
 }
 
-async function startEchoFacade(connections: number, messageSize: number, maxEchoes: number): Promise<ServerRole<EchoServed>> {
-  const server = await createServerSocket(HOST, 0, SKT$BLOCKING);
+async function startEchoFacade(connections: number, messageSize: number, maxEchoes: number, tls?: TlsMaterial): Promise<ServerRole<EchoServed>> {
+  const server = await createFacadeServer(tls);
   const port = socketInfo(server, SKT$INFO_PORT);
   const sockets: Socket[] = [server];
   const result = (async (): Promise<EchoServed> => {
     const loops: Promise<number>[] = [];
     for (let i = 0; i < connections; i++) {
-      const skt = await acceptSocket(server, ACCEPT_TIMEOUT);
+      const skt = await acceptFacade(server, tls);
       sockets.push(skt);
       loops.push(echoFacade(skt, messageSize, maxEchoes));
     }
@@ -332,18 +392,19 @@ export async function runPingPong(
   messageSize: number,
   ms: number,
   maxRoundTrips: number,
-): Promise<{ abort: () => void; done: Promise<PingPongDone> }> {
+  tls?: TlsMaterial,
+): Promise<ClientRole<PingPongDone>> {
   const message = Buffer.alloc(messageSize, 0x5a);
   const perConnection = Math.ceil(maxRoundTrips / connections);
   const state = { stop: false };
   if (variant === 'raw') {
-    const sockets = await Promise.all(Array.from({ length: connections }, () => connectRaw(port)));
+    const sockets = await Promise.all(Array.from({ length: connections }, () => connectRaw(port, tls)));
     const done = timed(state, ms, () => sockets.map((sock) => pingPongRaw(sock, message, state, perConnection)));
-    return { abort: () => sockets.forEach((sock) => sock.destroy()), done };
+    return { abort: () => sockets.forEach((sock) => sock.destroy()), done, negotiated: negotiatedRaw(sockets[0]) };
   }
-  const sockets = await Promise.all(Array.from({ length: connections }, () => openSocket(HOST, port, SKT$BLOCKING)));
+  const sockets = await Promise.all(Array.from({ length: connections }, () => openFacade(port, tls)));
   const done = timed(state, ms, () => sockets.map((skt) => pingPongFacade(skt, message, state, perConnection)));
-  return { abort: () => abortFacade(sockets), done };
+  return { abort: () => abortFacade(sockets), done, negotiated: negotiatedFacade(sockets[0], tls) };
 }
 
 /** Starts the loops, raises `state.stop` after `ms`, and times until every loop has finished. */

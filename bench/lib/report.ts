@@ -20,13 +20,24 @@ export interface TestResult {
   facade: Figures;
   /** facade median / raw median. */
   ratio: number;
-  /** The lowest acceptable ratio. */
-  target: number;
-  pass: boolean;
-  /** Process CPU time (user + system, both sides) per operation, in microseconds: lower is better. */
-  cpuPerOp: { unit: string; raw: Figures; facade: Figures; ratio: number };
+  /**
+   * The lowest acceptable ratio (the highest, when `better` is `'lower'`); `null` for a figure
+   * that is reported without a target.
+   */
+  target: number | null;
+  /** Whether the ratio meets the target; `null` without a target. */
+  pass: boolean | null;
+  /**
+   * Process CPU time (user + system, both sides) per operation, in microseconds: lower is better.
+   * Absent for tests whose figure is itself a CPU time or a size.
+   */
+  cpuPerOp?: { unit: string; raw: Figures; facade: Figures; ratio: number };
   /** The sizes a round had (bytes, connections, duration, caps). */
   setup: Record<string, number | string>;
+  /** `'lower'` when a lower figure is better (CPU time, memory); absent means higher is better. */
+  better?: 'lower';
+  /** Further figures of the test (TLS: what was negotiated, how many handshakes resumed, ...). */
+  extra?: Record<string, unknown>;
 }
 
 export function median(values: readonly number[]): number {
@@ -44,18 +55,29 @@ export function result(
   id: string,
   name: string,
   unit: string,
-  target: number,
-  rounds: { raw: number[]; facade: number[]; cpu: { raw: number[]; facade: number[] } },
-  cpuUnit: string,
+  target: number | null,
+  rounds: { raw: number[]; facade: number[]; cpu?: { raw: number[]; facade: number[] } },
+  cpuUnit: string | undefined,
   setup: Record<string, number | string>,
+  more: { better?: 'lower'; extra?: Record<string, unknown> } = {},
 ): TestResult {
   const r = figures(rounds.raw);
   const f = figures(rounds.facade);
   const ratio = f.median / r.median;
-  const cr = figures(rounds.cpu.raw);
-  const cf = figures(rounds.cpu.facade);
-  const cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: cf.median / cr.median };
-  return { id, name, unit, raw: r, facade: f, ratio, target, pass: ratio >= target, cpuPerOp, setup };
+  const lower = more.better === 'lower';
+  const pass = target === null ? null : lower ? ratio <= target : ratio >= target;
+  const cpu = rounds.cpu;
+  let cpuPerOp: TestResult['cpuPerOp'];
+  if (cpuUnit !== undefined && cpu !== undefined && cpu.raw.length > 0 && cpu.facade.length > 0) {
+    const cr = figures(cpu.raw);
+    const cf = figures(cpu.facade);
+    cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: cf.median / cr.median };
+  }
+  // Keys in this order, and only those that apply: plain.json keeps its shape.
+  const out: TestResult = { id, name, unit, raw: r, facade: f, ratio, target, pass, ...(cpuPerOp && { cpuPerOp }), setup };
+  if (lower) out.better = 'lower';
+  if (more.extra !== undefined) out.extra = more.extra;
+  return out;
 }
 
 function fmt(value: number): string {
@@ -72,12 +94,12 @@ export function table(results: readonly TestResult[]): string {
     fmt(r.raw.median),
     fmt(r.facade.median),
     `${r.ratio.toFixed(3)}x`,
-    `>= ${r.target.toFixed(2)}x`,
-    r.pass ? 'PASS' : 'BELOW',
+    r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
+    r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
     `${fmt(r.raw.min)}..${fmt(r.raw.max)}`,
     `${fmt(r.facade.min)}..${fmt(r.facade.max)}`,
-    `${r.cpuPerOp.raw.median.toFixed(1)} us`,
-    `${r.cpuPerOp.facade.median.toFixed(1)} us`,
+    r.cpuPerOp === undefined ? '-' : `${r.cpuPerOp.raw.median.toFixed(1)} us`,
+    r.cpuPerOp === undefined ? '-' : `${r.cpuPerOp.facade.median.toFixed(1)} us`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]): string =>

@@ -1,0 +1,373 @@
+/**
+ * The processes of bench/seraphim.ts: the web server children (bench/lib/seraphim-server-child.ts),
+ * nginx, and wrk. Every process is registered by PID and killed by PID when the run ends, fails or
+ * overruns; every wait here ends by a timeout.
+ */
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchFile, FromWebChild, ServerVariant, ToWebChild } from './seraphim-server-child.js';
+
+/** The repository root: children resolve `--import tsx` from there. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPLY_TIMEOUT = 30_000;
+export const HOST = '127.0.0.1';
+
+const processes = new Set<ChildProcess>();
+/** nginx worker PIDs seen, killed by PID at the end if still there. */
+const extraPids = new Set<number>();
+
+function alive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function killChild(child: ChildProcess): void {
+  processes.delete(child);
+  if (child.pid !== undefined && alive(child)) killPid(child.pid);
+}
+
+/** Kills every process this run started that is still running, by PID. Safe to call twice. */
+export function killAll(): void {
+  for (const child of processes) killChild(child);
+  for (const pid of extraPids) killPid(pid);
+  extraPids.clear();
+}
+process.once('exit', killAll);
+
+/** Waits for a child's exit; kills it by PID after `ms`. */
+function exited(child: ChildProcess, ms: number): Promise<void> {
+  if (!alive(child)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      killChild(child);
+      resolve();
+    }, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      processes.delete(child);
+      resolve();
+    });
+  });
+}
+
+/** A web server under test, in a process of its own. */
+export interface WebServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly scheme: 'http' | 'https';
+  /** The server process's CPU time so far, microseconds (undefined when it cannot be read). */
+  cpu(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+function reply<R>(child: ChildProcess, what: string, pick: (msg: FromWebChild) => R | undefined): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    const onMessage = (raw: unknown): void => {
+      const msg = raw as FromWebChild;
+      if (msg.type === 'error') {
+        done();
+        reject(new Error(`${what}: ${msg.message}`));
+        return;
+      }
+      const value = pick(msg);
+      if (value === undefined) return;
+      done();
+      resolve(value);
+    };
+    const onExit = (code: number | null, signal: string | null): void => {
+      done();
+      reject(new Error(`${what}: the child exited (${signal ?? code})`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${what}: no answer within ${REPLY_TIMEOUT} ms`));
+    }, REPLY_TIMEOUT);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Starts one Node server variant in its own child process (under tsx). */
+export async function startWebChild(
+  variant: ServerVariant,
+  site: { root: string; files: BenchFile[]; cert: string; key: string },
+  nodeArgs: string[] = [],
+): Promise<WebServer> {
+  const child = fork(fileURLToPath(new URL('./seraphim-server-child.ts', import.meta.url)), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx', ...nodeArgs],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  processes.add(child);
+  child.once('exit', () => processes.delete(child));
+  try {
+    const ready = reply(child, variant, (m) => (m.type === 'ready' ? m.port : undefined));
+    child.send({ type: 'start', variant, ...site } satisfies ToWebChild);
+    const port = await ready;
+    let nextId = 1;
+    return {
+      name: variant,
+      pid: child.pid as number,
+      port,
+      scheme: variant.endsWith('https') ? 'https' : 'http',
+      async cpu() {
+        const id = nextId++;
+        const answer = reply(child, `${variant} sample`, (m) => (m.type === 'sample' && m.id === id ? m.cpu : undefined));
+        child.send({ type: 'sample', id } satisfies ToWebChild);
+        const cpu = await answer;
+        return cpu.user + cpu.system;
+      },
+      async stop() {
+        if (alive(child) && child.connected) child.send({ type: 'stop' } satisfies ToWebChild);
+        await exited(child, 5_000);
+      },
+    };
+  } catch (err) {
+    killChild(child);
+    throw err;
+  }
+}
+
+/** A free TCP port on loopback (bound, read, closed: nginx then binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system) of a process and its children so far, from /proc, microseconds. */
+function procCpu(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] utime, [12] stime, in clock ticks (USER_HZ = 100 on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    return text === '' ? [] : text.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether an `nginx` command is on the PATH, and its version line. */
+export function nginxVersion(): string | undefined {
+  const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
+  if (which.status !== 0 || which.stdout.trim() === '') return undefined;
+  const v = spawnSync(which.stdout.trim(), ['-v'], { encoding: 'utf8', timeout: 10_000 });
+  return (v.stderr || v.stdout).trim().replace(/^nginx version: /, '');
+}
+
+/**
+ * Starts nginx with one worker on a free loopback port: a temp config in `dir`, TLS 1.2 and 1.3
+ * with the same certificate, the same files from `root` (sendfile, open_file_cache), no access
+ * log, unlimited keep-alive requests (as the Node servers have).
+ */
+export async function startNginx(dir: string, root: string, certFile: string, keyFile: string): Promise<WebServer> {
+  const port = await freePort();
+  mkdirSync(join(dir, 'temp'), { recursive: true });
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off;
+master_process on;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${join(dir, 'temp')};
+  proxy_temp_path ${join(dir, 'temp')};
+  fastcgi_temp_path ${join(dir, 'temp')};
+  uwsgi_temp_path ${join(dir, 'temp')};
+  scgi_temp_path ${join(dir, 'temp')};
+  types { text/html html; application/octet-stream bin; }
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=100 inactive=60s;
+  keepalive_requests 1000000000;
+  keepalive_timeout 5s;
+  server {
+    listen ${HOST}:${port} ssl;
+    ssl_certificate ${certFile};
+    ssl_certificate_key ${keyFile};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root ${root};
+  }
+}
+`,
+  );
+  const bin = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
+  const child = spawn(bin, ['-c', conf, '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  processes.add(child);
+  let err = '';
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    if (err.length < 10_000) err += s;
+  });
+  child.once('exit', () => processes.delete(child));
+  // Ready once the port accepts connections (or fail when nginx exits).
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (!alive(child)) throw new Error(`nginx exited: ${err}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
+    if (await accepts(port)) break;
+    if (Date.now() > deadline) {
+      killChild(child);
+      throw new Error('nginx did not listen within 10 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const master = child.pid as number;
+  const workers = childPids(master);
+  for (const pid of workers) extraPids.add(pid);
+  return {
+    name: 'nginx',
+    pid: master,
+    port,
+    scheme: 'https',
+    async cpu() {
+      // The master does nothing under load; the worker serves.
+      let total = 0;
+      for (const pid of childPids(master)) {
+        const cpu = procCpu(pid);
+        if (cpu === undefined) return undefined;
+        total += cpu;
+      }
+      return total;
+    },
+    async stop() {
+      if (alive(child)) killPid(master, 'SIGQUIT'); // graceful: the master stops its workers
+      await exited(child, 5_000);
+      for (const pid of workers) {
+        if (existsSync(`/proc/${pid}`)) killPid(pid);
+        extraPids.delete(pid);
+      }
+    },
+  };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, HOST);
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(1_000, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** What wrk measured. */
+export interface WrkResult {
+  requestsPerSec: number;
+  /** Latency percentiles in milliseconds. */
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  /** connect, read, write, timeout errors, and non-2xx/3xx responses. */
+  errors: { connect: number; read: number; write: number; timeout: number; non2xx: number };
+  transferPerSec: string;
+}
+
+function ms(value: string, unit: string): number {
+  const n = Number(value);
+  if (unit === 'us') return n / 1000;
+  if (unit === 's') return n * 1000;
+  if (unit === 'm') return n * 60_000;
+  return n;
+}
+
+export function parseWrk(out: string): WrkResult {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const requests = /(\d+) requests in/.exec(out);
+  const pct = (p: string): number => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(out);
+    return m === null ? NaN : ms(m[1] as string, m[2] as string);
+  };
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const transfer = /Transfer\/sec:\s+(\S+)/.exec(out);
+  if (rps === null || requests === null) throw new Error(`cannot read wrk's output:\n${out}`);
+  return {
+    requestsPerSec: Number(rps[1]),
+    p50: pct('50'),
+    p90: pct('90'),
+    p99: pct('99'),
+    requests: Number(requests[1]),
+    errors: {
+      connect: Number(socket?.[1] ?? 0),
+      read: Number(socket?.[2] ?? 0),
+      write: Number(socket?.[3] ?? 0),
+      timeout: Number(socket?.[4] ?? 0),
+      non2xx: Number(non2xx?.[1] ?? 0),
+    },
+    transferPerSec: transfer?.[1] ?? '',
+  };
+}
+
+/** Runs `wrk -t1 -cC -dDs --latency URL`; killed by PID if it overruns its duration by 20 s. */
+export function runWrk(url: string, seconds: number, connections: number, threads = 1): Promise<WrkResult> {
+  return new Promise((resolve, reject) => {
+    const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    processes.add(child);
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+      if (out.length < 1_000_000) out += s;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      if (out.length < 1_000_000) out += s;
+    });
+    const timer = setTimeout(() => killChild(child), (seconds + 20) * 1000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      processes.delete(child);
+      reject(new Error(`wrk: ${e.message}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      processes.delete(child);
+      if (code !== 0) {
+        reject(new Error(`wrk ${args.join(' ')}: exit ${signal ?? code}\n${out}`));
+        return;
+      }
+      try {
+        resolve(parseWrk(out));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './options.js';
+import type { RoundOptions } from './rounds.js';
+
+/** The tests bench/tls.ts knows, by the short name `--only` takes. */
+export const TLS_TEST_NAMES = ['bulk', 'pp1', 'pp50', 'handshake', 'memory'] as const;
+export type TlsTestName = (typeof TLS_TEST_NAMES)[number];
+
+/** Everything a TLS run is sized by; `--quick` picks the small set. */
+export interface TlsBenchOptions extends RoundOptions {
+  quick: boolean;
+  /** Run the server side of bulk and ping-pong in a worker thread instead of the main thread. */
+  worker: boolean;
+  /** Connection counts of the ping-pong tests. */
+  connections: number[];
+  /** Handshake and memory tests: rounds per variant (each in fresh child processes), alternating. */
+  childRounds: number;
+  /** Handshake test: seconds of each `openssl s_time` run (-new, then -reuse). */
+  handshakeSeconds: number;
+  /** Handshake test: seconds of the unmeasured s_time -new warm-up of each server child. */
+  handshakeWarmupSeconds: number;
+  /** Memory test: TLS connections held open at once. */
+  memoryConnections: number;
+  /** Memory test: handshakes in flight at once (the client's concurrency). */
+  memoryConcurrency: number;
+  /** Memory test: connections opened and closed before the baseline, to warm the server up. */
+  memoryWarmupConnections: number;
+  only: TlsTestName[];
+  out: string;
+  /** Handshake test: write a V8 CPU profile of each server child into this directory. */
+  profileDir?: string;
+}
+
+const USAGE = `usage: tsx bench/tls.ts [--quick] [--worker] [--rounds N] [--child-rounds N] [--connections N] [--only LIST] [--out FILE]
+  --quick           a smoke run of about 35 s: small rounds, 1,000 connections held
+  --worker          bulk and ping-pong: server side in a worker thread (default: main thread)
+  --rounds N        bulk and ping-pong: measured rounds per variant (default 7, quick 2)
+  --child-rounds N  handshake and memory: rounds per variant, each in new processes (default 3, quick 1)
+  --connections N   memory: TLS connections held open (default 5000, quick 1000)
+  --only LIST       only these tests: bulk, pp1, pp50, handshake, memory
+  --out FILE        JSON output (default bench/results/tls.json)
+  --profile DIR     handshake test: V8 CPU profiles of each server child in DIR/hs-VARIANT-ROUND/`;
+
+export function parseTlsOptions(argv: string[]): TlsBenchOptions {
+  try {
+    return parse(argv);
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+}
+
+function integer(value: string | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}\n${USAGE}`);
+  return n;
+}
+
+function parse(argv: string[]): TlsBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      worker: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      'child-rounds': { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const only = values.only === undefined ? [...TLS_TEST_NAMES] : values.only.split(',').map((s) => s.trim());
+  for (const name of only) {
+    if (!(TLS_TEST_NAMES as readonly string[]).includes(name)) throw new UsageError(`--only: unknown test ${JSON.stringify(name)}\n${USAGE}`);
+  }
+  return {
+    quick,
+    worker: values.worker === true,
+    rounds: integer(values.rounds, quick ? 2 : 7, 1, 50, '--rounds'),
+    warmupRounds: 1,
+    // 1 GiB: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last under a second and spread widely.
+    bulkBytes: quick ? 128 * 1024 * 1024 : 1024 * 1024 * 1024,
+    bulkMaxMs: quick ? 2_000 : 10_000,
+    pingPongMs: quick ? 500 : 2_000,
+    pingPongMaxRoundTrips: quick ? 1_000_000 : 5_000_000,
+    messageSize: 64,
+    connections: [1, 50],
+    childRounds: integer(values['child-rounds'], quick ? 1 : 3, 1, 20, '--child-rounds'),
+    handshakeSeconds: quick ? 2 : 5,
+    handshakeWarmupSeconds: 1,
+    // ulimit -n here is 20000: each child holds one fd per connection, well within it.
+    memoryConnections: integer(values.connections, quick ? 1_000 : 5_000, 10, 15_000, '--connections'),
+    memoryConcurrency: 64,
+    memoryWarmupConnections: quick ? 100 : 300,
+    only: only as TlsTestName[],
+    out: values.out ?? new URL('../results/tls.json', import.meta.url).pathname,
+    ...(values.profile !== undefined && { profileDir: values.profile }),
+  };
+}
