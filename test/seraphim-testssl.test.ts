@@ -1,7 +1,7 @@
 // testssl.sh (Debian package testssl.sh, command `testssl`) against the HTTPS listener of the
 // `seraphim` command on loopback, trusting the development CA: nothing of severity HIGH or
 // CRITICAL about the server's TLS, only TLS 1.2 and 1.3 offered, every cipher with forward secrecy.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { runCommand, startCli } from './helpers/seraphim-cli.js';
@@ -27,19 +27,29 @@ const ABOUT_THE_TEST_CERTIFICATE: Record<string, string> = {
 };
 
 test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrecy throughout', async (t) => {
-  t.timeout(5 * 60_000);
+  t.timeout(9 * 60_000);
   const stateDir = tempDir(t);
   const cli = await startCli(t, ['--https-port', 'auto', '--http-port', '0', '--state-dir', stateDir, '--access-log', 'off']);
   const jsonFile = join(tempDir(t), 'testssl.json');
+  const scan = () =>
+    runCommand(
+      t,
+      'testssl',
+      ['--quiet', '--color', '0', '--warnings', 'off', '--ip', 'one', '--add-ca', join(stateDir, 'dev-ca.pem'), '--jsonfile', jsonFile, cli.urls.https as string],
+      { timeoutMs: 4 * 60_000 },
+    );
   // The default run (protocols, cipher categories, forward secrecy, server preferences and
   // defaults, headers, vulnerabilities, client simulation) takes about a minute on loopback.
   const started = Date.now();
-  const run = await runCommand(
-    t,
-    'testssl',
-    ['--quiet', '--color', '0', '--warnings', 'off', '--ip', 'one', '--add-ca', join(stateDir, 'dev-ca.pem'), '--jsonfile', jsonFile, cli.urls.https as string],
-    { timeoutMs: 4 * 60_000 },
-  );
+  // testssl exits 1 for "an ambiguous situation": one probe that got no clear answer, which a
+  // test suite running beside it on 2 cores can cause. A second run settles it; a real problem
+  // fails both.
+  let run = await scan();
+  if (run.code !== 0) {
+    t.log(`testssl exited ${run.code}; scanning again. Its last words: ${run.stdout.slice(-500)}`);
+    rmSync(jsonFile, { force: true });
+    run = await scan();
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
   t.is(run.code, 0, `testssl failed: ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
   const findings = JSON.parse(readFileSync(jsonFile, 'utf8')) as Finding[];
