@@ -147,7 +147,7 @@ export class StreamSocket extends SocketBase {
     if (this.closed) return;
     this.closed = true;
     this.buffer.clear();
-    this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
+    this.failReaders(() => new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
     const stream = this.stream;
     if (stream.destroyed) return;
     if (this.linger === 0) {
@@ -189,9 +189,9 @@ export class StreamSocket extends SocketBase {
     stream.pause();
     const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
     this.closed = true;
-    const upgraded = new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
+    const upgraded = (): SocketError => new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
     this.failReaders(upgraded);
-    for (const waiter of this.writers.splice(0)) waiter.reject(upgraded);
+    this.failWriters(upgraded);
     return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive };
   }
 
@@ -249,8 +249,21 @@ export class StreamSocket extends SocketBase {
     return undefined;
   }
 
-  private failReaders(err: SocketError): void {
+  /**
+   * Ends every waiting read with the error `make` builds. Built only when someone waits: a
+   * SocketError captures a stack trace, too dear to make for each connection that closes.
+   */
+  private failReaders(make: () => SocketError | undefined): void {
+    if (this.readers.length === 0) return;
+    const err = make() as SocketError;
     for (const reader of this.readers.splice(0)) reader.reject(err);
+  }
+
+  /** Ends every waiting write, as failReaders does the reads. */
+  private failWriters(make: () => SocketError): void {
+    if (this.writers.length === 0) return;
+    const err = make();
+    for (const waiter of this.writers.splice(0)) waiter.reject(err);
   }
 
 
@@ -282,22 +295,23 @@ export class StreamSocket extends SocketBase {
   private readonly onEnd = (): void => {
     this.ended = true;
     if (this.closed) this.stream.destroy();
-    else this.failReaders(new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection'));
+    else this.failReaders(() => new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection'));
   };
 
   private readonly onError = (err: Error): void => {
     // Kept, not thrown: the next read (after the buffered bytes) or write reports it.
     this.failure ??= err;
-    this.failReaders(connectionError(err, 'readSocket'));
+    this.failReaders(() => connectionError(err, 'readSocket'));
   };
 
   private readonly onClose = (): void => {
     if (this.failure === undefined) this.ended = true;
-    this.failReaders(this.readError() as SocketError);
-    const unsent =
-      this.failure === undefined
+    this.failReaders(() => this.readError());
+    const failure = this.failure;
+    this.failWriters(() =>
+      failure === undefined
         ? new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent')
-        : connectionError(this.failure, 'writeSocket');
-    for (const waiter of this.writers.splice(0)) waiter.reject(unsent);
+        : connectionError(failure, 'writeSocket'),
+    );
   };
 }
