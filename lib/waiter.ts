@@ -2,14 +2,23 @@ import type { SocketError } from './errors.js';
 import type { Convert } from './socket-base.js';
 import { startTimer } from './timer.js';
 
+// The resolve and reject functions of the promise being made. A shared executor hands them over,
+// so a waiter costs no closure of its own: reads and writes make one waiter each.
+let madeResolve: (value: any) => void = () => undefined;
+let madeReject: (err: Error) => void = () => undefined;
+function capture(resolve: (value: any) => void, reject: (err: Error) => void): void {
+  madeResolve = resolve;
+  madeReject = reject;
+}
+
 /**
  * One pending call (a read, a write, an accept) with its optional timeout. Settling it twice is
  * harmless, so a late completion after a timeout, or a timeout after a completion, is a no-op.
  */
 export class Waiter<T> {
   readonly promise: Promise<T>;
-  private resolveFn!: (value: T) => void;
-  private rejectFn!: (err: Error) => void;
+  private readonly resolveFn: (value: T) => void;
+  private readonly rejectFn: (err: Error) => void;
   private timer: NodeJS.Timeout | undefined;
 
   /**
@@ -18,11 +27,10 @@ export class Waiter<T> {
    * @param timeoutError - makes the error the waiter is rejected with
    */
   constructor(timeout: number, queue?: Waiter<T>[], timeoutError?: () => SocketError) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolveFn = resolve;
-      this.rejectFn = reject;
-    });
-    if (timeoutError !== undefined) {
+    this.promise = new Promise<T>(capture);
+    this.resolveFn = madeResolve;
+    this.rejectFn = madeReject;
+    if (timeout > 0 && timeoutError !== undefined) {
       this.timer = startTimer(timeout, () => {
         this.timer = undefined;
         const index = queue?.indexOf(this) ?? -1;
