@@ -64,16 +64,24 @@ export function ensureDevelopmentCertificates(stateDir: string, hosts: readonly 
 function readOr(path: string): string {
   try {
     return readFileSync(path, 'utf8');
-  } catch {
-    return '';
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
+    return ''; // not made yet
   }
 }
 
 function nearEnd(certPath: string): boolean {
+  let pem: Buffer;
   try {
-    const cert = new X509Certificate(readFileSync(certPath));
-    return new Date(cert.validTo).getTime() - Date.now() < RENEW_BEFORE_MS;
-  } catch {
+    pem = readFileSync(certPath);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
+    return true; // not made yet
+  }
+  try {
+    return new Date(new X509Certificate(pem).validTo).getTime() - Date.now() < RENEW_BEFORE_MS;
+  } catch (err) {
+    console.error(`seraphim: ${certPath} is not a readable certificate, making a new one: ${(err as Error).message}`);
     return true;
   }
 }

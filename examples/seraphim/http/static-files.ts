@@ -57,7 +57,8 @@ export class StaticFiles {
     let info;
     try {
       info = await stat(real);
-    } catch {
+    } catch (err) {
+      if (!isNotThere(err)) throw err;
       return errorResponse(404);
     }
     let file = real;
@@ -87,7 +88,8 @@ export class StaticFiles {
     let real: string;
     try {
       real = await realpath(candidate);
-    } catch {
+    } catch (err) {
+      if (!isNotThere(err)) throw err;
       return undefined;
     }
     if (real !== this.root && !real.startsWith(this.root + sep)) return undefined;
@@ -151,16 +153,30 @@ function safeSegments(path: string): string[] | undefined {
   return segments;
 }
 
+/**
+ * Errors that mean "no such file to serve" (404): missing, not a directory on the way, not
+ * readable, a FIFO refused by O_NONBLOCK, a symlink loop. Anything else (EMFILE, EIO) is a
+ * server fault and goes on to the 500 handler.
+ */
+function isNotThere(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ELOOP' || code === 'ENXIO' || code === 'EISDIR' || code === 'ENAMETOOLONG';
+}
+
 /** Opens a regular file (never a FIFO, device or socket); undefined when that fails. */
 async function openRegularFile(path: string): Promise<Found | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
-  } catch {
+  } catch (err) {
+    if (!isNotThere(err)) throw err;
     return undefined;
   }
-  const info = await handle.stat().catch(() => undefined);
-  if (info === undefined || !info.isFile()) {
+  const info = await handle.stat().catch(async (err: unknown) => {
+    await handle.close();
+    throw err;
+  });
+  if (!info.isFile()) {
     await handle.close();
     return undefined;
   }
