@@ -1,0 +1,78 @@
+/**
+ * The package as npm users get it: `npm pack`, installed into a fresh project, then imported
+ * from ESM, required from CommonJS, type-checked against its declarations, and its `seraphim`
+ * command run. Builds dist/ first.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+
+test('npm pack installs into a fresh project: ESM, CommonJS, types and the seraphim command all work', async (t) => {
+  t.timeout(4 * 60_000);
+  const work = mkdtempSync(join(tmpdir(), 'scarlet-pack-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+
+  // Built here rather than by `prepack`, whose output would mix with the JSON.
+  await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 << 20 });
+  const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, maxBuffer: 16 << 20 });
+  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  if (info === undefined) throw new Error('npm pack reported nothing');
+  const paths = info.files.map((file) => file.path);
+  // What users need and nothing else: built code, the site SERAPHIM serves, the README.
+  t.true(paths.includes('dist/index.js') && paths.includes('dist/index.cjs') && paths.includes('dist/index.d.ts') && paths.includes('dist/index.d.cts'));
+  t.true(paths.includes('dist/seraphim/cli.js') && paths.includes('dist/seraphim/site/index.html'));
+  t.deepEqual(paths.filter((path) => /^(lib|types|test|bench|docs|examples)\//.test(path) || path.endsWith('.pem') || path.endsWith('.key')), []);
+
+  const project = join(work, 'project');
+  await run('mkdir', ['-p', project]);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-scarlet-sockets', private: true, type: 'module' }));
+  await run('npm', ['install', '--no-audit', '--no-fund', join(work, info.filename)], { cwd: project, maxBuffer: 16 << 20 });
+
+  const esm = await run('node', ['--input-type=module', '-e', "import { openSocket, SKT$BLOCKING, ER$SKT_CLOSED } from 'scarlet-sockets'; console.log(typeof openSocket, SKT$BLOCKING, ER$SKT_CLOSED);"], { cwd: project });
+  t.is(esm.stdout.trim(), 'function 1 7013');
+  const cjs = await run('node', ['-e', "const s = require('scarlet-sockets'); console.log(typeof s.createTlsContext, s.SKT$UDP);"], { cwd: project });
+  t.is(cjs.stdout.trim(), 'function 65536');
+
+  // The declarations: a correct use compiles, a plain socket given to readSecureSocket does not.
+  writeFileSync(
+    join(project, 'use.ts'),
+    [
+      "import { openSocket, readSecureSocket, readSocket, socketInfo, SKT$BLOCKING, SKT$INFO_PORT, type Socket } from 'scarlet-sockets';",
+      'export async function demo(): Promise<number> {',
+      "  const skt: Socket = await openSocket('127.0.0.1', 4000, SKT$BLOCKING);",
+      '  const text: string = await readSocket(skt, 10);',
+      '  // @ts-expect-error a plain socket is not a SecureSocket',
+      '  await readSecureSocket(skt, 10);',
+      '  return text.length + socketInfo(skt, SKT$INFO_PORT);',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    // A Node.js project has @types/node (the declarations use Buffer): borrow this repo's.
+    JSON.stringify({
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        strict: true,
+        noEmit: true,
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+        types: ['node'],
+      },
+      files: ['use.ts'],
+    }),
+  );
+  await t.notThrowsAsync(run(TSC, ['-p', 'tsconfig.json'], { cwd: project }));
+
+  const help = await run('npx', ['--no-install', 'seraphim', '--help'], { cwd: project });
+  t.regex(help.stdout, /^Usage: seraphim/m);
+});
