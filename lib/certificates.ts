@@ -100,10 +100,20 @@ function newKeyPair(): forge.pki.rsa.KeyPair {
 }
 
 function setValidity(cert: forge.pki.Certificate, notBefore: Date, days: number): void {
-  // A positive serial number of 16 random bytes, as CAs use.
-  cert.serialNumber = '00' + randomBytes(16).toString('hex');
+  cert.serialNumber = serialNumber();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = new Date(notBefore.getTime() + days * DAY);
+}
+
+/**
+ * A random positive serial number of 16 bytes, as CAs use, in minimal DER form: the top bit of
+ * the first byte clear (positive) and that byte not zero (a leading zero byte followed by one
+ * below 0x80 is an encoding OpenSSL rejects as "illegal padding").
+ */
+function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] as number) & 0x7f) | 0x01;
+  return bytes.toString('hex');
 }
 
 /** A subjectAltName entry: type 7 (IP address) for an IP, type 2 (DNS name) otherwise. */
