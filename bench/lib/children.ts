@@ -4,7 +4,8 @@
  * `openssl s_time`. Every child is registered by PID and killed by PID when the run ends (or
  * fails, or overruns); every wait here ends by a timeout.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { exited, killAll, killChild, reply, runTimed, track } from './processes.js';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from './peers.js';
 import type { TlsMaterial } from './tls-material.js';
@@ -14,26 +15,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How long a child may take to answer one request (start, sample, open connections). */
 const REPLY_TIMEOUT = 60_000;
 
-const children = new Set<ChildProcess>();
-
-/** Kills every child still running, by PID. Safe to call more than once. */
-export function killChildren(): void {
-  for (const child of children) killChild(child);
-}
-
-function killChild(child: ChildProcess): void {
-  children.delete(child);
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// A run that ends in any way leaves no child behind.
-process.once('exit', killChildren);
+/** Kills every child still running, by PID. */
+export const killChildren = killAll;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -79,42 +62,7 @@ function forkChild(script: string, extraArgs: string[] = []): ChildProcess {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** Waits for the first message that `pick` accepts, or fails on exit or after `ms`. */
-function reply<M, R>(child: ChildProcess, what: string, pick: (msg: M) => R | undefined, ms = REPLY_TIMEOUT): Promise<R> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const onMessage = (msg: unknown): void => {
-      const m = msg as M & { type?: string; message?: string };
-      if (m.type === 'error') {
-        done();
-        reject(new Error(`${what}: ${m.message ?? 'child failed'}`));
-        return;
-      }
-      const value = pick(m);
-      if (value === undefined) return;
-      done();
-      resolve(value);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      done();
-      reject(new Error(`${what}: the child exited (${signal ?? code})`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`${what}: no answer within ${ms} ms`));
-    }, ms);
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+  return track(child);
 }
 
 export interface ServerChild {
@@ -129,17 +77,7 @@ export interface ServerChild {
 
 /** Disconnects a child, which then exits; kills it by PID if it has not within `ms`. */
 function stopChild(child: ChildProcess, ms = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      killChild(child);
-      resolve();
-    }, ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve();
-    });
+  return exited(child, ms, () => {
     if (child.connected) child.disconnect();
     else killChild(child);
   });
@@ -149,7 +87,7 @@ function stopChild(child: ChildProcess, ms = 5_000): Promise<void> {
 export async function startServerChild(variant: Variant, tls: TlsMaterial, extraNodeArgs: string[] = []): Promise<ServerChild> {
   const child = forkChild('./tls-server-child.ts', extraNodeArgs);
   try {
-    const ready = reply<FromServerChild, number>(child, `${variant} server child`, (m) => (m.type === 'ready' ? m.port : undefined));
+    const ready = reply<FromServerChild, number>(child, `${variant} server child`, (m) => (m.type === 'ready' ? m.port : undefined), REPLY_TIMEOUT);
     child.send({ type: 'start', variant, tls } satisfies ToServerChild);
     const port = await ready;
     let nextId = 1;
@@ -160,7 +98,7 @@ export async function startServerChild(variant: Variant, tls: TlsMaterial, extra
         const id = nextId++;
         const answer = reply<FromServerChild, CpuMemSample>(child, `${variant} server sample`, (m) =>
           m.type === 'sample' && m.id === id ? m.sample : undefined,
-        );
+        REPLY_TIMEOUT);
         child.send({ type: 'sample', id, gc } satisfies ToServerChild);
         return answer;
       },
@@ -201,7 +139,7 @@ export function startClientChild(): ClientChild {
     },
     async close() {
       const id = nextId++;
-      const answer = reply<FromClientChild, true>(child, 'client child close', (m) => (m.type === 'closed' && m.id === id ? true : undefined));
+      const answer = reply<FromClientChild, true>(child, 'client child close', (m) => (m.type === 'closed' && m.id === id ? true : undefined), REPLY_TIMEOUT);
       child.send({ type: 'close', id } satisfies ToClientChild);
       await answer;
     },
@@ -227,42 +165,20 @@ export interface STimeResult {
  * s_time sends a GET and reads the answer to the end, which is how it receives TLS 1.3 session
  * tickets; without reading them it never resumes under TLS 1.3.
  */
-export function runSTime(port: number, mode: 'new' | 'reuse', seconds: number): Promise<STimeResult> {
-  return new Promise((resolve, reject) => {
-    const args = ['s_time', '-connect', `127.0.0.1:${port}`, mode === 'new' ? '-new' : '-reuse', '-time', String(seconds), '-www', '/'];
-    const child = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout?.setEncoding('latin1').on('data', (s: string) => {
-      if (out.length < 4_000_000) out += s;
-    });
-    child.stderr?.setEncoding('latin1').on('data', (s: string) => {
-      if (err.length < 100_000) err += s;
-    });
-    // s_time stops by itself after `seconds` (its clock ticks in whole seconds): a generous bound.
-    const timer = setTimeout(() => killChild(child), (seconds + 20) * 1000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(new Error(`openssl s_time: ${e.message}`));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      const m = /(\d+) connections in ([\d.]+)s;[^\n]*/.exec(out);
-      if (code !== 0 || m === null) {
-        reject(new Error(`openssl ${args.join(' ')}: exit ${signal ?? code}\n${err.slice(0, 2000)}${out.slice(-500)}`));
-        return;
-      }
-      // The progress line: one character per connection ('r' resumed, '*' new, 't'/'2'/'3' old versions).
-      const progress = out.split('\n').filter((line) => /^[rt*23]+$/.test(line.trim())).join('');
-      resolve({
-        connections: Number(m[1]),
-        resumed: [...progress].filter((c) => c === 'r').length,
-        fresh: [...progress].filter((c) => c !== 'r').length,
-        summary: m[0],
-      });
-    });
-  });
+export async function runSTime(port: number, mode: 'new' | 'reuse', seconds: number): Promise<STimeResult> {
+  const args = ['s_time', '-connect', `127.0.0.1:${port}`, mode === 'new' ? '-new' : '-reuse', '-time', String(seconds), '-www', '/'];
+  // s_time stops by itself after `seconds` (its clock ticks in whole seconds).
+  const { code, signal, out, err } = await runTimed('openssl', args, seconds);
+  const m = /(\d+) connections in ([\d.]+)s;[^\n]*/.exec(out);
+  if (code !== 0 || m === null) {
+    throw new Error(`openssl ${args.join(' ')}: exit ${signal ?? code}\n${err.slice(0, 2000)}${out.slice(-500)}`);
+  }
+  // The progress line: one character per connection ('r' resumed, '*' new, 't'/'2'/'3' old versions).
+  const progress = out.split('\n').filter((line) => /^[rt*23]+$/.test(line.trim())).join('');
+  return {
+    connections: Number(m[1]),
+    resumed: [...progress].filter((c) => c === 'r').length,
+    fresh: [...progress].filter((c) => c !== 'r').length,
+    summary: m[0],
+  };
 }

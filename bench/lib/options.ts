@@ -68,14 +68,27 @@ function parse(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const rounds = values.rounds === undefined ? (quick ? 3 : 7) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds must be 1 to 50\n${USAGE}`);
-  const only = values.only === undefined ? [...TEST_NAMES] : values.only.split(',').map((s) => s.trim());
-  for (const name of only) {
-    if (!(TEST_NAMES as readonly string[]).includes(name)) throw new UsageError(`--only: unknown test ${JSON.stringify(name)}\n${USAGE}`);
-  }
   return {
     quick,
     worker: values.worker === true,
     rounds,
+    ...streamSizes(quick),
+    only: onlyTests(values.only, TEST_NAMES, USAGE),
+    out: values.out ?? new URL('../results/plain.json', import.meta.url).pathname,
+  };
+}
+
+/** The sizes of the bulk and ping-pong tests, the same for the plain and the TLS benchmark. */
+export function streamSizes(quick: boolean): {
+  warmupRounds: number;
+  bulkBytes: number;
+  bulkMaxMs: number;
+  pingPongMs: number;
+  pingPongMaxRoundTrips: number;
+  messageSize: number;
+  connections: number[];
+} {
+  return {
     warmupRounds: 1,
     bulkBytes: quick ? 128 * 1024 * 1024 : 1024 * 1024 * 1024,
     bulkMaxMs: quick ? 2_000 : 10_000,
@@ -83,9 +96,16 @@ function parse(argv: string[]): BenchOptions {
     pingPongMaxRoundTrips: quick ? 1_000_000 : 5_000_000,
     messageSize: 64,
     connections: [1, 50],
-    only: only as TestName[],
-    out: values.out ?? new URL('../results/plain.json', import.meta.url).pathname,
   };
+}
+
+/** `--only a,b`: the tests named, each checked against `names`; all of them without the option. */
+export function onlyTests<T extends string>(value: string | undefined, names: readonly T[], usage: string): T[] {
+  const only = value === undefined ? [...names] : value.split(',').map((s) => s.trim());
+  for (const name of only) {
+    if (!(names as readonly string[]).includes(name)) throw new UsageError(`--only: unknown test ${JSON.stringify(name)}\n${usage}`);
+  }
+  return only as T[];
 }
 
 /** The machine and runtime, printed first and written to the JSON. */

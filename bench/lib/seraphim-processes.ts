@@ -4,6 +4,7 @@
  * overruns; every wait here ends by a timeout.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { alive, exited, killAll, killChild, killPid, reply, runTimed, track, trackPid } from './processes.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,51 +15,7 @@ import type { BenchFile, FromWebChild, ServerVariant, ToWebChild } from './serap
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REPLY_TIMEOUT = 30_000;
 export const HOST = '127.0.0.1';
-
-const processes = new Set<ChildProcess>();
-/** nginx worker PIDs seen, killed by PID at the end if still there. */
-const extraPids = new Set<number>();
-
-function alive(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function killChild(child: ChildProcess): void {
-  processes.delete(child);
-  if (child.pid !== undefined && alive(child)) killPid(child.pid);
-}
-
-/** Kills every process this run started that is still running, by PID. Safe to call twice. */
-export function killAll(): void {
-  for (const child of processes) killChild(child);
-  for (const pid of extraPids) killPid(pid);
-  extraPids.clear();
-}
-process.once('exit', killAll);
-
-/** Waits for a child's exit; kills it by PID after `ms`. */
-function exited(child: ChildProcess, ms: number): Promise<void> {
-  if (!alive(child)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      killChild(child);
-      resolve();
-    }, ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      processes.delete(child);
-      resolve();
-    });
-  });
-}
+export { killAll };
 
 /** A web server under test, in a process of its own. */
 export interface WebServer {
@@ -71,36 +28,8 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-function reply<R>(child: ChildProcess, what: string, pick: (msg: FromWebChild) => R | undefined): Promise<R> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const onMessage = (raw: unknown): void => {
-      const msg = raw as FromWebChild;
-      if (msg.type === 'error') {
-        done();
-        reject(new Error(`${what}: ${msg.message}`));
-        return;
-      }
-      const value = pick(msg);
-      if (value === undefined) return;
-      done();
-      resolve(value);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      done();
-      reject(new Error(`${what}: the child exited (${signal ?? code})`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`${what}: no answer within ${REPLY_TIMEOUT} ms`));
-    }, REPLY_TIMEOUT);
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+function replyFrom<R>(child: ChildProcess, what: string, pick: (msg: FromWebChild) => R | undefined): Promise<R> {
+  return reply(child, what, pick, REPLY_TIMEOUT);
 }
 
 /** Starts one Node server variant in its own child process (under tsx). */
@@ -115,10 +44,9 @@ export async function startWebChild(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
-  processes.add(child);
-  child.once('exit', () => processes.delete(child));
+  track(child);
   try {
-    const ready = reply(child, variant, (m) => (m.type === 'ready' ? m.port : undefined));
+    const ready = replyFrom(child, variant, (m) => (m.type === 'ready' ? m.port : undefined));
     child.send({ type: 'start', variant, ...site } satisfies ToWebChild);
     const port = await ready;
     let nextId = 1;
@@ -129,14 +57,15 @@ export async function startWebChild(
       scheme: variant.endsWith('https') ? 'https' : 'http',
       async cpu() {
         const id = nextId++;
-        const answer = reply(child, `${variant} sample`, (m) => (m.type === 'sample' && m.id === id ? m.cpu : undefined));
+        const answer = replyFrom(child, `${variant} sample`, (m) => (m.type === 'sample' && m.id === id ? m.cpu : undefined));
         child.send({ type: 'sample', id } satisfies ToWebChild);
         const cpu = await answer;
         return cpu.user + cpu.system;
       },
       async stop() {
-        if (alive(child) && child.connected) child.send({ type: 'stop' } satisfies ToWebChild);
-        await exited(child, 5_000);
+        await exited(child, 5_000, () => {
+          if (child.connected) child.send({ type: 'stop' } satisfies ToWebChild);
+        });
       },
     };
   } catch (err) {
@@ -228,13 +157,11 @@ http {
 `,
   );
   const bin = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
-  const child = spawn(bin, ['-c', conf, '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  processes.add(child);
+  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     if (err.length < 10_000) err += s;
   });
-  child.once('exit', () => processes.delete(child));
   // Ready once the port accepts connections (or fail when nginx exits).
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -248,7 +175,7 @@ http {
   }
   const master = child.pid as number;
   const workers = childPids(master);
-  for (const pid of workers) extraPids.add(pid);
+  for (const pid of workers) trackPid(pid);
   return {
     name: 'nginx',
     pid: master,
@@ -268,8 +195,8 @@ http {
       if (alive(child)) killPid(master, 'SIGQUIT'); // graceful: the master stops its workers
       await exited(child, 5_000);
       for (const pid of workers) {
-        if (existsSync(`/proc/${pid}`)) killPid(pid);
-        extraPids.delete(pid);
+        killPid(pid);
+        trackPid(pid, false);
       }
     },
   };
@@ -338,36 +265,9 @@ export function parseWrk(out: string): WrkResult {
 }
 
 /** Runs `wrk -t1 -cC -dDs --latency URL`; killed by PID if it overruns its duration by 20 s. */
-export function runWrk(url: string, seconds: number, connections: number, threads = 1): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(child);
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      if (out.length < 1_000_000) out += s;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-      if (out.length < 1_000_000) out += s;
-    });
-    const timer = setTimeout(() => killChild(child), (seconds + 20) * 1000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      processes.delete(child);
-      reject(new Error(`wrk: ${e.message}`));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      processes.delete(child);
-      if (code !== 0) {
-        reject(new Error(`wrk ${args.join(' ')}: exit ${signal ?? code}\n${out}`));
-        return;
-      }
-      try {
-        resolve(parseWrk(out));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+export async function runWrk(url: string, seconds: number, connections: number, threads = 1): Promise<WrkResult> {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
+  const run = await runTimed('wrk', args, seconds);
+  if (run.code !== 0) throw new Error(`wrk ${args.join(' ')}: exit ${run.signal ?? run.code}\n${run.out}${run.err}`);
+  return parseWrk(run.out);
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './options.js';
+import { onlyTests, streamSizes, UsageError } from './options.js';
 import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/tls.ts knows, by the short name `--only` takes. */
@@ -78,22 +78,13 @@ function parse(argv: string[]): TlsBenchOptions {
     process.exit(0);
   }
   const quick = values.quick === true;
-  const only = values.only === undefined ? [...TLS_TEST_NAMES] : values.only.split(',').map((s) => s.trim());
-  for (const name of only) {
-    if (!(TLS_TEST_NAMES as readonly string[]).includes(name)) throw new UsageError(`--only: unknown test ${JSON.stringify(name)}\n${USAGE}`);
-  }
   return {
     quick,
     worker: values.worker === true,
     rounds: integer(values.rounds, quick ? 2 : 7, 1, 50, '--rounds'),
-    warmupRounds: 1,
-    // 1 GiB: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last under a second and spread widely.
-    bulkBytes: quick ? 128 * 1024 * 1024 : 1024 * 1024 * 1024,
-    bulkMaxMs: quick ? 2_000 : 10_000,
-    pingPongMs: quick ? 500 : 2_000,
-    pingPongMaxRoundTrips: quick ? 1_000_000 : 5_000_000,
-    messageSize: 64,
-    connections: [1, 50],
+    // 1 GiB bulk as for plain: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last
+    // under a second and spread widely.
+    ...streamSizes(quick),
     childRounds: integer(values['child-rounds'], quick ? 1 : 3, 1, 20, '--child-rounds'),
     handshakeSeconds: quick ? 2 : 5,
     handshakeWarmupSeconds: 1,
@@ -101,7 +92,7 @@ function parse(argv: string[]): TlsBenchOptions {
     memoryConnections: integer(values.connections, quick ? 1_000 : 5_000, 10, 15_000, '--connections'),
     memoryConcurrency: 64,
     memoryWarmupConnections: quick ? 100 : 300,
-    only: only as TlsTestName[],
+    only: onlyTests(values.only, TLS_TEST_NAMES, USAGE),
     out: values.out ?? new URL('../results/tls.json', import.meta.url).pathname,
     ...(values.profile !== undefined && { profileDir: values.profile }),
   };
