@@ -1,64 +1,273 @@
+// The programs in examples/, run as their users run them: child processes on loopback, checked
+// by what they print and how they exit. Serial: each starts tsx (a compile) and some make RSA
+// keys, and the machine running the suite may have two cores.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import {
+  closeSocket,
+  createCertificateAuthority,
+  openSocket,
+  readSocket,
+  SKT$BLOCKING,
+  SocketError,
+  writeSocket,
+  type Socket,
+} from '../lib/index.js';
+import { createSampleHandler } from '../examples/seraphim/routes/sample-routes.js';
+import { waitFor, withLimit } from './helpers/assertions.js';
+import { caFile, startTestServer, tempDir } from './helpers/seraphim.js';
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE_TSX = ['--import', 'tsx'];
-/** How long an example may take to start (tsx compiles it first). */
+/** How long an example may take to start or to run (tsx compiles it first). */
 const START_TIMEOUT = 30_000;
+/** How long a server example may take to exit after SIGTERM. */
+const STOP_TIMEOUT = 10_000;
+const FM = '\xFE';
 
-/** Resolves with the port from the server's `echo server listening on 127.0.0.1:<port>` line. */
-function listeningPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => done(new Error(`no listening line within ${START_TIMEOUT} ms; stdout: ${out}`)), START_TIMEOUT);
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString('utf8');
-      const match = /echo server listening on 127\.0\.0\.1:(\d+)\n/.exec(out);
-      if (match) done(undefined, Number(match[1]));
-    };
-    const onExit = (code: number | null): void => done(new Error(`the server exited (${code}) before listening; stdout: ${out}`));
-    function done(err?: Error, port?: number): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(port as number);
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
+/** A server example running as a child process of this test. */
+interface Running {
+  readonly child: ChildProcess;
+  /** The port from its `<name> listening on 127.0.0.1:<port>` line. */
+  readonly port: number;
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/**
+ * Starts `examples/<file>` and resolves once it printed `<name> listening on 127.0.0.1:<port>`.
+ * Whatever happens, the process this starts does not outlive the test: only its own PID is killed.
+ */
+async function startExample(t: ExecutionContext, file: string, name: string, args: readonly string[]): Promise<Running> {
+  const child = spawn(process.execPath, [...NODE_TSX, `examples/${file}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const listening = new RegExp(`^${name} listening on 127\\.0\\.0\\.1:(\\d+)\\b`, 'm');
+  const started = await Promise.race([
+    waitFor(() => listening.test(out) || child.exitCode !== null, START_TIMEOUT, 20),
+    exited.then(() => false),
+  ]);
+  const port = Number(listening.exec(out)?.[1]);
+  if (!started || !(port > 0)) throw new Error(`${file} did not print "${name} listening on 127.0.0.1:<port>"; stdout: ${out}; stderr: ${err}`);
+  return { child, port, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Sends SIGTERM to the example (its own PID) and asserts that it exits 0 in time. */
+async function stopExample(t: ExecutionContext, running: Running): Promise<void> {
+  t.truthy(running.child.pid);
+  process.kill(running.child.pid as number, 'SIGTERM');
+  const [code, signal] = await withLimit(running.exited, STOP_TIMEOUT, 'no exit after SIGTERM');
+  t.is(signal, null);
+  t.is(code, 0, running.stderr());
+}
+
+/** Runs a client example to its end (bounded); resolves with its exit code and output, also on failure. */
+function runExample(file: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...NODE_TSX, `examples/${file}`, ...args], { cwd: ROOT, timeout: START_TIMEOUT }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
-test('the echo server example echoes the echo client example and stops on SIGTERM', async (t) => {
-  const server = spawn(process.execPath, [...NODE_TSX, 'examples/echo-server.ts', '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(server, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  let stderr = '';
-  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  // Whatever happens, the server this test started does not outlive it.
-  t.teardown(() => {
-    if (server.exitCode === null && server.signalCode === null && server.pid !== undefined) process.kill(server.pid, 'SIGKILL');
-  });
+/** A blocking client of the library on loopback, closed when the test ends. */
+async function client(t: ExecutionContext, port: number): Promise<Socket> {
+  const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
+  t.teardown(() => closeSocket(skt));
+  return skt;
+}
 
-  const port = await listeningPort(server);
-  t.true(port > 0);
+/** Reads until `lines` line feeds have arrived (each read waits at most 5 s; at most 64 KiB). */
+async function readLines(skt: Socket, lines: number): Promise<string> {
+  let got = '';
+  while (got.split('\n').length - 1 < lines) {
+    if (got.length > 65536) throw new Error(`no ${lines} lines in 64 KiB: ${JSON.stringify(got.slice(0, 200))}`);
+    got += await readSocket(skt, 4096, 0, 5000);
+  }
+  return got;
+}
 
+/**
+ * Reads until the peer closes (ER$SKT_CLOSED), then closes our side as a client does (a server
+ * whose peer keeps its half open waits for it before its process can exit). Each read waits at
+ * most `timeout` ms.
+ */
+async function readToClose(skt: Socket, timeout = 5000): Promise<string> {
+  let got = '';
+  for (;;) {
+    try {
+      got += await readSocket(skt, 4096, 0, timeout);
+    } catch (err) {
+      if (err instanceof SocketError && err.code === 'ER$SKT_CLOSED') break;
+      throw err;
+    }
+    if (got.length > 65536) throw new Error('more than 64 KiB before the close');
+  }
+  await closeSocket(skt);
+  return got;
+}
+
+test.serial('the echo server example echoes the echo client example and stops on SIGTERM', async (t) => {
+  const server = await startExample(t, 'echo-server.ts', 'echo server', ['--port', '0']);
   const message = 'hello from ava, ünïcödé too';
-  const client = await run(process.execPath, [...NODE_TSX, 'examples/echo-client.ts', '127.0.0.1', String(port), message], {
-    cwd: ROOT,
-    timeout: START_TIMEOUT,
-  });
-  t.is(client.stdout, `${message}\n`);
+  const result = await runExample('echo-client.ts', ['127.0.0.1', String(server.port), message]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, `${message}\n`);
+  await stopExample(t, server);
+});
 
-  t.truthy(server.pid);
-  process.kill(server.pid as number, 'SIGTERM');
-  const [code, signal] = await exited;
-  t.is(signal, null);
-  t.is(code, 0, stderr);
+test.serial('the secure echo client verifies the secure echo server by the CA it wrote, and refuses another CA', async (t) => {
+  const dir = tempDir(t);
+  const ca = join(dir, 'echo-ca.pem');
+  const server = await startExample(t, 'secure-echo-server.ts', 'secure echo server', ['--port', '0', '--ca-out', ca]);
+  t.true(server.stdout().includes(`(CA: ${ca})`));
+
+  const message = 'over TLS, ünïcödé too';
+  const result = await runExample('secure-echo-client.ts', ['--ca', ca, '127.0.0.1', String(server.port), message]);
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^connected with TLSv1\.[23] \(\w+\) to CN=localhost\n/);
+  t.true(result.stdout.endsWith(`\n${message}\n`), result.stdout);
+
+  // A CA that did not sign the server's certificate: the client must refuse the server.
+  const other = join(dir, 'other-ca.pem');
+  writeFileSync(other, createCertificateAuthority('some other CA').cert);
+  const refused = await runExample('secure-echo-client.ts', ['--ca', other, '127.0.0.1', String(server.port), 'secret']);
+  t.is(refused.code, 1);
+  t.true(refused.stderr.includes('ER$TLS_UNTRUSTED (7101)'), refused.stderr);
+  t.false(refused.stdout.includes('secret'));
+
+  await stopExample(t, server);
+  t.regex(server.stdout(), /secure echo server stopped; failed handshakes: 1\n/);
+});
+
+test.serial('the starttls example talks in clear, upgrades both ends of one connection, then talks over TLS', async (t) => {
+  const result = await runExample('starttls.ts', ['--port', '0']);
+  t.is(result.code, 0, result.stderr);
+  const lines = result.stdout.split('\n');
+  t.regex(lines[0] ?? '', /^starttls server listening on 127\.0\.0\.1:\d+$/);
+  for (const line of [
+    'client got (plain): 220 ready',
+    'server got (plain): STARTTLS',
+    'client got (plain): 220 go ahead',
+    'server got (tls): AUTH PLAIN c2VjcmV0LXBhc3N3b3Jk',
+    'client got (tls): 235 authenticated',
+    'done',
+  ]) {
+    t.true(lines.includes(line), `no line ${JSON.stringify(line)} in:\n${result.stdout}`);
+  }
+  // Nothing secret went out before the upgrade, and both ends agree on what they upgraded to.
+  t.true(lines.indexOf('server got (tls): AUTH PLAIN c2VjcmV0LXBhc3N3b3Jk') > lines.indexOf('client got (plain): 220 go ahead'));
+  const upgraded = (side: string): string | undefined => lines.find((line) => line.startsWith(`${side} upgraded: `))?.slice(`${side} upgraded: `.length);
+  t.regex(upgraded('server') ?? '', /^TLSv1\.[23] \w+$/);
+  t.is(upgraded('client'), upgraded('server'));
+});
+
+test.serial('the https API client reads a JSON field from SERAPHIM over openSecureSocket', async (t) => {
+  const server = await startTestServer(t, { handler: createSampleHandler(), httpPort: false });
+  const base = `https://127.0.0.1:${server.ports.https}`;
+  const ca = caFile(t);
+
+  const list = await runExample('https-api-client.ts', ['--url', `${base}/api/posts`, '--field', 'posts.1.title', '--ca', ca]);
+  t.is(list.code, 0, list.stderr);
+  t.is(list.stdout, 'posts.1.title: Porting READ.SOCKET line by line\n');
+
+  const missing = await runExample('https-api-client.ts', ['--url', `${base}/api/posts/no-such-post`, '--ca', ca]);
+  t.is(missing.code, 1);
+  t.true(missing.stderr.includes('answered 404'), missing.stderr);
+});
+
+test.serial('the line server answers lines (LF, CRLF, split and batched) of several clients at once and stops on SIGTERM', async (t) => {
+  const server = await startExample(t, 'line-server.ts', 'line server', ['--port', '0']);
+  const first = await client(t, server.port);
+  const second = await client(t, server.port);
+
+  // Two lines in one packet, the second split across two writes, one with CRLF.
+  await writeSocket(first, `PRICE${FM}WIDGET\r\nPRICE${FM}GAD`, 0, 5000);
+  await writeSocket(first, `GET\nFOO\nPRICE${FM}NOPE\n`, 0, 5000);
+  t.is(await readLines(first, 4), `12.50${FM}WIDGET\n7.25${FM}GADGET\nERR${FM}UNKNOWN COMMAND\nERR${FM}NO SUCH ITEM\n`);
+
+  // The second client is served while the first is still connected (the BASIC could not).
+  await writeSocket(second, `PRICE${FM}SPROCKET\n`, 0, 5000);
+  t.is(await readLines(second, 1), `3.10${FM}SPROCKET\n`);
+
+  // A client that closes ends only its own conversation.
+  await closeSocket(first);
+  const third = await client(t, server.port);
+  await writeSocket(third, `PRICE${FM}WIDGET\n`, 0, 5000);
+  t.is(await readLines(third, 1), `12.50${FM}WIDGET\n`);
+
+  // A line longer than 4 KiB is refused and the connection closed.
+  await writeSocket(third, 'X'.repeat(5000), 0, 5000);
+  t.is(await readToClose(third), `ERR${FM}LINE TOO LONG\n`);
+
+  // SIGTERM with the second client still connected: the server closes it and exits.
+  const secondEnd = readToClose(second, STOP_TIMEOUT);
+  await stopExample(t, server);
+  t.is(await secondEnd, '');
+  t.true(server.stdout().endsWith('line server stopped\n'), server.stdout());
+  t.is(server.stderr(), '');
+});
+
+const GET = 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+const HELLO = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nYou asked for /hello\n';
+
+test.serial('the concurrent SERAPHIM loop answers while a client is silent and goes on after a connection fails', async (t) => {
+  const server = await startExample(t, 'seraphim-loop.ts', 'seraphim loop', ['--port', '0']);
+  t.true(server.stdout().includes('(concurrent)'));
+
+  // A client that connects and says nothing holds its own connection for up to 10 s ...
+  const silent = await client(t, server.port);
+  // ... and one that resets the connection mid-request makes its connection fail.
+  const reset = netConnect(server.port, '127.0.0.1');
+  reset.on('error', (err) => t.log(`the resetting client: ${err.message}`));
+  await once(reset, 'connect');
+  reset.write('GET /never HTTP/1.1\r\n');
+  reset.resetAndDestroy();
+  t.true(await waitFor(() => server.stderr().includes('seraphim loop: connection failed, status'), 5000), server.stderr());
+
+  // Neither holds up the next client: answered at once, while the silent one is still open.
+  const started = Date.now();
+  const next = await client(t, server.port);
+  await writeSocket(next, GET, 0, 5000);
+  t.is(await readToClose(next, 5000), HELLO);
+  t.true(Date.now() - started < 5000);
+
+  const post = await client(t, server.port);
+  await writeSocket(post, 'POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n', 0, 5000);
+  t.regex(await readToClose(post), /^HTTP\/1\.1 405 Method Not Allowed\r\nAllow: GET\r\n/);
+
+  await closeSocket(silent); // its connection ends now instead of at its 10 s timeout
+  await stopExample(t, server);
+  t.true(server.stdout().endsWith('seraphim loop stopped\n'), server.stdout());
+});
+
+test.serial('the single-threaded SERAPHIM loop (--single) answers the next client only after the current one', async (t) => {
+  const server = await startExample(t, 'seraphim-loop.ts', 'seraphim loop', ['--port', '0', '--single']);
+  t.true(server.stdout().includes('(single-threaded)'));
+
+  const silent = await client(t, server.port);
+  const next = await client(t, server.port);
+  await writeSocket(next, GET, 0, 5000);
+  // While the silent client holds the loop, the request waits (in the concurrent form it is answered at once) ...
+  const error = await t.throwsAsync(readSocket(next, 4096, 0, 1000), { instanceOf: SocketError });
+  t.is(error?.code, 'ER$TIMEOUT');
+  // ... and is answered as soon as the silent client is gone.
+  await closeSocket(silent);
+  t.is(await readToClose(next, 5000), HELLO);
+
+  await stopExample(t, server);
+  t.true(server.stdout().endsWith('seraphim loop stopped\n'), server.stdout());
 });
