@@ -43,3 +43,34 @@ test('every row of docs/errors.md names a known status, once', (t) => {
   }
   t.is(rows.length, known.size);
 });
+
+/**
+ * The code blocks of docs/porting.md that are excerpts of an example: each follows a comment
+ * `<!-- examples/NAME.ts, #region docs ... -->` and must be the lines between that file's
+ * `// #region docs` and `// #endregion docs`, with the package name where the example imports
+ * `../lib/index.js`.
+ */
+const EXCERPT = /<!-- (examples\/[\w.-]+\.ts), #region (\w+)\b[^>]*-->\n```ts\n([\s\S]*?)```\n/g;
+
+function region(file: string, name: string): string | undefined {
+  const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  const start = text.indexOf(`// #region ${name}\n`);
+  const end = text.indexOf(`// #endregion ${name}\n`);
+  if (start < 0 || end < start) return undefined;
+  return text.slice(start + `// #region ${name}\n`.length, end).replaceAll("'../lib/index.js'", "'scarlet-sockets'");
+}
+
+test('the ported programs in docs/porting.md are the code of their example files', (t) => {
+  const page = readFileSync(new URL('../docs/porting.md', import.meta.url), 'utf8');
+  const excerpts = [...page.matchAll(EXCERPT)];
+  const files = excerpts.map((match) => match[1]);
+  t.deepEqual(files, ['examples/line-server.ts', 'examples/seraphim-loop.ts'], 'the excerpt comments in docs/porting.md');
+  for (const [, file = '', name = '', block = ''] of excerpts) {
+    const code = region(file, name);
+    if (code === undefined) {
+      t.fail(`${file} has no "// #region ${name}" ... "// #endregion ${name}"`);
+      continue;
+    }
+    t.is(block, code, `the block after the ${file} comment in docs/porting.md differs from the file: copy the region again`);
+  }
+});
