@@ -1,0 +1,163 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { chartInput, ChartInputError, loadResults, renderChart, type ChartData } from '../bench/lib/chart.js';
+
+const figures = (median: number) => ({ rounds: [median], median, min: median, max: median });
+const environment = { node: 'v20.99.0', v8: '11', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'Test CPU <model> & co' };
+
+/** A small plain run: bulk PASS (higher is better), ping-pong BELOW. */
+const plain = {
+  benchmark: 'plain',
+  date: '2026-01-02T03:04:05.000Z',
+  environment,
+  mode: 'quick',
+  results: [
+    { id: 'bulk', name: 'bulk 1 way', unit: 'MiB/s', raw: figures(100), facade: figures(97), ratio: 0.97, target: 0.95, pass: true, setup: {} },
+    { id: 'pp1', name: 'ping-pong 64 B, 1 conn', unit: 'round trips/s', raw: figures(100), facade: figures(85), ratio: 0.85, target: 0.9, pass: false, setup: {} },
+  ],
+};
+
+/** A TLS run: handshake CPU (lower is better) PASS at 1.05 and memory BELOW at 1.3; resumed without target. */
+const tls = {
+  benchmark: 'tls',
+  date: '2026-01-02T03:10:00.000Z',
+  environment,
+  mode: 'full',
+  results: [
+    { id: 'handshake-full', name: 'full handshake, server CPU', unit: 'us/handshake', raw: figures(1000), facade: figures(1050), ratio: 1.05, target: 1.1, pass: true, setup: {}, better: 'lower' },
+    { id: 'handshake-resumed', name: 'resumed handshake, server CPU', unit: 'us/handshake', raw: figures(100), facade: figures(140), ratio: 1.4, target: null, pass: null, setup: {}, better: 'lower' },
+    { id: 'memory', name: 'memory per idle conn (5,000), RSS', unit: 'KiB/conn', raw: figures(10), facade: figures(13), ratio: 1.3, target: 1.2, pass: false, setup: {}, better: 'lower' },
+  ],
+};
+
+/** A SERAPHIM run without a recorded mode: one test, SERAPHIM at 1.2x requests/s but a worse p99. */
+const seraphim = {
+  benchmark: 'seraphim',
+  date: '2026-01-02T03:20:00.000Z',
+  environment: { node: 'v20.99.0', cpus: 2, cpuModel: 'Test CPU' },
+  tests: [
+    {
+      id: 'https-page.html',
+      scheme: 'https',
+      file: '1 KiB page',
+      url: '/page.html',
+      baseline: 'node-https',
+      servers: [
+        { server: 'node-https', rps: 1000, ratio: 1, p99Ratio: 1, errors: 0 },
+        { server: 'seraphim-https', rps: 1200, ratio: 1.2, p99Ratio: 1.25, errors: 0 },
+        { server: 'seraphim-static-https', rps: 300, ratio: 0.3, p99Ratio: 3, errors: 0 },
+        { server: 'nginx', rps: 2000, ratio: 2, p99Ratio: 0.5, errors: 0 },
+      ],
+    },
+  ],
+};
+
+function fixture(): ChartData {
+  const inputs = [chartInput(plain, 'plain.json'), chartInput(tls, 'tls.json'), chartInput(seraphim, 'seraphim.json')];
+  return { runs: inputs.map((i) => i.run), bars: inputs.map((i) => i.bars) };
+}
+
+/** Each bar's group: its label (the row's first <text>) and its verdict. */
+function bars(svg: string): { label: string; verdict: string; group: string }[] {
+  return [...svg.matchAll(/<g class="bar" data-verdict="([^"]+)">([\s\S]*?)<\/g>/g)].map((m) => ({
+    verdict: m[1] as string,
+    label: /<text [^>]*>([^<]*)/.exec(m[2] as string)?.[1] ?? '',
+    group: m[2] as string,
+  }));
+}
+
+/** A regex-level well-formedness check: every tag closes in order, attributes are quoted, entities known. */
+function assertWellFormed(t: import('ava').ExecutionContext, svg: string): void {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g)) {
+    const [, closing, name, , selfClosing] = m as unknown as [string, string, string, string, string];
+    if (closing === '/') t.is(stack.pop(), name, `</${name}> closes the wrong element`);
+    else if (selfClosing !== '/') stack.push(name);
+  }
+  t.deepEqual(stack, [], 'unclosed elements');
+  // Nothing tag-like left over once the well-formed tags are gone: a stray < or a bad attribute would be.
+  const rest = svg.replace(/<\/?[a-zA-Z][\w:-]*(?:\s+[\w:-]+="[^"<]*")*\s*\/?>/g, '');
+  t.false(rest.includes('<'), 'a "<" outside a well-formed tag');
+  for (const m of svg.matchAll(/&([^;\s]*);?/g)) t.regex(m[0], /^&(amp|lt|gt|quot|apos);$/, `unknown or unterminated entity ${m[0]}`);
+}
+
+test('the chart is well-formed SVG with a title, a description and no external resources', (t) => {
+  const svg = renderChart(fixture());
+  t.true(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
+  t.true(svg.trimEnd().endsWith('</svg>'));
+  assertWellFormed(t, svg);
+  t.regex(svg, /role="img" aria-labelledby="chart-title chart-desc"/);
+  t.regex(svg, /<title id="chart-title">[^<]+<\/title>/);
+  t.regex(svg, /<desc id="chart-desc">[^<]*TLS full handshake CPU \(lower is better\): 1\.05x[^<]*<\/desc>/);
+  t.notRegex(svg, /@import|url\(|<image|<script|xlink:href|@font-face/, 'no external fonts, images or scripts');
+  // The escaping: the CPU model has < > & in it.
+  t.true(svg.includes('Test CPU &lt;model&gt; &amp; co'));
+});
+
+test('one bar per test, and PASS / BELOW in the right direction', (t) => {
+  const svg = renderChart(fixture());
+  const found = bars(svg);
+  t.deepEqual(
+    found.map((b) => `${b.label}: ${b.verdict}`),
+    [
+      'plain bulk: PASS', // 0.97 >= 0.95
+      'plain ping-pong 1 conn: BELOW', // 0.85 < 0.9
+      'TLS full handshake CPU: PASS', // lower is better: 1.05 <= 1.1
+      'TLS resumed handshake CPU: info',
+      'TLS memory per conn (RSS): BELOW', // lower is better: 1.3 > 1.2
+      'SERAPHIM HTTPS 1 KiB rps: PASS', // 1.2 >= 1.0
+      'SERAPHIM HTTPS 1 KiB p99: BELOW', // lower is better: 1.25 > 1.0
+      'SERAPHIM HTTPS 1 KiB static rps: info',
+    ],
+  );
+  t.is((svg.match(/<rect class="ratio"/g) ?? []).length, found.length, 'one bar rectangle per test');
+  // Targets: a marker per test that has one, and the direction in its text.
+  t.is((svg.match(/<path class="target"/g) ?? []).length, 6);
+  const row = (label: string) => found.find((b) => b.label === label)?.group ?? '';
+  t.regex(row('plain bulk'), /target \u2265 0\.95x/);
+  t.regex(row('TLS full handshake CPU'), /\(lower is better\)[\s\S]*target \u2264 1\.10x/);
+  t.regex(row('SERAPHIM HTTPS 1 KiB p99'), /target \u2264 1\.00x/);
+  // Colours: PASS green, BELOW red, info grey.
+  t.regex(row('TLS full handshake CPU'), /class="ratio"[^>]*fill="#1a7f37"/);
+  t.regex(row('TLS memory per conn (RSS)'), /class="ratio"[^>]*fill="#cf222e"/);
+  t.regex(row('TLS resumed handshake CPU'), /class="ratio"[^>]*fill="#8c959f"/);
+  // A longer ratio draws a longer bar.
+  const width = (label: string) => Number(/class="ratio"[^>]*width="([\d.]+)"/.exec(row(label))?.[1]);
+  t.true(width('TLS memory per conn (RSS)') > width('TLS full handshake CPU'));
+  t.true(width('plain bulk') > width('plain ping-pong 1 conn'));
+});
+
+test('the caption gives each run its date, mode, Node version and CPU count', (t) => {
+  const svg = renderChart(fixture());
+  t.true(svg.includes('plain (plain.json): 2026-01-02 03:04 UTC, quick run, Node v20.99.0, 2 CPUs'));
+  t.true(svg.includes('TLS (tls.json): 2026-01-02 03:10 UTC, full run, Node v20.99.0, 2 CPUs'));
+  t.true(svg.includes('SERAPHIM (seraphim.json): 2026-01-02 03:20 UTC, run mode not recorded, Node v20.99.0, 2 CPUs (Test CPU)'));
+});
+
+test('loadResults reads a results directory and names a file it cannot use', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-chart-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'tls.json'), JSON.stringify(tls));
+  writeFileSync(join(dir, 'plain.json'), JSON.stringify(plain));
+  const data = loadResults(dir);
+  t.deepEqual(
+    data.runs.map((r) => r.benchmark),
+    ['plain', 'TLS'],
+  );
+  t.is(data.bars.flat().length, 5);
+  writeFileSync(join(dir, 'other.json'), JSON.stringify({ benchmark: 'mystery' }));
+  const err = t.throws(() => loadResults(dir), { instanceOf: ChartInputError });
+  t.regex(err?.message ?? '', /other\.json: unknown "benchmark"/);
+});
+
+test('docs/benchmarks.md shows the committed chart', (t) => {
+  const svgPath = new URL('../docs/images/benchmark-ratios.svg', import.meta.url);
+  t.true(existsSync(svgPath), 'docs/images/benchmark-ratios.svg is missing: npm run bench:chart');
+  const svg = readFileSync(svgPath, 'utf8');
+  assertWellFormed(t, svg);
+  t.true(bars(svg).length > 0, 'the committed chart has no bars');
+  const page = readFileSync(new URL('../docs/benchmarks.md', import.meta.url), 'utf8');
+  t.regex(page, /!\[[^\]]+\]\(images\/benchmark-ratios\.svg\)/);
+});
