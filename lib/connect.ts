@@ -7,11 +7,17 @@ import { osErrorOf, SocketError } from './errors.js';
 
 /**
  * Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses.
- * With a DirectReader the socket's bytes go to it instead of 'data' events (plain sockets only:
- * TLS takes the handle over).
+ * With a DirectReader the socket's bytes go to it instead of 'data' events.
  */
-export async function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
-  const raw = connect({ host, port, allowHalfOpen: true, onread: reader?.option });
+export function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
+  return connected(connect({ host, port, allowHalfOpen: true, onread: reader?.option }), host, port, timeoutMs, op);
+}
+
+/**
+ * Resolves with `raw` once its connection to `host:port` is made (it may be a TLSSocket that
+ * tls.connect is connecting), or rejects with the ScarletDME status of the failure.
+ */
+export async function connected<S extends NetSocket>(raw: S, host: string, port: number, timeoutMs: number, op: string): Promise<S> {
   await new Promise<void>((resolve, reject) => {
     const timer = startTimer(timeoutMs, () => {
       const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' });

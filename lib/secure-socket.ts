@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { listenArguments, openArguments } from './arguments.js';
-import { connectTcp } from './connect.js';
+import { connected } from './connect.js';
 import { ER$SKT_CLOSED, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_TYPE_INCOMING, SKT$INFO_TYPE_OUTGOING } from './constants.js';
 import { SocketError } from './errors.js';
 import { SecureServerSocket } from './secure-server-socket.js';
@@ -12,7 +12,8 @@ import { StreamSocket } from './stream-socket.js';
 import { asServer, listenTcp } from './tcp-server-socket.js';
 import { createTlsContext, TlsContext } from './tls-context.js';
 import { ER$TLS_HANDSHAKE } from './tls-status.js';
-import { clientHandshake, requireCertificate, serverHandshake } from './tls-handshake.js';
+import { DirectReader } from './direct-reader.js';
+import { clientHandshake, clientOverSocket, openTlsClient, requireCertificate, serverHandshake } from './tls-handshake.js';
 import { checkTimeout } from './validation.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
@@ -118,9 +119,11 @@ export async function openSecureSocket(
   const args = openArguments(addr, port, flags, connectTimeout, op, true);
   if (context !== undefined && !(context instanceof TlsContext)) throw new TypeError(`${op}: context must be a TlsContext`);
   const tlsContext = context ?? (systemContext ??= createTlsContext());
-  const raw = await connectTcp(args.host, args.port, args.connectMs, op);
-  const { tls, peer } = await clientHandshake(raw, args.host, tlsContext, op);
-  return new SecureStreamSocket(tls, SKT$INFO_TYPE_OUTGOING, args.blocking, tlsContext, sniOf(args.host), peer);
+  const reader = new DirectReader();
+  const client = openTlsClient(args.host, args.port, tlsContext, reader);
+  await connected(client.tls, args.host, args.port, args.connectMs, op);
+  const peer = await clientHandshake(client, tlsContext, op);
+  return new SecureStreamSocket(client.tls, SKT$INFO_TYPE_OUTGOING, args.blocking, tlsContext, sniOf(args.host), peer, reader);
 }
 
 function sniOf(host: string): string {
@@ -242,7 +245,9 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
     );
     sni = undefined; // the server side reads the name it got
   } else {
-    ({ tls, peer } = await clientHandshake(stream, host, context, op));
+    const client = clientOverSocket(stream, host, context);
+    peer = await clientHandshake(client, context, op);
+    tls = client.tls;
     sni = sniOf(host);
   }
   const secure = new SecureStreamSocket(tls, type, blocking, context, sni, peer);

@@ -9,6 +9,7 @@ import {
   SKT$INFO_TLS_RESUMED,
   SKT$INFO_TLS_SNI,
 } from './constants.js';
+import type { DirectReader } from './direct-reader.js';
 import { StreamSocket } from './stream-socket.js';
 import { describeCertificate, type TlsContext } from './tls-context.js';
 import type { SecureSocket } from '../types/socket.js';
@@ -36,9 +37,18 @@ export class SecureStreamSocket extends StreamSocket implements SecureSocket {
    * @param sni - the name a client sent; omitted on the server side, which reads what it got
    * @param peer - the peer's certificate when the caller knows it better than the TLSSocket
    *   (a resumed client session carries none)
+   * @param reader - where the plaintext comes from when tls.connect made the connection
    */
-  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, sni?: string, peer?: CertificateDescription) {
-    super(tls, type, blocking);
+  constructor(
+    tls: TLSSocket,
+    type: 2 | 3,
+    blocking: boolean,
+    context: TlsContext,
+    sni?: string,
+    peer?: CertificateDescription,
+    reader?: DirectReader,
+  ) {
+    super(tls, type, blocking, reader);
     this.context = context;
     const cert = peer === undefined ? tls.getPeerX509Certificate() : undefined;
     this.facts = {

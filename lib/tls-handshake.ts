@@ -1,9 +1,10 @@
-import { isIP, type Socket as NetSocket } from 'node:net';
-import { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { isIP, type Socket as NetSocket, type TcpSocketConnectOpts } from 'node:net';
+import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:tls';
+import type { DirectReader } from './direct-reader.js';
 import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { startTimer } from './timer.js';
-import { contextForName, describeCertificate, type TlsContext } from './tls-context.js';
+import { contextForName, describeCertificate, type SavedSession, type TlsContext } from './tls-context.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 
 /** OpenSSL verification results that mean "not signed by anyone trusted". */
@@ -100,30 +101,73 @@ function clientCertificateVerified(tls: TLSSocket): boolean {
   return handle !== null && handle.verifyError() === null && tls.getPeerX509Certificate() !== undefined;
 }
 
-/**
- * Runs the client side of a handshake over a connected socket: verifies the server's chain
- * against the context's CAs (or the system's) and its name against `host`, sends SNI for names.
- */
-export async function clientHandshake(
-  raw: NetSocket,
-  host: string,
-  context: TlsContext,
-  op: string,
-): Promise<{ tls: TLSSocket; peer: CertificateDescription | undefined }> {
+/** A TLS client socket before its handshake, and the session it offers to resume. */
+export interface TlsClient {
+  readonly tls: TLSSocket;
+  /** Where its tickets are saved: `host:port`. */
+  readonly server: string;
+  /** The saved session offered, with the certificate it was made with; set when it is offered. */
+  saved: SavedSession | undefined;
+  /** The plain socket under it, for STARTTLS. */
+  readonly raw?: NetSocket;
+}
+
+/** The tls.connect options shared by both kinds of client: verification, SNI for names, ALPN. */
+function clientOptions(host: string, context: TlsContext): ConnectionOptions {
   const { ALPNProtocols, rejectUnauthorized = true } = context.options;
-  const server = `${host}:${raw.remotePort ?? 0}`;
-  const saved = context.sessionFor(server);
-  const tls = tlsConnect({
-    socket: raw,
+  return {
     host,
     servername: isIP(host) === 0 ? host : undefined,
     secureContext: context.secureContextFor(),
     ALPNProtocols: ALPNProtocols as string[] | undefined,
     rejectUnauthorized,
-    session: saved?.session,
+  };
+}
+
+/** Starts TLS as a client over a connected plain socket (STARTTLS). */
+export function clientOverSocket(raw: NetSocket, host: string, context: TlsContext): TlsClient {
+  const server = `${host}:${raw.remotePort ?? 0}`;
+  const saved = context.sessionFor(server);
+  const tls = tlsConnect({ ...clientOptions(host, context), socket: raw, session: saved?.session });
+  // Errors of the TCP socket under the TLS one surface on the TLS one, where they are handled.
+  raw.on('error', (err: Error) => tls.destroy(err));
+  return { tls, server, saved, raw };
+}
+
+/**
+ * Starts connecting a TLS client to `host:port` whose plaintext goes to `reader` (tls.connect
+ * takes `onread` only when it makes the TCP connection itself). The saved session is looked up
+ * when TCP connects, just before the ClientHello, so a ticket that reached an earlier
+ * connection while this one was connecting is offered.
+ */
+export function openTlsClient(host: string, port: number, context: TlsContext, reader: DirectReader): TlsClient {
+  // allowHalfOpen and onread are passed on by tls.connect (Node 20) but missing from its types.
+  const options: ConnectionOptions & Pick<TcpSocketConnectOpts, 'onread'> & { allowHalfOpen: boolean } = {
+    ...clientOptions(host, context),
+    port,
+    allowHalfOpen: true,
+    onread: reader.option,
+  };
+  const tls = tlsConnect(options);
+  const client: TlsClient = { tls, server: `${host}:${port}`, saved: undefined };
+  // Runs before the 'connect' listener of tls.connect that sends the ClientHello.
+  tls.prependOnceListener('connect', () => {
+    client.saved = context.sessionFor(client.server);
+    // TLSSocket#setSession is what tls.connect's `session` option calls; it is not in the types.
+    if (client.saved !== undefined) (tls as TLSSocket & { setSession(session: Buffer): void }).setSession(client.saved.session);
   });
-  // The server's certificate: seen in a full handshake, remembered for a resumed one. It is
-  // known once the handshake is done; tickets can come before that, so the last one waits.
+  return client;
+}
+
+/**
+ * Runs the client side of a handshake: verifies the server's chain against the context's CAs
+ * (or the system's) and its name, and saves the tickets the server sends for later resumption.
+ * Resolves with the server's certificate: seen now, or remembered with a resumed session.
+ */
+export async function clientHandshake(client: TlsClient, context: TlsContext, op: string): Promise<CertificateDescription | undefined> {
+  const { tls, server } = client;
+  // The server's certificate is known once the handshake is done; tickets can come before
+  // that, so the last one waits.
   let peer: CertificateDescription | undefined;
   let handshakeDone = false;
   let lastTicket: Buffer | undefined;
@@ -135,12 +179,11 @@ export async function clientHandshake(
     lastTicket = session;
     remember();
   });
-  raw.on('error', (err: Error) => tls.destroy(err));
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {
       clearTimeout(timer);
       tls.destroy();
-      raw.destroy();
+      client.raw?.destroy();
       reject(handshakeError(err, op));
     };
     const timer = startTimer(context.handshakeTimeout, () =>
@@ -151,14 +194,14 @@ export async function clientHandshake(
     tls.once('secureConnect', () => {
       clearTimeout(timer);
       const cert = tls.getPeerX509Certificate();
-      peer = cert !== undefined ? describeCertificate(cert) : tls.isSessionReused() ? saved?.peer : undefined;
+      peer = cert !== undefined ? describeCertificate(cert) : tls.isSessionReused() ? client.saved?.peer : undefined;
       handshakeDone = true;
       remember();
       tls.off('error', fail);
       resolve();
     });
   });
-  return { tls, peer };
+  return peer;
 }
 
 /** The check of a context that must serve TLS. */
