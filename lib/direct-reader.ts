@@ -3,6 +3,11 @@ const READ_SIZE = 64 * 1024;
 /** Reads smaller than this are copied out so the big buffer is reused; larger ones keep it. */
 const COPY_BELOW = 16 * 1024;
 
+/** What a DirectReader hands the chunks it reads to. */
+export interface ChunkSink {
+  receive(chunk: Buffer): void;
+}
+
 /**
  * Reads a connection straight from its handle into buffers of our own, through the `onread`
  * option of net.connect and tls.connect, instead of 'data' events: the Readable machinery
@@ -16,7 +21,7 @@ export class DirectReader {
   private handedOut = false;
   /** Chunks that arrived before anyone attached (none in practice: kept so none is lost). */
   private early: Buffer[] | undefined = [];
-  private sink: ((chunk: Buffer) => void) | undefined;
+  private sink: ChunkSink | undefined;
 
   /** The `onread` option for net.connect. */
   get option(): { buffer: () => Buffer; callback: (bytes: number, buffer: Uint8Array) => boolean } {
@@ -24,11 +29,11 @@ export class DirectReader {
   }
 
   /** Starts delivering chunks to `sink`, first those that came before. */
-  attach(sink: (chunk: Buffer) => void): void {
+  attach(sink: ChunkSink): void {
     this.sink = sink;
     const early = this.early ?? [];
     this.early = undefined;
-    for (const chunk of early) sink(chunk);
+    for (const chunk of early) sink.receive(chunk);
   }
 
   private readonly nextBuffer = (): Buffer => {
@@ -44,7 +49,7 @@ export class DirectReader {
     let chunk = filled;
     if (bytes < COPY_BELOW) chunk = Buffer.from(filled);
     else this.handedOut = true;
-    if (this.sink !== undefined) this.sink(chunk);
+    if (this.sink !== undefined) this.sink.receive(chunk);
     else this.early?.push(chunk);
     return true;
   };

@@ -55,6 +55,11 @@ export function connectionError(err: Error, op: string): SocketError {
   return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
 }
 
+/** Where a stream's StreamSocket is kept, for the shared event listeners. */
+const owner = Symbol('StreamSocket');
+type OwnedStream = NetSocket & { [owner]: StreamSocket };
+const ownerOf = (stream: NetSocket): StreamSocket => (stream as OwnedStream)[owner];
+
 /**
  * A connected TCP socket, accepted or opened (and, wrapped in TLS, a secure one). Reads are
  * pull-style: bytes wait in a bounded ReadBuffer, and the kernel is not read while it is full,
@@ -96,14 +101,15 @@ export class StreamSocket extends SocketBase {
     this.localAddress = stream.localAddress ?? '';
     this.localPort = stream.localPort ?? 0;
     this.family = stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    (stream as OwnedStream)[owner] = this;
     // With a DirectReader no 'data' event fires, but the listener still puts the stream in
     // flowing mode, which is what makes it emit 'end'.
-    stream.on('data', this.onData);
-    reader?.attach(this.onData);
-    stream.on('end', this.onEnd);
-    stream.on('error', this.onError);
-    stream.on('close', this.onClose);
-    stream.on('drain', this.onDrain);
+    stream.on('data', StreamSocket.onData);
+    reader?.attach(this);
+    stream.on('end', StreamSocket.onEnd);
+    stream.on('error', StreamSocket.onError);
+    stream.on('close', StreamSocket.onClose);
+    stream.on('drain', StreamSocket.onDrain);
   }
 
   read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
@@ -168,7 +174,7 @@ export class StreamSocket extends SocketBase {
       stream.end((err?: Error | null) => {
         // Finished: every queued byte went to the kernel, so writes still waiting are done
         // (an ending stream emits no 'drain').
-        if (!err) this.onDrain();
+        if (!err) this.drained();
         if (this.ended) stream.destroy();
         resolve();
       });
@@ -181,11 +187,13 @@ export class StreamSocket extends SocketBase {
    */
   detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean } {
     const stream = this.stream;
-    stream.off('data', this.onData);
-    stream.off('end', this.onEnd);
-    stream.off('error', this.onError);
-    stream.off('close', this.onClose);
-    stream.off('drain', this.onDrain);
+    stream.off('data', StreamSocket.onData);
+    stream.off('end', StreamSocket.onEnd);
+    stream.off('error', StreamSocket.onError);
+    stream.off('close', StreamSocket.onClose);
+    stream.off('drain', StreamSocket.onDrain);
+    // Undefined, not deleted: deleting a property makes V8 slow down every access to the stream.
+    (stream as Partial<OwnedStream>)[owner] = undefined;
     stream.pause();
     const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
     this.closed = true;
@@ -266,8 +274,30 @@ export class StreamSocket extends SocketBase {
     for (const waiter of this.writers.splice(0)) waiter.reject(err);
   }
 
+  // One set of listeners serves every socket: they find their StreamSocket on the stream. A
+  // closure per socket and event would cost memory for each of thousands of idle connections.
+  private static onData(this: NetSocket, chunk: Buffer): void {
+    ownerOf(this).receive(chunk);
+  }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private static onDrain(this: NetSocket): void {
+    ownerOf(this).drained();
+  }
+
+  private static onEnd(this: NetSocket): void {
+    ownerOf(this).peerEnded();
+  }
+
+  private static onError(this: NetSocket, err: Error): void {
+    ownerOf(this).failed(err);
+  }
+
+  private static onClose(this: NetSocket): void {
+    ownerOf(this).streamClosed();
+  }
+
+  /** A chunk arrived, from a 'data' event or a DirectReader. */
+  receive(chunk: Buffer): void {
     if (this.closed) return; // draining after close: the bytes have no reader any more
     const first = this.readers[0];
     if (first !== undefined && this.buffer.length === 0 && chunk.length <= first.maxLen) {
@@ -285,26 +315,29 @@ export class StreamSocket extends SocketBase {
       this.paused = true;
       this.stream.pause();
     }
-  };
+  }
 
   /** Everything queued has gone to the kernel: every waiting write is done. */
-  private readonly onDrain = (): void => {
+  private drained(): void {
     for (const waiter of this.writers.splice(0)) waiter.resolve(waiter.length);
-  };
+  }
 
-  private readonly onEnd = (): void => {
+  private peerEnded(): void {
     this.ended = true;
     if (this.closed) this.stream.destroy();
     else this.failReaders(() => new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection'));
-  };
+  }
 
-  private readonly onError = (err: Error): void => {
+  private failed(err: Error): void {
     // Kept, not thrown: the next read (after the buffered bytes) or write reports it.
     this.failure ??= err;
     this.failReaders(() => connectionError(err, 'readSocket'));
-  };
+    // A TLS error (a corrupt record, an alert) is emitted without destroying the socket; a
+    // connection that failed is of no more use, and a peer must not keep it open.
+    if (!this.stream.destroyed) this.stream.destroy();
+  }
 
-  private readonly onClose = (): void => {
+  private streamClosed(): void {
     if (this.failure === undefined) this.ended = true;
     this.failReaders(() => this.readError());
     const failure = this.failure;
@@ -313,5 +346,5 @@ export class StreamSocket extends SocketBase {
         ? new SocketError(ER$SKT_CLOSED, 'writeSocket: the connection closed before the data was sent')
         : connectionError(failure, 'writeSocket'),
     );
-  };
+  }
 }

@@ -60,8 +60,12 @@ export function serverHandshake(
     rejectUnauthorized: requestCert,
     ALPNProtocols: ALPNProtocols as string[] | undefined,
   });
-  // Errors of the TCP socket under the TLS one surface on the TLS one, where they are handled.
-  raw.on('error', (err: Error) => tls.destroy(err));
+  // Until control is released (below), Node does not pass errors of the TCP socket under the
+  // TLS one on as 'error' events, so the handshake takes them here.
+  const onRawError = (err: Error): void => {
+    tls.destroy(err);
+  };
+  raw.on('error', onRawError);
   let settled = false;
   const finish = (outcome: HandshakeOutcome | TLSSocket): void => {
     if (settled) return;
@@ -72,6 +76,8 @@ export function serverHandshake(
       tls.off('error', onError);
       tls.off('end', onClose);
       raw.off('close', onClose);
+      raw.off('error', onRawError);
+      releaseControl(tls);
       onSecure(outcome);
     } else {
       // The listeners stay: a late error of a failed handshake must find one, or it would crash
@@ -89,6 +95,17 @@ export function serverHandshake(
   tls.on('end', onClose);
   raw.on('close', onClose);
   tls.once('secure', () => finish(requestCert && !clientCertificateVerified(tls) ? 'failed' : tls));
+}
+
+/**
+ * Lets a server TLSSocket made outside tls.Server report errors after its handshake. Node hands
+ * such a socket's TLS errors (a forged or corrupt record, an alert) only to an internal event
+ * until "control is released", which tls.Server does on 'secure' and tls.connect at once; kept
+ * as it was, the connection would hang silently. test/secure-socket.test.ts has a corrupt
+ * record after the handshake fail the read.
+ */
+function releaseControl(tls: TLSSocket): void {
+  (tls as TLSSocket & { _releaseControl(): boolean })._releaseControl();
 }
 
 /**
@@ -128,9 +145,8 @@ function clientOptions(host: string, context: TlsContext): ConnectionOptions {
 export function clientOverSocket(raw: NetSocket, host: string, context: TlsContext): TlsClient {
   const server = `${host}:${raw.remotePort ?? 0}`;
   const saved = context.sessionFor(server);
+  // tls.connect releases control at once, so errors of `raw` come out as the TLS socket's.
   const tls = tlsConnect({ ...clientOptions(host, context), socket: raw, session: saved?.session });
-  // Errors of the TCP socket under the TLS one surface on the TLS one, where they are handled.
-  raw.on('error', (err: Error) => tls.destroy(err));
   return { tls, server, saved, raw };
 }
 

@@ -10,6 +10,7 @@ import {
   createSecureServerSocket,
   createServerSocket,
   ER$CONNECT,
+  ER$FAILED,
   ER$SKT_CLOSED,
   openSecureSocket,
   openSocket,
@@ -403,7 +404,8 @@ function recordTypes(bytes: Buffer): { types: number[]; rest: number } {
 
 /**
  * A TCP relay on a free loopback port in front of `target`, recording the bytes of its one
- * connection each way and when each side ended (sent FIN).
+ * connection each way and when each side ended (sent FIN); it can also slip bytes of its own
+ * into either direction.
  */
 async function recordingRelay(t: ExecutionContext, target: number) {
   const toServer: Buffer[] = [];
@@ -448,7 +450,43 @@ async function recordingRelay(t: ExecutionContext, target: number) {
     serverEnd,
     toServer: () => Buffer.concat(toServer),
     toClient: () => Buffer.concat(toClient),
+    injectToServer: (bytes: Buffer) => sockets[1]?.write(bytes),
+    injectToClient: (bytes: Buffer) => sockets[0]?.write(bytes),
   };
+}
+
+/** An application-data record that no key decrypts: what a forger or a corrupting path sends. */
+const FORGED_RECORD = Buffer.concat([Buffer.from([APPLICATION_DATA, 0x03, 0x03, 0x00, 0x20]), randomBytes(32)]);
+
+for (const side of ['accepted', 'opened'] as const) {
+  test(`a forged record after the handshake fails the ${side} socket's read at once (ER$FAILED), after the bytes before it, and closes the connection`, async (t) => {
+    const { server, port } = await secureListen(t, serverContext());
+    const relay = await recordingRelay(t, port);
+    const [client, accepted] = await Promise.all([secureConnect(t, relay.port, clientContext()), secureAccept(t, server)]);
+    const [victim, peer] = side === 'accepted' ? [accepted, client] : [client, accepted];
+    await writeSecureSocket(peer, 'genuine', SKT$BLOCKING, 5000);
+    t.is((await readExactly(victim, 7, 5000)).toString('latin1'), 'genuine');
+    if (side === 'accepted') relay.injectToServer(FORGED_RECORD);
+    else relay.injectToClient(FORGED_RECORD);
+    // A blocking read without a timeout. Node used to keep an accepted socket's TLS error to
+    // itself: the read then only ended when the peer hung up (ER$SKT_CLOSED), or never.
+    const err = await expectSocketError(t, () => withLimit(readSecureSocket(victim, 100, SKT$BLOCKING, 0), 5000, 'the read hung'), ER$FAILED);
+    t.regex(err?.message ?? '', /bad record mac|decrypt/i);
+    // The failed end hung up: its peer sees the connection end.
+    const ended = await expectSocketErrorOf(() => withLimit(readSecureSocket(peer, 100, SKT$BLOCKING, 0), 5000, 'the peer was left hanging'));
+    t.true(ended === ER$SKT_CLOSED || ended === ER$FAILED, `the peer's read ended with status ${ended}`);
+  });
+}
+
+/** The status of the SocketError `run` rejects with. */
+async function expectSocketErrorOf(run: () => Promise<unknown>): Promise<number> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof SocketError) return err.status;
+    throw err;
+  }
+  throw new Error('expected a SocketError, but the call succeeded');
 }
 
 test('closeSecureSocket sends close_notify before FIN: the peer reads the last bytes, then ER$SKT_CLOSED', async (t) => {
