@@ -22,7 +22,7 @@ import {
 } from '../../lib/index.js';
 import { AccessLog } from './http/access-log.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
-import { defaultHeaders, type SecurityHeaderOptions } from './http/headers.js';
+import { defaultHeaders, responseDefaults, type SecurityHeaderOptions } from './http/headers.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
 import { bodiless, errorResponse, makeResponse, setHeader, writeResponse, type OutgoingResponse } from './http/response.js';
 import { StaticFiles, type StaticFileOptions } from './http/static-files.js';
@@ -131,15 +131,15 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       secure,
       limits,
       timeouts,
-      defaults: defaultHeaders(options.headers ?? {}, secure),
+      defaults: responseDefaults(defaultHeaders(options.headers ?? {}, secure)),
       log,
       onError,
-      respond: async (request) => {
-        if (handler !== undefined && !redirecting) {
-          const answer = await handler(request);
-          if (answer !== undefined) return fromHandler(answer);
-        }
-        return serve(request);
+      // Not async: a handler that answers at once costs no promise here.
+      respond: (request) => {
+        if (handler === undefined || redirecting) return serve(request);
+        const answer = handler(request);
+        if (isThenable(answer)) return Promise.resolve(answer).then((settled) => (settled === undefined ? serve(request) : fromHandler(settled)));
+        return answer === undefined ? serve(request) : fromHandler(answer);
       },
     };
   }
@@ -241,6 +241,10 @@ async function refuseBusy(skt: Socket, listener: Listener): Promise<void> {
     setSocketMode(skt, SKT$INFO_LINGER, 0);
   }
   await closeSocket(skt);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
 /** A handler's response as the connection sends it. */

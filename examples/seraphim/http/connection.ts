@@ -14,9 +14,9 @@ import {
 } from '../../../lib/index.js';
 import type { AccessLog } from './access-log.js';
 import { BodyTruncated, readBody } from './body-reader.js';
-import type { HeaderField } from './headers.js';
+import type { ResponseDefaults } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
-import { errorResponse, writeResponse, type OutgoingResponse } from './response.js';
+import { bodiless, bodyLength, errorResponse, writeResponse, type OutgoingResponse } from './response.js';
 import { ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
@@ -40,15 +40,17 @@ export interface ConnectionOptions {
   limits: RequestLimits;
   timeouts: ConnectionTimeouts;
   /** The listener's fixed response headers. */
-  defaults: readonly HeaderField[];
-  /** Answers a request; a rejection becomes a 500 and the connection goes on. */
-  respond: (request: SeraphimRequest) => Promise<OutgoingResponse>;
+  defaults: ResponseDefaults;
+  /** Answers a request; a throw or a rejection becomes a 500 and the connection goes on. */
+  respond: (request: SeraphimRequest) => Promise<OutgoingResponse> | OutgoingResponse;
   log: AccessLog | undefined;
   /** Told about errors of `respond` (a handler that threw). */
   onError: (err: unknown) => void;
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+/** The body of a request without one (never written to: it has no bytes). */
+const NO_BODY = Buffer.alloc(0);
 
 /** Serves one accepted socket until the client or the server ends it. */
 export class HttpConnection {
@@ -126,14 +128,26 @@ export class HttpConnection {
     const parser = new HeadParser(limits);
     let head: RequestHead | undefined;
     try {
-      head = await this.readHead(parser, startedAt + timeouts.head);
-      if (head === undefined) return false;
-      if (head.expectContinue && (head.chunked || head.contentLength > 0)) {
+      // Usually the whole head came in one read: parsed here without another await.
+      const parsed = parser.parse(reader.pending);
+      if (parsed !== undefined) {
+        reader.consume(parsed.consumed);
+        head = parsed.head;
+      } else {
+        head = await this.readHead(parser, startedAt + timeouts.head);
+        if (head === undefined) return false;
+      }
+      const hasBody = head.chunked || head.contentLength > 0;
+      if (head.expectContinue && hasBody) {
         if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
         await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
       }
-      const body = await readBody(reader, head, limits, Date.now() + timeouts.body);
-      return await this.answer(head, body, startedAt);
+      const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
+      const answered = this.respond(head, body);
+      const response = answered instanceof Promise ? await answered : answered;
+      const keepAlive = head.keepAlive && !this.#stopping;
+      const bytes = await this.send(response, head, keepAlive, startedAt);
+      return bytes !== undefined && keepAlive;
     } catch (err) {
       if (err instanceof BodyTruncated) return false;
       if (err instanceof ReadTimeout) await this.refuse(new HttpError(408, 'request timeout'), startedAt, parser.requestLine);
@@ -156,8 +170,8 @@ export class HttpConnection {
     }
   }
 
-  /** Runs the request through the server and writes the answer. */
-  private async answer(head: RequestHead, body: Buffer, startedAt: number): Promise<boolean> {
+  /** Runs the request through the server: its response, or the promise of it. */
+  private respond(head: RequestHead, body: Buffer): Promise<OutgoingResponse> | OutgoingResponse {
     const request: SeraphimRequest = {
       method: head.method,
       target: head.target,
@@ -170,17 +184,20 @@ export class HttpConnection {
       secure: this.options.secure,
       slugs: {},
     };
-    let response: OutgoingResponse;
+    let answered: Promise<OutgoingResponse> | OutgoingResponse;
     try {
-      response = await this.options.respond(request);
+      answered = this.options.respond(request);
     } catch (err) {
-      this.options.onError(err);
-      response = errorResponse(500);
+      return this.failed(err);
     }
-    const keepAlive = head.keepAlive && !this.#stopping;
-    const bytes = await this.send(response, head, keepAlive, startedAt);
-    return bytes !== undefined && keepAlive;
+    return answered instanceof Promise ? answered.catch(this.failed) : answered;
   }
+
+  /** A handler that threw: told to onError, answered with 500; the connection goes on. */
+  private readonly failed = (err: unknown): OutgoingResponse => {
+    this.options.onError(err);
+    return errorResponse(500);
+  };
 
   /** Answers a refused request; the connection closes afterwards. */
   private async refuse(err: HttpError, startedAt: number, requestLine: string | undefined, head?: RequestHead): Promise<void> {
@@ -200,14 +217,16 @@ export class HttpConnection {
     startedAt: number,
   ): Promise<number | undefined> {
     let bytes: number | undefined;
+    const headOnly = head.method === 'HEAD';
     try {
-      bytes = await writeResponse(this.skt, response, {
+      await writeResponse(this.skt, response, {
         defaults: this.options.defaults,
-        headOnly: head.method === 'HEAD',
+        headOnly,
         keepAlive,
         http10: head.version === '1.0',
         sendTimeout: this.options.timeouts.send,
       });
+      bytes = headOnly || bodiless(response.status) ? 0 : bodyLength(response);
     } catch (err) {
       // The peer did not take the data in time, or is gone: the loop closes the connection.
       if (!(err instanceof SocketError)) throw err;

@@ -50,6 +50,7 @@ export function defaultHeaders(options: SecurityHeaderOptions, secure: boolean):
 
 let dateSecond = 0;
 let dateText = '';
+let dateLineText = '';
 
 /** The Date header's value (IMF-fixdate), made once per second. */
 export function httpDate(now = Date.now()): string {
@@ -57,20 +58,66 @@ export function httpDate(now = Date.now()): string {
   if (second !== dateSecond) {
     dateSecond = second;
     dateText = new Date(second * 1000).toUTCString();
+    dateLineText = `Date: ${dateText}\r\n`;
   }
   return dateText;
 }
 
+/** The whole `Date: ...\r\n` line of a response head, made once per second. */
+export function dateLine(now = Date.now()): string {
+  httpDate(now);
+  return dateLineText;
+}
+
+/** The fixed headers of a listener, serialized once for every response head. */
+export interface ResponseDefaults {
+  readonly fields: readonly HeaderField[];
+  /** Every field as `Name: value\r\n`, in order. */
+  readonly block: string;
+  /** Their names in lower case: a response field of the same name replaces the default. */
+  readonly names: ReadonlySet<string>;
+}
+
+/** Serializes a listener's fixed headers once. */
+export function responseDefaults(fields: readonly HeaderField[]): ResponseDefaults {
+  for (const [name, value] of fields) checkField(name, value);
+  return {
+    fields,
+    block: fields.map(([name, value]) => `${name}: ${value}\r\n`).join(''),
+    names: new Set(fields.map(([name]) => lowerName(name))),
+  };
+}
+
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Anything but tab, visible ASCII, space and obs-text: controls (CR, LF, NUL, ...) and non-latin1. */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Valid field names seen, each with its lower-case form (one string reused, its hash kept). */
+const knownNames = new Map<string, string>();
+/** Bounds knownNames: handlers may make up names; past this they are checked every time. */
+const KNOWN_NAMES_MAX = 512;
+
+/**
+ * The lower-case form of a valid field name, the same string each time for the same name.
+ *
+ * @throws TypeError for an invalid name
+ */
+export function lowerName(name: string): string {
+  const known = knownNames.get(name);
+  if (known !== undefined) return known;
+  if (!FIELD_NAME.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+  const lower = name.toLowerCase();
+  if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, lower);
+  return lower;
+}
 
 /**
  * Refuses a header a response must not carry: a bad name, or a value with CR, LF or another
- * control character (response splitting).
+ * control character (response splitting), or a character outside latin1.
  *
  * @throws TypeError naming the field
  */
 export function checkField(name: string, value: string): void {
-  if (!FIELD_NAME.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-  if (BAD_VALUE.test(value) || /[^\x00-\xff]/.test(value)) throw new TypeError(`invalid value for header ${name}`);
+  lowerName(name);
+  if (BAD_VALUE.test(value)) throw new TypeError(`invalid value for header ${name}`);
 }

@@ -136,22 +136,27 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
   if (!TARGET_CHARS.test(target)) throw new HttpError(400, 'malformed request target');
 
   const headers = new Map<string, string>();
-  const counts = new Map<string, number>();
+  let hosts = 0;
   for (const field of fields) {
-    if (field.startsWith(' ') || field.startsWith('\t')) throw new HttpError(400, 'obsolete line folding');
+    const first = field.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) throw new HttpError(400, 'obsolete line folding');
     const colon = field.indexOf(':');
-    const name = colon > 0 ? field.slice(0, colon) : '';
-    if (!TOKEN.test(name)) throw new HttpError(400, 'malformed header field name');
-    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    const key = colon > 0 ? fieldKey(field.slice(0, colon)) : undefined;
+    if (key === undefined) throw new HttpError(400, 'malformed header field name');
+    // The value without the spaces and tabs around it.
+    let from = colon + 1;
+    let to = field.length;
+    while (from < to && isBlank(field.charCodeAt(from))) from++;
+    while (to > from && isBlank(field.charCodeAt(to - 1))) to--;
+    const value = field.slice(from, to);
     if (BAD_VALUE_CHAR.test(value)) throw new HttpError(400, 'control character in a header value');
-    const key = name.toLowerCase();
     const before = headers.get(key);
     headers.set(key, before === undefined ? value : `${before}, ${value}`);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (key === 'host') hosts++;
   }
 
-  if (version === '1.1' && counts.get('host') !== 1) throw new HttpError(400, 'HTTP/1.1 needs exactly one Host header');
-  if ((counts.get('host') ?? 0) > 1) throw new HttpError(400, 'more than one Host header');
+  if (version === '1.1' && hosts !== 1) throw new HttpError(400, 'HTTP/1.1 needs exactly one Host header');
+  if (hosts > 1) throw new HttpError(400, 'more than one Host header');
   const { path, query } = parseTarget(method, target);
   const { contentLength, chunked } = bodyFraming(headers, version);
   const connection = tokens(headers.get('connection'));
@@ -163,6 +168,25 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
     expectContinue = true;
   }
   return { method, target, path, query, version, headers, requestLine, contentLength, chunked, keepAlive, expectContinue };
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** Valid field names seen, with their lower-case key (one string reused, its hash kept). */
+const knownFields = new Map<string, string>();
+/** Bounds knownFields: clients may send any names; past this they are checked every time. */
+const KNOWN_FIELDS_MAX = 512;
+
+/** The lower-case key of a field name; undefined when the name is not a token. */
+function fieldKey(name: string): string | undefined {
+  const known = knownFields.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) return undefined;
+  const key = name.toLowerCase();
+  if (knownFields.size < KNOWN_FIELDS_MAX) knownFields.set(name, key);
+  return key;
 }
 
 function parseVersion(text: string): '1.0' | '1.1' {
@@ -189,11 +213,13 @@ function parseTarget(method: string, target: string): { path: string; query: URL
   const questionMark = originForm.indexOf('?');
   const rawPath = questionMark < 0 ? originForm : originForm.slice(0, questionMark);
   const rawQuery = questionMark < 0 ? '' : originForm.slice(questionMark + 1);
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    throw new HttpError(400, 'malformed percent-encoding in the path');
+  let path = rawPath;
+  if (rawPath.includes('%')) {
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      throw new HttpError(400, 'malformed percent-encoding in the path');
+    }
   }
   return { path, query: new URLSearchParams(rawQuery) };
 }
