@@ -7,7 +7,8 @@
  * starts them, reads their CPU time and prints. Both kinds of Node server answer the same two URLs
  * from the same Buffers, read once at start: a 1 KiB HTML page and a 100 KiB file. SERAPHIM
  * answers them from a handler (the path a route takes); `seraphim-static` is SERAPHIM's real
- * static-file path on the same files (page cache, not memory), shown for information.
+ * static-file path on the same files (its file cache: the small page from memory, the larger
+ * file streamed from the page cache), shown for information.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
  * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians.
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${load.toFixed(2)}${load > 0.5 ? '  WARNING: the machine is busy; the figures will be noisy' : ''}`);
   console.log(
     'SERAPHIM answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
-      (opts.static ? 'seraphim-static is its static-file path (stat/open/read per request) on the same files, for information.' : 'its static-file path is skipped (--no-static).'),
+      (opts.static ? 'seraphim-static is its static-file path with its file cache on the same files, for information.' : 'its static-file path is skipped (--no-static).'),
   );
 
   const site = makeSite();

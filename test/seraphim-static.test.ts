@@ -1,12 +1,14 @@
 // SERAPHIM's static files over HTTPS with curl (trusting the development CA), the redirect from
 // HTTP, security headers, and path traversal with raw clients.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import { DEFAULT_CACHE_TTL, DEFAULT_SMALL_FILE_SIZE, StaticFiles } from '../examples/seraphim/http/static-files.js';
+import type { SeraphimRequest } from '../examples/seraphim/http/types.js';
 import { curl, caFile, exchange, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
 
 const run = promisify(execFile);
@@ -217,6 +219,119 @@ test('path traversal: no encoding of the path reaches a secret next to the root'
   }
   const { responses } = await exchange(t, port, 'GET /sub/page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   t.is(responses[0]?.body.toString(), 'public page', 'the site is still served');
+});
+
+/** GET `path` over plain HTTP on a fresh connection: status and body. */
+async function get(t: ExecutionContext, port: number, path: string): Promise<{ status: number; body: string }> {
+  const { responses } = await exchange(t, port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  const response = responses[0];
+  if (response === undefined) throw new Error(`no response for ${path}`);
+  return { status: response.status, body: response.body.toString('latin1') };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('file cache: a changed small file is served fresh once the cache window has passed; a large one at once', async (t) => {
+  const root = tempDir(t);
+  writeFileSync(join(root, 'page.html'), 'first version');
+  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 1, 'a'));
+  // A long window: what is served inside it is certain, whatever the speed of the machine.
+  const long = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000 } });
+  const longPort = long.ports.http as number;
+  t.is((await get(t, longPort, '/page.html')).body, 'first version');
+  t.is((await get(t, longPort, '/big.bin')).body[0], 'a');
+  writeFileSync(join(root, 'page.html'), 'second version, longer');
+  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 2, 'b'));
+  t.is((await get(t, longPort, '/page.html')).body, 'first version', 'inside the window the small file comes from memory');
+  const big = await get(t, longPort, '/big.bin');
+  t.is(big.body.length, DEFAULT_SMALL_FILE_SIZE + 2, 'a large file is checked against its stat on every request');
+  t.is(big.body[0], 'b');
+
+  // The default window: served fresh once it has passed.
+  writeFileSync(join(root, 'page.html'), 'first version');
+  const server = await startTestServer(t, { root, httpsPort: false });
+  const port = server.ports.http as number;
+  t.is((await get(t, port, '/page.html')).body, 'first version');
+  writeFileSync(join(root, 'page.html'), 'third version');
+  await sleep(DEFAULT_CACHE_TTL + 100);
+  t.is((await get(t, port, '/page.html')).body, 'third version');
+  // The same with a change that keeps the size (the modification time tells).
+  writeFileSync(join(root, 'page.html'), 'THIRD VERSION');
+  utimesSync(join(root, 'page.html'), new Date(), new Date(Date.now() + 5_000));
+  await sleep(DEFAULT_CACHE_TTL + 100);
+  t.is((await get(t, port, '/page.html')).body, 'THIRD VERSION');
+});
+
+test('file cache: a file replaced by a symlink that leads out of the root is never served', async (t) => {
+  const base = tempDir(t);
+  const root = join(base, 'site');
+  const outside = join(base, 'outside');
+  mkdirSync(root);
+  mkdirSync(join(root, 'sub'));
+  mkdirSync(outside);
+  const secret = 'TOP-SECRET-VALUE';
+  writeFileSync(join(outside, 'secret.txt'), secret);
+  writeFileSync(join(outside, 'big.bin'), secret.repeat(DEFAULT_SMALL_FILE_SIZE / 8));
+  writeFileSync(join(root, 'page.html'), 'public page');
+  writeFileSync(join(root, 'big.bin'), 'p'.repeat(DEFAULT_SMALL_FILE_SIZE * 2));
+  writeFileSync(join(root, 'sub', 'big.bin'), 'q'.repeat(DEFAULT_SMALL_FILE_SIZE * 2));
+  const short = 200;
+  const server = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: short } });
+  const port = server.ports.http as number;
+  const long = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000 } });
+  const longPort = long.ports.http as number;
+  for (const p of [port, longPort]) {
+    t.is((await get(t, p, '/page.html')).body, 'public page');
+    t.is((await get(t, p, '/big.bin')).status, 200);
+    t.is((await get(t, p, '/sub/big.bin')).status, 200);
+  }
+
+  // The file itself becomes a symlink, and a directory on the way becomes one.
+  rmSync(join(root, 'page.html'));
+  symlinkSync(join(outside, 'secret.txt'), join(root, 'page.html'));
+  rmSync(join(root, 'big.bin'));
+  symlinkSync(join(outside, 'big.bin'), join(root, 'big.bin'));
+  rmSync(join(root, 'sub'), { recursive: true });
+  symlinkSync(outside, join(root, 'sub'));
+
+  // Inside the window: the old bytes from memory, or a 404, never the secret.
+  for (const path of ['/page.html', '/big.bin', '/sub/big.bin']) {
+    const response = await get(t, longPort, path);
+    t.false(response.body.includes(secret), `secret leaked for ${path} inside the window`);
+  }
+  t.is((await get(t, longPort, '/page.html')).body, 'public page');
+  t.is((await get(t, longPort, '/big.bin')).status, 404, 'a large file is opened without following a symlink');
+  t.is((await get(t, longPort, '/sub/big.bin')).status, 404, 'a large file reached through a new symlink is another file');
+
+  // After the window: checked again, refused.
+  await sleep(short + 100);
+  for (const path of ['/page.html', '/big.bin', '/sub/big.bin', '/sub/secret.txt']) {
+    const response = await get(t, port, path);
+    t.false(response.body.includes(secret), `secret leaked for ${path}`);
+    t.is(response.status, 404, path);
+  }
+});
+
+test('file cache: bounded by entries and bytes; cacheTtl 0 turns it off', async (t) => {
+  const root = tempDir(t);
+  for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.txt`), String(i).repeat(1000));
+  const files = await StaticFiles.create(root, { cacheMaxEntries: 4, cacheMaxBytes: 3000 });
+  const request = (path: string): SeraphimRequest => ({
+    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1', secure: false, slugs: {},
+  });
+  for (let i = 0; i < 10; i++) {
+    const response = await files.serve(request(`/f${i}.txt`));
+    t.is(response.status, 200);
+    t.is(response.body?.toString(), String(i).repeat(1000));
+    t.true(files.cacheSize.entries <= 4);
+    t.true(files.cacheSize.bytes <= 3000);
+  }
+  t.is(files.cacheSize.bytes, 3000);
+  const off = await StaticFiles.create(root, { cacheTtl: 0 });
+  t.is((await off.serve(request('/f1.txt'))).body?.toString(), '1'.repeat(1000));
+  t.deepEqual(off.cacheSize, { entries: 0, bytes: 0 });
+  await t.throwsAsync(StaticFiles.create(root, { cacheTtl: -1 }), { instanceOf: RangeError });
 });
 
 test('the seraphim command: --help lists the options; an unknown option exits 2', async (t) => {

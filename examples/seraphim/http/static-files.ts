@@ -2,11 +2,18 @@
 // (ETag, Last-Modified, 304), single byte ranges (206, 416). No path ever leaves the root: the
 // decoded path is checked segment by segment, then resolved with realpath (symlinks included)
 // and compared with the root's own real path.
-import { constants } from 'node:fs';
+//
+// Lookups are cached for a short time (cacheTtl): within it, a path seen before is answered
+// without asking the disk where it leads, and a small file's bytes come from memory. After it,
+// the path is resolved and checked again as if new, so a change (a file rewritten, or replaced by
+// a symlink that leads out of the root) is seen at the latest cacheTtl after it was made, and no
+// byte from outside the root is ever served: the cache only holds what was inside when checked.
+import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { contentTypeFor } from './content-types.js';
-import { errorResponse, makeResponse, setHeader, type OutgoingResponse } from './response.js';
+import { errorResponse, setHeader, type OutgoingResponse } from './response.js';
+import type { HeaderField } from './headers.js';
 import type { SeraphimRequest } from './types.js';
 
 /** Options of the static files. */
@@ -15,72 +22,189 @@ export interface StaticFileOptions {
   indexFile?: string;
   /** Cache-Control of files. Default `no-cache` (caches revalidate with the ETag each time). */
   cacheControl?: string;
+  /**
+   * Milliseconds a path's lookup (where it leads, the file's size and time) and a small file's
+   * bytes are used without asking the disk again: how long a change to the site can go unseen.
+   * Default 1000; 0 turns the cache off (every request resolves its path and opens its file).
+   */
+  cacheTtl?: number;
+  /** Files up to this many bytes are read whole and, with the cache on, kept in memory; larger ones are streamed. Default 65536. */
+  smallFileSize?: number;
+  /** Bytes of small files kept in memory, all together. Default 32 MiB. */
+  cacheMaxBytes?: number;
+  /** Paths remembered at most. Default 4096. */
+  cacheMaxEntries?: number;
 }
 
-const ALLOW = 'GET, HEAD';
-/** Opened without blocking: a FIFO planted in the root must not hang the thread pool. */
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+export const DEFAULT_CACHE_TTL = 1000;
+export const DEFAULT_SMALL_FILE_SIZE = 64 * 1024;
+export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_CACHE_MAX_ENTRIES = 4096;
 
-/** A file found for a request: its open handle and its stat. */
-interface Found {
-  handle: FileHandle;
+const ALLOW = 'GET, HEAD';
+/**
+ * Opened without blocking (a FIFO planted in the root must not hang the thread pool) and without
+ * following a symlink: what is opened is a real path, so a symlink there now was put in since.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
+
+/** A file as it was found: where, which inode, and what its validators say. */
+interface FileFacts {
+  /** Its real path (no symlink in it), inside the root. */
+  real: string;
+  dev: number;
+  ino: number;
   size: number;
   mtimeMs: number;
-  name: string;
+  ctimeMs: number;
+}
+
+/** What the cache keeps for a request path. */
+interface Entry extends FileFacts {
+  /** When the path was last resolved and checked (Date.now()). */
+  checkedAt: number;
+  /** Content-Type, ETag, Last-Modified, Cache-Control, Accept-Ranges, by lower-case name. */
+  headers: ReadonlyMap<string, HeaderField>;
+  etag: string;
+  lastModified: string;
+  /** Last-Modified as milliseconds (whole seconds). */
+  modified: number;
+  /** The whole file, for a small one. */
+  body: Buffer | undefined;
 }
 
 export class StaticFiles {
+  /** Request path to what it led to when last checked; oldest check first. */
+  readonly #cache = new Map<string, Entry>();
+  #cachedBytes = 0;
+  readonly #ttl: number;
+  readonly #smallFileSize: number;
+  readonly #maxBytes: number;
+  readonly #maxEntries: number;
+
   private constructor(
     /** The real path of the root, symlinks resolved. */
     readonly root: string,
     private readonly indexFile: string,
     private readonly cacheControl: string,
-  ) {}
+    options: StaticFileOptions,
+  ) {
+    this.#ttl = limit(options.cacheTtl, DEFAULT_CACHE_TTL, 'cacheTtl');
+    this.#smallFileSize = limit(options.smallFileSize, DEFAULT_SMALL_FILE_SIZE, 'smallFileSize');
+    this.#maxBytes = limit(options.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES, 'cacheMaxBytes');
+    this.#maxEntries = limit(options.cacheMaxEntries, DEFAULT_CACHE_MAX_ENTRIES, 'cacheMaxEntries');
+  }
 
   /** Checks the root (it must be a directory) and resolves its real path once. */
   static async create(root: string, options: StaticFileOptions = {}): Promise<StaticFiles> {
     const real = await realpath(root);
     if (!(await stat(real)).isDirectory()) throw new Error(`the site root ${root} is not a directory`);
-    return new StaticFiles(real, options.indexFile ?? 'index.html', options.cacheControl ?? 'no-cache');
+    return new StaticFiles(real, options.indexFile ?? 'index.html', options.cacheControl ?? 'no-cache', options);
+  }
+
+  /** Paths cached now, and the bytes of file contents they hold (for tests and monitoring). */
+  get cacheSize(): { entries: number; bytes: number } {
+    return { entries: this.#cache.size, bytes: this.#cachedBytes };
+  }
+
+  /** Forgets every cached lookup and file. */
+  clearCache(): void {
+    this.#cache.clear();
+    this.#cachedBytes = 0;
   }
 
   /** Answers a request from the files. */
   async serve(request: SeraphimRequest): Promise<OutgoingResponse> {
     if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(405, { Allow: ALLOW });
     const { path } = request;
+    const now = Date.now();
+    // Only paths that passed every check below are ever cached.
+    const cached = this.#ttl > 0 ? this.#cache.get(path) : undefined;
+    if (cached !== undefined && now - cached.checkedAt < this.#ttl) {
+      if (cached.body !== undefined) return respond(request, cached, cached.body);
+      // A large file: opened by its real path, and served only if it is still the same file.
+      const handle = await openFile(cached.real);
+      if (handle !== undefined) {
+        const info = await statOf(handle);
+        if (sameFile(cached, cached.real, info)) return respondWithHandle(request, cached, handle);
+        await handle.close();
+      }
+      this.forget(path);
+    }
+
     if (path.includes('\0')) return errorResponse(400);
     const segments = safeSegments(path);
     if (segments === undefined) return errorResponse(404);
+    const found = await this.find(request, segments);
+    if (!('real' in found)) {
+      this.forget(path);
+      return found;
+    }
+    const { real, info } = found;
+    if (cached !== undefined && sameFile(cached, real, info)) {
+      // Checked again and unchanged: the entry goes on, and moves to the young end.
+      this.forget(path);
+      cached.checkedAt = now;
+      this.remember(path, cached);
+      if (cached.body !== undefined) return respond(request, cached, cached.body);
+    }
 
-    const real = await this.resolve(join(this.root, ...segments));
-    if (real === undefined) return errorResponse(404);
-    let info;
-    try {
-      info = await stat(real);
-    } catch (err) {
-      if (!isNotThere(err)) throw err;
+    const handle = await openFile(real);
+    if (handle === undefined) return errorResponse(404);
+    const openedInfo = await statOf(handle);
+    if (!openedInfo.isFile()) {
+      await handle.close();
       return errorResponse(404);
     }
-    let file = real;
+    // Described as it is now that it is open, whatever was found a moment before. Cached only
+    // when that is the file the lookup found (not replaced in between).
+    const opened = factsOf(real, openedInfo);
+    const entry = this.entryFor(opened, now);
+    const unchanged = sameFile(opened, real, info);
+    if (opened.size > this.#smallFileSize) {
+      if (unchanged) this.remember(path, entry);
+      return respondWithHandle(request, entry, handle);
+    }
+    let body: Buffer;
+    let after: Stats;
+    try {
+      body = await readWhole(handle, opened.size);
+      after = await handle.stat();
+    } finally {
+      await handle.close();
+    }
+    if (body.length !== opened.size) throw new Error('the file became shorter while it was read');
+    // Also not cached when it changed while it was read: the bytes may be half old, half new.
+    if (unchanged && sameFile(opened, real, after)) {
+      entry.body = body;
+      this.remember(path, entry);
+    }
+    return respond(request, entry, body);
+  }
+
+  /**
+   * Resolves a request path to a regular file inside the root: its real path and stat, or the
+   * response when there is none (404), or a directory asked without its slash (301).
+   */
+  private async find(request: SeraphimRequest, segments: string[]): Promise<{ real: string; info: Stats } | OutgoingResponse> {
+    let real = await this.resolve(join(this.root, ...segments));
+    if (real === undefined) return errorResponse(404);
+    let info = await statPath(real);
+    if (info === undefined) return errorResponse(404);
     if (info.isDirectory()) {
-      if (!path.endsWith('/')) {
+      if (!request.path.endsWith('/')) {
         const questionMark = request.target.indexOf('?');
         const query = questionMark < 0 ? '' : request.target.slice(questionMark);
         const location = '/' + segments.map(encodeURIComponent).join('/') + '/' + query;
         return errorResponse(301, { Location: location });
       }
-      const index = await this.resolve(join(real, this.indexFile));
-      if (index === undefined) return errorResponse(404);
-      file = index;
+      real = await this.resolve(join(real, this.indexFile));
+      if (real === undefined) return errorResponse(404);
+      info = await statPath(real);
+      if (info === undefined) return errorResponse(404);
     }
-    const found = await openRegularFile(file);
-    if (found === undefined) return errorResponse(404);
-    try {
-      return this.respond(request, found);
-    } catch (err) {
-      await found.handle.close();
-      throw err;
-    }
+    if (!info.isFile()) return errorResponse(404);
+    return { real, info };
   }
 
   /** The real path of `candidate` when it exists inside the root and is no dotfile; else undefined. */
@@ -98,44 +222,105 @@ export class StaticFiles {
     return real;
   }
 
-  private respond(request: SeraphimRequest, found: Found): OutgoingResponse {
-    const { size, mtimeMs } = found;
-    const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-    const modified = new Date(Math.floor(mtimeMs / 1000) * 1000);
-    const lastModified = modified.toUTCString();
-    const response = makeResponse(200);
-    setHeader(response, 'Content-Type', contentTypeFor(found.name));
-    setHeader(response, 'ETag', etag);
-    setHeader(response, 'Last-Modified', lastModified);
-    setHeader(response, 'Cache-Control', this.cacheControl);
-    setHeader(response, 'Accept-Ranges', 'bytes');
+  /** An entry for a file: its validators and headers, made once. */
+  private entryFor(facts: FileFacts, now: number): Entry {
+    const etag = `"${facts.size.toString(16)}-${Math.floor(facts.mtimeMs).toString(16)}"`;
+    const modified = Math.floor(facts.mtimeMs / 1000) * 1000;
+    const lastModified = new Date(modified).toUTCString();
+    const fields: OutgoingResponse = { status: 200, headers: new Map() };
+    setHeader(fields, 'Content-Type', contentTypeFor(facts.real));
+    setHeader(fields, 'ETag', etag);
+    setHeader(fields, 'Last-Modified', lastModified);
+    setHeader(fields, 'Cache-Control', this.cacheControl);
+    setHeader(fields, 'Accept-Ranges', 'bytes');
+    return { ...facts, checkedAt: now, headers: fields.headers, etag, lastModified, modified, body: undefined };
+  }
 
-    if (notModified(request.headers, etag, modified)) {
-      void found.handle.close();
-      response.status = 304;
-      response.headers.delete('content-type');
-      return response;
+  /** Keeps an entry, dropping the oldest ones past the limits. */
+  private remember(path: string, entry: Entry): void {
+    if (this.#ttl === 0) return;
+    if (entry.body !== undefined && entry.body.length > this.#maxBytes) entry.body = undefined;
+    this.forget(path);
+    this.#cache.set(path, entry);
+    this.#cachedBytes += entry.body?.length ?? 0;
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= this.#maxEntries && this.#cachedBytes <= this.#maxBytes) break;
+      this.forget(oldest);
     }
+  }
 
-    let start = 0;
-    let length = size;
-    const range = request.method === 'GET' ? request.headers.get('range') : undefined;
-    if (range !== undefined && ifRangeHolds(request.headers.get('if-range'), etag, lastModified)) {
-      const wanted = parseRange(range, size);
-      if (wanted === 'unsatisfiable') {
-        void found.handle.close();
-        return errorResponse(416, { 'Content-Range': `bytes */${size}` });
-      }
-      if (wanted !== undefined) {
-        response.status = 206;
-        start = wanted.start;
-        length = wanted.end - wanted.start + 1;
-        setHeader(response, 'Content-Range', `bytes ${wanted.start}-${wanted.end}/${size}`);
-      }
-    }
-    response.file = { handle: found.handle, start, length };
+  private forget(path: string): void {
+    const entry = this.#cache.get(path);
+    if (entry === undefined) return;
+    this.#cache.delete(path);
+    this.#cachedBytes -= entry.body?.length ?? 0;
+  }
+
+}
+
+/** The response for a file being opened: it streams from the handle, or the handle is closed at once (304, 416). */
+function respondWithHandle(request: SeraphimRequest, entry: Entry, handle: FileHandle): OutgoingResponse {
+  let response: OutgoingResponse;
+  try {
+    response = respond(request, entry, handle);
+  } catch (err) {
+    void handle.close();
+    throw err;
+  }
+  if (response.file === undefined) void handle.close();
+  return response;
+}
+
+/**
+ * The response for a found file: 304, 416, 206 or 200, its bytes from `source`: the whole file in
+ * memory, or the open file (which the writer closes once sent).
+ */
+function respond(request: SeraphimRequest, entry: Entry, source: Buffer | FileHandle): OutgoingResponse {
+  const response: OutgoingResponse = { status: 200, headers: new Map(entry.headers) };
+  if (notModified(request.headers, entry.etag, entry.modified)) {
+    response.status = 304;
+    response.headers.delete('content-type');
     return response;
   }
+  let start = 0;
+  let length = entry.size;
+  const range = request.method === 'GET' ? request.headers.get('range') : undefined;
+  if (range !== undefined && ifRangeHolds(request.headers.get('if-range'), entry.etag, entry.lastModified)) {
+    const wanted = parseRange(range, entry.size);
+    if (wanted === 'unsatisfiable') return errorResponse(416, { 'Content-Range': `bytes */${entry.size}` });
+    if (wanted !== undefined) {
+      response.status = 206;
+      start = wanted.start;
+      length = wanted.end - wanted.start + 1;
+      setHeader(response, 'Content-Range', `bytes ${wanted.start}-${wanted.end}/${entry.size}`);
+    }
+  }
+  if (Buffer.isBuffer(source)) response.body = start === 0 && length === source.length ? source : source.subarray(start, start + length);
+  else response.file = { handle: source, start, length };
+  return response;
+}
+
+function limit(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`staticFiles.${name} must be a whole number, 0 or more`);
+  return value;
+}
+
+function factsOf(real: string, info: Stats): FileFacts {
+  return { real, dev: info.dev, ino: info.ino, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
+}
+
+/** Whether `info` (found at `real`) is the very file `facts` describes, unchanged. */
+function sameFile(facts: FileFacts, real: string, info: Stats): boolean {
+  return (
+    facts.real === real &&
+    info.isFile() &&
+    facts.dev === info.dev &&
+    facts.ino === info.ino &&
+    facts.size === info.size &&
+    facts.mtimeMs === info.mtimeMs &&
+    facts.ctimeMs === info.ctimeMs
+  );
 }
 
 /**
@@ -155,45 +340,73 @@ function safeSegments(path: string): string[] | undefined {
 
 /**
  * Errors that mean "no such file to serve" (404): missing, not a directory on the way, not
- * readable, a FIFO refused by O_NONBLOCK, a symlink loop. Anything else (EMFILE, EIO) is a
- * server fault and goes on to the 500 handler.
+ * readable, a FIFO refused by O_NONBLOCK, a symlink loop (or a symlink where O_NOFOLLOW
+ * expected none). Anything else (EMFILE, EIO) is a server fault and goes on to the 500 handler.
  */
 function isNotThere(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ELOOP' || code === 'ENXIO' || code === 'EISDIR' || code === 'ENAMETOOLONG';
 }
 
-/** Opens a regular file (never a FIFO, device or socket); undefined when that fails. */
-async function openRegularFile(path: string): Promise<Found | undefined> {
-  let handle: FileHandle;
+/** stat of a path; undefined when there is nothing to serve there. */
+async function statPath(path: string): Promise<Stats | undefined> {
   try {
-    handle = await open(path, OPEN_FLAGS);
+    return await stat(path);
   } catch (err) {
     if (!isNotThere(err)) throw err;
     return undefined;
   }
-  const info = await handle.stat().catch(async (err: unknown) => {
-    await handle.close();
-    throw err;
-  });
-  if (!info.isFile()) {
-    await handle.close();
+}
+
+/** Opens a file for reading (never waiting on a FIFO, never through a symlink); undefined when that fails. */
+async function openFile(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, OPEN_FLAGS);
+  } catch (err) {
+    if (!isNotThere(err)) throw err;
     return undefined;
   }
-  return { handle, size: info.size, mtimeMs: info.mtimeMs, name: path };
+}
+
+/** fstat of an open file; the handle is closed if it fails. */
+async function statOf(handle: FileHandle): Promise<Stats> {
+  try {
+    return await handle.stat();
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Reads a whole (small) file: `size` bytes, or fewer if it became shorter. */
+async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === size ? bytes : bytes.subarray(0, filled);
 }
 
 /** If-None-Match (weak comparison) or, without it, If-Modified-Since (RFC 9110 13.1). */
-function notModified(headers: ReadonlyMap<string, string>, etag: string, modified: Date): boolean {
+function notModified(headers: ReadonlyMap<string, string>, etag: string, modified: number): boolean {
   const noneMatch = headers.get('if-none-match');
   if (noneMatch !== undefined) {
-    const opaque = (tag: string): string => tag.trim().replace(/^W\//, '');
-    return noneMatch.trim() === '*' || noneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
+    if (noneMatch.trim() === '*') return true;
+    const wanted = opaqueTag(etag);
+    return noneMatch.split(',').some((tag) => opaqueTag(tag) === wanted);
   }
   const since = headers.get('if-modified-since');
   if (since === undefined) return false;
   const time = Date.parse(since);
-  return !Number.isNaN(time) && modified.getTime() <= time;
+  return !Number.isNaN(time) && modified <= time;
+}
+
+/** An entity tag without its weakness mark, for the weak comparison. */
+function opaqueTag(tag: string): string {
+  return tag.trim().replace(/^W\//, '');
 }
 
 /** If-Range: the range applies only when the validator still matches (strong ETag or exact date). */
