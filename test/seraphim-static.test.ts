@@ -1,7 +1,7 @@
 // SERAPHIM's static files over HTTPS with curl (trusting the development CA), the redirect from
 // HTTP, security headers, and path traversal with raw clients.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,31 +231,45 @@ async function get(t: ExecutionContext, port: number, path: string): Promise<{ s
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('file cache: a changed small file is served fresh once the cache window has passed; a large one at once', async (t) => {
+/** Replaces a file the way a deploy should: a new file renamed over the old one. */
+function replaceFile(path: string, content: string | Buffer): void {
+  writeFileSync(`${path}.new`, content);
+  renameSync(`${path}.new`, path);
+}
+
+test('file cache: a changed file is served fresh once the cache window has passed; inside it, the old version whole', async (t) => {
   const root = tempDir(t);
+  const big = (c: string, extra: number): Buffer => Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + extra, c);
   writeFileSync(join(root, 'page.html'), 'first version');
-  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 1, 'a'));
+  writeFileSync(join(root, 'big.bin'), big('a', 1));
   // A long window: what is served inside it is certain, whatever the speed of the machine.
   const long = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000 } });
   const longPort = long.ports.http as number;
-  t.is((await get(t, longPort, '/page.html')).body, 'first version');
-  t.is((await get(t, longPort, '/big.bin')).body[0], 'a');
-  writeFileSync(join(root, 'page.html'), 'second version, longer');
-  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 2, 'b'));
-  t.is((await get(t, longPort, '/page.html')).body, 'first version', 'inside the window the small file comes from memory');
-  const big = await get(t, longPort, '/big.bin');
-  t.is(big.body.length, DEFAULT_SMALL_FILE_SIZE + 2, 'a large file is checked against its stat on every request');
-  t.is(big.body[0], 'b');
+  // Larger files not kept open: each request opens the file and checks it with fstat.
+  const unopened = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000, cacheMaxOpenFiles: 0 } });
+  const unopenedPort = unopened.ports.http as number;
+  for (const port of [longPort, unopenedPort]) {
+    t.is((await get(t, port, '/page.html')).body, 'first version');
+    t.is((await get(t, port, '/big.bin')).body, big('a', 1).toString('latin1'));
+  }
+  replaceFile(join(root, 'page.html'), 'second version, longer');
+  replaceFile(join(root, 'big.bin'), big('b', 2));
+  t.is((await get(t, longPort, '/page.html')).body, 'first version', 'inside the window: the small file from memory');
+  t.is((await get(t, longPort, '/big.bin')).body, big('a', 1).toString('latin1'), 'inside the window: the large file from its open descriptor');
+  t.is((await get(t, unopenedPort, '/big.bin')).body, big('b', 2).toString('latin1'), 'a large file opened per request is checked on every request');
 
   // The default window: served fresh once it has passed.
-  writeFileSync(join(root, 'page.html'), 'first version');
+  replaceFile(join(root, 'page.html'), 'first version');
   const server = await startTestServer(t, { root, httpsPort: false });
   const port = server.ports.http as number;
   t.is((await get(t, port, '/page.html')).body, 'first version');
-  writeFileSync(join(root, 'page.html'), 'third version');
+  t.is((await get(t, port, '/big.bin')).body, big('b', 2).toString('latin1'));
+  replaceFile(join(root, 'page.html'), 'third version');
+  replaceFile(join(root, 'big.bin'), big('c', 3));
   await sleep(DEFAULT_CACHE_TTL + 100);
   t.is((await get(t, port, '/page.html')).body, 'third version');
-  // The same with a change that keeps the size (the modification time tells).
+  t.is((await get(t, port, '/big.bin')).body, big('c', 3).toString('latin1'));
+  // Rewritten in place with the same size: the modification time tells.
   writeFileSync(join(root, 'page.html'), 'THIRD VERSION');
   utimesSync(join(root, 'page.html'), new Date(), new Date(Date.now() + 5_000));
   await sleep(DEFAULT_CACHE_TTL + 100);
@@ -280,7 +294,9 @@ test('file cache: a file replaced by a symlink that leads out of the root is nev
   const port = server.ports.http as number;
   const long = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000 } });
   const longPort = long.ports.http as number;
-  for (const p of [port, longPort]) {
+  const unopened = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000, cacheMaxOpenFiles: 0 } });
+  const unopenedPort = unopened.ports.http as number;
+  for (const p of [port, longPort, unopenedPort]) {
     t.is((await get(t, p, '/page.html')).body, 'public page');
     t.is((await get(t, p, '/big.bin')).status, 200);
     t.is((await get(t, p, '/sub/big.bin')).status, 200);
@@ -294,14 +310,19 @@ test('file cache: a file replaced by a symlink that leads out of the root is nev
   rmSync(join(root, 'sub'), { recursive: true });
   symlinkSync(outside, join(root, 'sub'));
 
-  // Inside the window: the old bytes from memory, or a 404, never the secret.
-  for (const path of ['/page.html', '/big.bin', '/sub/big.bin']) {
-    const response = await get(t, longPort, path);
-    t.false(response.body.includes(secret), `secret leaked for ${path} inside the window`);
+  // Inside the window: the old bytes (from memory, or from the descriptor opened when the file
+  // was inside), or a 404, never the secret.
+  for (const p of [longPort, unopenedPort]) {
+    for (const path of ['/page.html', '/big.bin', '/sub/big.bin']) {
+      const response = await get(t, p, path);
+      t.false(response.body.includes(secret), `secret leaked for ${path} inside the window`);
+    }
+    t.is((await get(t, p, '/page.html')).body, 'public page');
   }
-  t.is((await get(t, longPort, '/page.html')).body, 'public page');
-  t.is((await get(t, longPort, '/big.bin')).status, 404, 'a large file is opened without following a symlink');
-  t.is((await get(t, longPort, '/sub/big.bin')).status, 404, 'a large file reached through a new symlink is another file');
+  t.is((await get(t, longPort, '/big.bin')).body[0], 'p');
+  t.is((await get(t, longPort, '/sub/big.bin')).body[0], 'q');
+  t.is((await get(t, unopenedPort, '/big.bin')).status, 404, 'a large file is opened without following a symlink');
+  t.is((await get(t, unopenedPort, '/sub/big.bin')).status, 404, 'a large file reached through a new symlink is another file');
 
   // After the window: checked again, refused.
   await sleep(short + 100);
@@ -312,7 +333,7 @@ test('file cache: a file replaced by a symlink that leads out of the root is nev
   }
 });
 
-test('file cache: bounded by entries and bytes; cacheTtl 0 turns it off', async (t) => {
+test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it off', async (t) => {
   const root = tempDir(t);
   for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.txt`), String(i).repeat(1000));
   const files = await StaticFiles.create(root, { cacheMaxEntries: 4, cacheMaxBytes: 3000 });
@@ -328,9 +349,24 @@ test('file cache: bounded by entries and bytes; cacheTtl 0 turns it off', async 
     t.true(files.cacheSize.bytes <= 3000);
   }
   t.is(files.cacheSize.bytes, 3000);
+  // Larger files are kept open, within cacheMaxOpenFiles; the rest are opened per request.
+  for (let i = 0; i < 3; i++) writeFileSync(join(root, `big${i}.bin`), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 1, i));
+  const big = await StaticFiles.create(root, { cacheMaxOpenFiles: 2 });
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 3; i++) {
+      const { file } = await big.serve(request(`/big${i}.bin`));
+      t.is(file?.length, DEFAULT_SMALL_FILE_SIZE + 1);
+      if (file?.release !== undefined) file.release();
+      else await file?.handle.close();
+    }
+  }
+  t.is(big.cacheSize.openFiles, 2);
+  big.clearCache();
+  t.deepEqual(big.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
+
   const off = await StaticFiles.create(root, { cacheTtl: 0 });
   t.is((await off.serve(request('/f1.txt'))).body?.toString(), '1'.repeat(1000));
-  t.deepEqual(off.cacheSize, { entries: 0, bytes: 0 });
+  t.deepEqual(off.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
   await t.throwsAsync(StaticFiles.create(root, { cacheTtl: -1 }), { instanceOf: RangeError });
 });
 

@@ -251,11 +251,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function fromHandler(answer: SeraphimResponse): OutgoingResponse {
   const { status } = answer;
   if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`handler returned status ${String(status)}`);
-  const body = answer.body === undefined ? undefined : typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+  const raw = answer.body;
+  const body = raw === undefined ? undefined : typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const response = makeResponse(status, bodiless(status) ? undefined : body);
   const type = answer.contentType ?? (body === undefined ? undefined : typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
   if (type !== undefined && !bodiless(status)) setHeader(response, 'Content-Type', type);
-  for (const [name, value] of Object.entries(answer.headers ?? {})) setHeader(response, name, value);
+  if (answer.headers !== undefined) for (const [name, value] of Object.entries(answer.headers)) setHeader(response, name, value);
   return response;
 }
 

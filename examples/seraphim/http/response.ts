@@ -6,11 +6,13 @@ import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
 import { checkField, dateLine, lowerName, type HeaderField, type ResponseDefaults } from './headers.js';
 
-/** A byte range of an open file; the writer closes the handle when done. */
+/** A byte range of an open file; the writer closes the handle when done (or calls `release`). */
 export interface FileBody {
   handle: FileHandle;
   start: number;
   length: number;
+  /** For a handle shared with others: called instead of closing it. */
+  release?: () => void;
 }
 
 /** A response as the connection sends it. */
@@ -161,7 +163,8 @@ async function writeFileResponse(skt: Socket, response: OutgoingResponse, file: 
     }
     await streamFile(skt, head, file, options.sendTimeout);
   } finally {
-    await file.handle.close().catch(() => undefined);
+    if (file.release !== undefined) file.release();
+    else await file.handle.close().catch(() => undefined);
   }
 }
 

@@ -4,10 +4,11 @@
 // and compared with the root's own real path.
 //
 // Lookups are cached for a short time (cacheTtl): within it, a path seen before is answered
-// without asking the disk where it leads, and a small file's bytes come from memory. After it,
-// the path is resolved and checked again as if new, so a change (a file rewritten, or replaced by
-// a symlink that leads out of the root) is seen at the latest cacheTtl after it was made, and no
-// byte from outside the root is ever served: the cache only holds what was inside when checked.
+// without asking the disk where it leads; a small file's bytes come from memory, a larger file is
+// read from a descriptor kept open. After it, the path is resolved and checked again as if new, so
+// a change (a file rewritten, or replaced by a symlink that leads out of the root) is seen at the
+// latest cacheTtl after it was made, and no byte from outside the root is ever served: the cache
+// only holds what was inside when checked.
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -34,12 +35,15 @@ export interface StaticFileOptions {
   cacheMaxBytes?: number;
   /** Paths remembered at most. Default 4096. */
   cacheMaxEntries?: number;
+  /** Larger files kept open, at most (past this they are opened per request). Default 64. */
+  cacheMaxOpenFiles?: number;
 }
 
 export const DEFAULT_CACHE_TTL = 1000;
 export const DEFAULT_SMALL_FILE_SIZE = 64 * 1024;
 export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_ENTRIES = 4096;
+export const DEFAULT_CACHE_MAX_OPEN_FILES = 64;
 
 const ALLOW = 'GET, HEAD';
 /**
@@ -71,16 +75,46 @@ interface Entry extends FileFacts {
   modified: number;
   /** The whole file, for a small one. */
   body: Buffer | undefined;
+  /** The file kept open, for a larger one (within cacheMaxOpenFiles). */
+  open: SharedFile | undefined;
+}
+
+/**
+ * A descriptor that responses share (each reads at its own position): closed once the cache
+ * dropped it and the last response reading it is done.
+ */
+class SharedFile {
+  #users = 0;
+  #dropped = false;
+
+  constructor(readonly handle: FileHandle) {}
+
+  use(): void {
+    this.#users++;
+  }
+
+  /** One response is done with it. */
+  readonly release = (): void => {
+    if (--this.#users === 0 && this.#dropped) void this.handle.close().catch(() => undefined);
+  };
+
+  /** The cache is done with it. */
+  drop(): void {
+    this.#dropped = true;
+    if (this.#users === 0) void this.handle.close().catch(() => undefined);
+  }
 }
 
 export class StaticFiles {
   /** Request path to what it led to when last checked; oldest check first. */
   readonly #cache = new Map<string, Entry>();
   #cachedBytes = 0;
+  #openFiles = 0;
   readonly #ttl: number;
   readonly #smallFileSize: number;
   readonly #maxBytes: number;
   readonly #maxEntries: number;
+  readonly #maxOpenFiles: number;
 
   private constructor(
     /** The real path of the root, symlinks resolved. */
@@ -93,6 +127,7 @@ export class StaticFiles {
     this.#smallFileSize = limit(options.smallFileSize, DEFAULT_SMALL_FILE_SIZE, 'smallFileSize');
     this.#maxBytes = limit(options.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES, 'cacheMaxBytes');
     this.#maxEntries = limit(options.cacheMaxEntries, DEFAULT_CACHE_MAX_ENTRIES, 'cacheMaxEntries');
+    this.#maxOpenFiles = limit(options.cacheMaxOpenFiles, DEFAULT_CACHE_MAX_OPEN_FILES, 'cacheMaxOpenFiles');
   }
 
   /** Checks the root (it must be a directory) and resolves its real path once. */
@@ -102,15 +137,14 @@ export class StaticFiles {
     return new StaticFiles(real, options.indexFile ?? 'index.html', options.cacheControl ?? 'no-cache', options);
   }
 
-  /** Paths cached now, and the bytes of file contents they hold (for tests and monitoring). */
-  get cacheSize(): { entries: number; bytes: number } {
-    return { entries: this.#cache.size, bytes: this.#cachedBytes };
+  /** Paths cached now, the bytes of file contents and the open files they hold (for tests and monitoring). */
+  get cacheSize(): { entries: number; bytes: number; openFiles: number } {
+    return { entries: this.#cache.size, bytes: this.#cachedBytes, openFiles: this.#openFiles };
   }
 
-  /** Forgets every cached lookup and file. */
+  /** Forgets every cached lookup and file (open files close once no response reads them). */
   clearCache(): void {
-    this.#cache.clear();
-    this.#cachedBytes = 0;
+    for (const path of [...this.#cache.keys()]) this.forget(path);
   }
 
   /** Answers a request from the files. */
@@ -122,7 +156,8 @@ export class StaticFiles {
     const cached = this.#ttl > 0 ? this.#cache.get(path) : undefined;
     if (cached !== undefined && now - cached.checkedAt < this.#ttl) {
       if (cached.body !== undefined) return respond(request, cached, cached.body);
-      // A large file: opened by its real path, and served only if it is still the same file.
+      if (cached.open !== undefined) return respondShared(request, cached, cached.open);
+      // A large file not kept open: opened by its real path, served only if still the same file.
       const handle = await openFile(cached.real);
       if (handle !== undefined) {
         const info = await statOf(handle);
@@ -142,11 +177,13 @@ export class StaticFiles {
     }
     const { real, info } = found;
     if (cached !== undefined && sameFile(cached, real, info)) {
-      // Checked again and unchanged: the entry goes on, and moves to the young end.
-      this.forget(path);
+      // Checked again and unchanged: the entry goes on (its bytes or open file too), and moves
+      // to the young end.
+      this.#cache.delete(path);
       cached.checkedAt = now;
-      this.remember(path, cached);
+      this.#cache.set(path, cached);
       if (cached.body !== undefined) return respond(request, cached, cached.body);
+      if (cached.open !== undefined) return respondShared(request, cached, cached.open);
     }
 
     const handle = await openFile(real);
@@ -162,7 +199,18 @@ export class StaticFiles {
     const entry = this.entryFor(opened, now);
     const unchanged = sameFile(opened, real, info);
     if (opened.size > this.#smallFileSize) {
-      if (unchanged) this.remember(path, entry);
+      if (!unchanged || this.#ttl === 0) return respondWithHandle(request, entry, handle);
+      this.forget(path);
+      if (this.#openFiles < this.#maxOpenFiles) {
+        const shared = new SharedFile(handle);
+        // This response's hold, taken before the cache can drop the file.
+        shared.use();
+        entry.open = shared;
+        this.#openFiles++;
+        this.remember(path, entry);
+        return respondShared(request, entry, shared, true);
+      }
+      this.remember(path, entry);
       return respondWithHandle(request, entry, handle);
     }
     let body: Buffer;
@@ -233,7 +281,7 @@ export class StaticFiles {
     setHeader(fields, 'Last-Modified', lastModified);
     setHeader(fields, 'Cache-Control', this.cacheControl);
     setHeader(fields, 'Accept-Ranges', 'bytes');
-    return { ...facts, checkedAt: now, headers: fields.headers, etag, lastModified, modified, body: undefined };
+    return { ...facts, checkedAt: now, headers: fields.headers, etag, lastModified, modified, body: undefined, open: undefined };
   }
 
   /** Keeps an entry, dropping the oldest ones past the limits. */
@@ -254,6 +302,11 @@ export class StaticFiles {
     if (entry === undefined) return;
     this.#cache.delete(path);
     this.#cachedBytes -= entry.body?.length ?? 0;
+    if (entry.open !== undefined) {
+      entry.open.drop();
+      entry.open = undefined;
+      this.#openFiles--;
+    }
   }
 
 }
@@ -268,6 +321,24 @@ function respondWithHandle(request: SeraphimRequest, entry: Entry, handle: FileH
     throw err;
   }
   if (response.file === undefined) void handle.close();
+  return response;
+}
+
+/**
+ * The response for a file kept open: it streams from the shared descriptor, released once sent
+ * (`held`: the caller already took this response's hold).
+ */
+function respondShared(request: SeraphimRequest, entry: Entry, open: SharedFile, held = false): OutgoingResponse {
+  if (!held) open.use();
+  let response: OutgoingResponse;
+  try {
+    response = respond(request, entry, open.handle);
+  } catch (err) {
+    open.release();
+    throw err;
+  }
+  if (response.file !== undefined) response.file.release = open.release;
+  else open.release();
   return response;
 }
 
