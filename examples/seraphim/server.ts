@@ -22,7 +22,7 @@ import {
 } from '../../lib/index.js';
 import { AccessLog } from './http/access-log.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
-import { defaultHeaders, responseDefaults, type SecurityHeaderOptions } from './http/headers.js';
+import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
 import { bodiless, errorResponse, makeResponse, setHeader, writeResponse, type OutgoingResponse } from './http/response.js';
 import { StaticFiles, type StaticFileOptions } from './http/static-files.js';
@@ -131,7 +131,7 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       secure,
       limits,
       timeouts,
-      defaults: responseDefaults(defaultHeaders(options.headers ?? {}, secure)),
+      defaults: headerBlock(defaultHeaders(options.headers ?? {}, secure)),
       log,
       onError,
       // Not async: a handler that answers at once costs no promise here.

@@ -14,7 +14,7 @@ import {
 } from '../../../lib/index.js';
 import type { AccessLog } from './access-log.js';
 import { BodyTruncated, readBody } from './body-reader.js';
-import type { ResponseDefaults } from './headers.js';
+import type { HeaderBlock } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
 import { bodiless, bodyLength, errorResponse, writeResponse, type OutgoingResponse } from './response.js';
 import { ReadTimeout, SocketReader } from './socket-reader.js';
@@ -40,7 +40,7 @@ export interface ConnectionOptions {
   limits: RequestLimits;
   timeouts: ConnectionTimeouts;
   /** The listener's fixed response headers. */
-  defaults: ResponseDefaults;
+  defaults: HeaderBlock;
   /** Answers a request; a throw or a rejection becomes a 500 and the connection goes on. */
   respond: (request: SeraphimRequest) => Promise<OutgoingResponse> | OutgoingResponse;
   log: AccessLog | undefined;

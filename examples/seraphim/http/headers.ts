@@ -69,17 +69,20 @@ export function dateLine(now = Date.now()): string {
   return dateLineText;
 }
 
-/** The fixed headers of a listener, serialized once for every response head. */
-export interface ResponseDefaults {
+/**
+ * Header fields serialized once and sent as they are in every response that carries them: a
+ * listener's fixed headers, a cached file's Content-Type, ETag and the like.
+ */
+export interface HeaderBlock {
   readonly fields: readonly HeaderField[];
   /** Every field as `Name: value\r\n`, in order. */
   readonly block: string;
-  /** Their names in lower case: a response field of the same name replaces the default. */
+  /** Their names in lower case. */
   readonly names: ReadonlySet<string>;
 }
 
-/** Serializes a listener's fixed headers once. */
-export function responseDefaults(fields: readonly HeaderField[]): ResponseDefaults {
+/** Checks and serializes header fields once. */
+export function headerBlock(fields: readonly HeaderField[]): HeaderBlock {
   for (const [name, value] of fields) checkField(name, value);
   return {
     fields,

@@ -4,7 +4,7 @@
 // the same write as the start of its body.
 import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
-import { checkField, dateLine, lowerName, type HeaderField, type ResponseDefaults } from './headers.js';
+import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
 
 /** A byte range of an open file; the writer closes the handle when done (or calls `release`). */
 export interface FileBody {
@@ -20,6 +20,8 @@ export interface OutgoingResponse {
   status: number;
   /** Header fields by lower-case name: [name as sent, value]. */
   headers: Map<string, HeaderField>;
+  /** More fields, serialized once (none of them also in `headers`: setHeader sees to that). */
+  preset?: HeaderBlock;
   body?: Buffer;
   file?: FileBody;
 }
@@ -55,7 +57,25 @@ function statusLine(status: number): string {
 /** Sets a header, replacing any of the same name (case-insensitive). */
 export function setHeader(response: OutgoingResponse, name: string, value: string): void {
   checkField(name, value);
-  response.headers.set(lowerName(name), [name, value]);
+  const key = lowerName(name);
+  const { preset } = response;
+  if (preset?.names.has(key)) {
+    // The preset fields become ordinary ones, so that this one can replace its namesake.
+    response.preset = undefined;
+    for (const field of preset.fields) response.headers.set(lowerName(field[0]), field);
+  }
+  response.headers.set(key, [name, value]);
+}
+
+/** Removes a header (case-insensitive), preset or not. */
+export function deleteHeader(response: OutgoingResponse, name: string): void {
+  const key = lowerName(name);
+  const { preset } = response;
+  if (preset?.names.has(key)) {
+    response.preset = undefined;
+    for (const field of preset.fields) response.headers.set(lowerName(field[0]), field);
+  }
+  response.headers.delete(key);
 }
 
 /** A response with a body in memory. */
@@ -87,7 +107,7 @@ export function bodyLength(response: OutgoingResponse): number {
 /** How the head of a response is written for one connection. */
 export interface WriteOptions {
   /** The listener's fixed headers (Server, security headers). */
-  defaults: ResponseDefaults;
+  defaults: HeaderBlock;
   /** The request was HEAD: headers only. */
   headOnly: boolean;
   /** Keep the connection open afterwards. */
@@ -102,9 +122,14 @@ export interface WriteOptions {
 export function serializeHead(response: OutgoingResponse, options: WriteOptions): string {
   const { status } = response;
   const { defaults } = options;
+  const { preset } = response;
   let head = statusLine(status) + dateLine();
   // The response's own fields first; a default of the same name is then left out.
   let overrides = false;
+  if (preset !== undefined) {
+    head += preset.block;
+    for (const key of preset.names) if (defaults.names.has(key)) overrides = true;
+  }
   for (const [key, [name, value]] of response.headers) {
     if (key === 'content-length' || key === 'connection' || key === 'transfer-encoding' || key === 'date') continue;
     if (defaults.names.has(key)) overrides = true;
@@ -113,7 +138,8 @@ export function serializeHead(response: OutgoingResponse, options: WriteOptions)
   if (!overrides) head += defaults.block;
   else {
     for (const [name, value] of defaults.fields) {
-      if (!response.headers.has(lowerName(name))) head += `${name}: ${value}\r\n`;
+      const key = lowerName(name);
+      if (!response.headers.has(key) && !preset?.names.has(key)) head += `${name}: ${value}\r\n`;
     }
   }
   if (!bodiless(status)) head += `Content-Length: ${bodyLength(response)}\r\n`;

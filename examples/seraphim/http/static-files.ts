@@ -13,8 +13,8 @@ import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { contentTypeFor } from './content-types.js';
-import { errorResponse, setHeader, type OutgoingResponse } from './response.js';
-import type { HeaderField } from './headers.js';
+import { deleteHeader, errorResponse, setHeader, type OutgoingResponse } from './response.js';
+import { headerBlock, type HeaderBlock } from './headers.js';
 import type { SeraphimRequest } from './types.js';
 
 /** Options of the static files. */
@@ -67,8 +67,8 @@ interface FileFacts {
 interface Entry extends FileFacts {
   /** When the path was last resolved and checked (Date.now()). */
   checkedAt: number;
-  /** Content-Type, ETag, Last-Modified, Cache-Control, Accept-Ranges, by lower-case name. */
-  headers: ReadonlyMap<string, HeaderField>;
+  /** Content-Type, ETag, Last-Modified, Cache-Control, Accept-Ranges, serialized once. */
+  preset: HeaderBlock;
   etag: string;
   lastModified: string;
   /** Last-Modified as milliseconds (whole seconds). */
@@ -275,13 +275,14 @@ export class StaticFiles {
     const etag = `"${facts.size.toString(16)}-${Math.floor(facts.mtimeMs).toString(16)}"`;
     const modified = Math.floor(facts.mtimeMs / 1000) * 1000;
     const lastModified = new Date(modified).toUTCString();
-    const fields: OutgoingResponse = { status: 200, headers: new Map() };
-    setHeader(fields, 'Content-Type', contentTypeFor(facts.real));
-    setHeader(fields, 'ETag', etag);
-    setHeader(fields, 'Last-Modified', lastModified);
-    setHeader(fields, 'Cache-Control', this.cacheControl);
-    setHeader(fields, 'Accept-Ranges', 'bytes');
-    return { ...facts, checkedAt: now, headers: fields.headers, etag, lastModified, modified, body: undefined, open: undefined };
+    const preset = headerBlock([
+      ['Content-Type', contentTypeFor(facts.real)],
+      ['ETag', etag],
+      ['Last-Modified', lastModified],
+      ['Cache-Control', this.cacheControl],
+      ['Accept-Ranges', 'bytes'],
+    ]);
+    return { ...facts, checkedAt: now, preset, etag, lastModified, modified, body: undefined, open: undefined };
   }
 
   /** Keeps an entry, dropping the oldest ones past the limits. */
@@ -347,10 +348,10 @@ function respondShared(request: SeraphimRequest, entry: Entry, open: SharedFile,
  * memory, or the open file (which the writer closes once sent).
  */
 function respond(request: SeraphimRequest, entry: Entry, source: Buffer | FileHandle): OutgoingResponse {
-  const response: OutgoingResponse = { status: 200, headers: new Map(entry.headers) };
+  const response: OutgoingResponse = { status: 200, headers: new Map(), preset: entry.preset };
   if (notModified(request.headers, entry.etag, entry.modified)) {
     response.status = 304;
-    response.headers.delete('content-type');
+    deleteHeader(response, 'Content-Type');
     return response;
   }
   let start = 0;
