@@ -107,23 +107,23 @@ export class HttpConnection {
   private async serveOne(acceptedAt: number | undefined): Promise<boolean> {
     const { limits, timeouts } = this.options;
     const reader = this.#reader;
-    let startedAt = acceptedAt ?? Date.now();
     if (reader.pending.length === 0) {
       // Nothing buffered: wait for a request's first byte, as an idle connection.
       this.#idle = true;
       try {
-        const deadline = acceptedAt === undefined ? startedAt + timeouts.idle : startedAt + timeouts.head;
-        if (!(await reader.fill(deadline))) return false;
+        const filled = acceptedAt === undefined ? reader.fillWithin(timeouts.idle) : reader.fill(acceptedAt + timeouts.head);
+        if (!(await filled)) return false;
       } catch (err) {
         if (!(err instanceof ReadTimeout)) throw err;
         // A new connection that never sent a request gets 408; an idle keep-alive one just closes.
-        if (acceptedAt !== undefined) await this.refuse(new HttpError(408, 'no request'), startedAt, undefined);
+        if (acceptedAt !== undefined) await this.refuse(new HttpError(408, 'no request'), acceptedAt, undefined);
         return false;
       } finally {
         this.#idle = false;
       }
-      if (acceptedAt === undefined) startedAt = Date.now();
     }
+    // A request starts with its first byte (or, the first one, with the connection).
+    const startedAt = acceptedAt ?? Date.now();
 
     const parser = new HeadParser(limits);
     let head: RequestHead | undefined;

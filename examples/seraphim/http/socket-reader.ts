@@ -45,8 +45,15 @@ export class SocketReader {
    * @returns `false` when the peer closed (or the connection failed) and nothing more will come
    * @throws ReadTimeout when nothing came before the deadline
    */
-  async fill(deadline: number): Promise<boolean> {
-    const wait = Math.max(1, deadline - Date.now());
+  fill(deadline: number): Promise<boolean> {
+    return this.fillWithin(Math.max(1, deadline - Date.now()));
+  }
+
+  /**
+   * `fill` with a timeout in milliseconds instead of a deadline. The same timeout each time (the
+   * idle one) keeps the timers of every connection in one list of Node's.
+   */
+  async fillWithin(wait: number): Promise<boolean> {
     let chunk: Buffer;
     try {
       chunk = await readSocketBuffer(this.skt, READ_SIZE, SKT$BLOCKING, wait);
