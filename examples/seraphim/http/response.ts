@@ -33,9 +33,9 @@ const FILE_CHUNK = 64 * 1024;
  * A head and a body in memory this small in all go out in one write. Such a buffer comes from
  * Node's Buffer pool (smaller than half of Buffer.poolSize, 8 KiB). Past it, copying both into
  * one buffer cost more than the second write saves: measured with 12 KiB bodies, the joined
- * write took more server CPU per response over plain HTTP and TLS alike (GC went from 3 % to
- * 11 % of the server's time with a buffer of its own per response, and a shared slab did not
- * help).
+ * write took more server CPU per response over plain HTTP (about 24 us against 17) and no less
+ * over TLS, with a buffer of its own per response (GC went from 3 % to 11 % of the server's time)
+ * as with slices of a shared slab.
  */
 const JOIN_LIMIT = 4 * 1024 - 1;
 
