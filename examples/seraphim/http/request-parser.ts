@@ -128,11 +128,15 @@ export class HeadParser {
 }
 
 function buildHead(requestLine: string, fields: readonly string[]): RequestHead {
-  const parts = requestLine.split(' ');
-  if (parts.length !== 3) throw new HttpError(400, 'malformed request line');
-  const [method, target, versionText] = parts as [string, string, string];
-  if (!TOKEN.test(method)) throw new HttpError(400, 'malformed method');
-  const version = parseVersion(versionText);
+  // Exactly three parts, one space between each.
+  const space1 = requestLine.indexOf(' ');
+  const space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
+  if (space2 < 0 || requestLine.includes(' ', space2 + 1)) throw new HttpError(400, 'malformed request line');
+  const method = requestLine.slice(0, space1);
+  const target = requestLine.slice(space1 + 1, space2);
+  const versionText = requestLine.slice(space2 + 1);
+  if (method !== 'GET' && method !== 'HEAD' && !TOKEN.test(method)) throw new HttpError(400, 'malformed method');
+  const version = versionText === 'HTTP/1.1' ? '1.1' : parseVersion(versionText);
   if (!TARGET_CHARS.test(target)) throw new HttpError(400, 'malformed request target');
 
   const headers = new Map<string, string>();
@@ -159,8 +163,9 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
   if (hosts > 1) throw new HttpError(400, 'more than one Host header');
   const { path, query } = parseTarget(method, target);
   const { contentLength, chunked } = bodyFraming(headers, version);
-  const connection = tokens(headers.get('connection'));
-  const keepAlive = connection.includes('close') ? false : version === '1.1' || connection.includes('keep-alive');
+  const connectionField = headers.get('connection');
+  const connection = connectionField === undefined ? undefined : tokens(connectionField);
+  const keepAlive = connection === undefined ? version === '1.1' : !connection.includes('close') && (version === '1.1' || connection.includes('keep-alive'));
   const expect = headers.get('expect');
   let expectContinue = false;
   if (expect !== undefined && version === '1.1') {
