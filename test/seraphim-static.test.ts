@@ -363,6 +363,16 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
   t.is(big.cacheSize.openFiles, 2);
   big.clearCache();
   t.deepEqual(big.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
+  // Closed (as the server does when it stops): nothing is kept open any more.
+  const held = await big.serve(request('/big0.bin'));
+  t.is(big.cacheSize.openFiles, 1);
+  big.close();
+  t.is(big.cacheSize.openFiles, 0);
+  const after = await big.serve(request('/big1.bin'));
+  t.is(after.file?.release, undefined, 'a file served after close() is its own handle');
+  t.deepEqual(big.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
+  await after.file?.handle.close();
+  held.file?.release?.();
 
   const off = await StaticFiles.create(root, { cacheTtl: 0 });
   t.is((await off.serve(request('/f1.txt'))).body?.toString(), '1'.repeat(1000));

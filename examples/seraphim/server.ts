@@ -190,6 +190,8 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       for (const connection of connections.keys()) void connection.close();
       await settles(drained(), FORCE_CLOSE_WAIT);
     }
+    // The files the cache keeps open are closed (those still being sent, once sent).
+    files.close();
   }
   function drained(): Promise<unknown> {
     return Promise.all(connections.values());

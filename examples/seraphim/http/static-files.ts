@@ -110,6 +110,7 @@ export class StaticFiles {
   readonly #cache = new Map<string, Entry>();
   #cachedBytes = 0;
   #openFiles = 0;
+  #closed = false;
   readonly #ttl: number;
   readonly #smallFileSize: number;
   readonly #maxBytes: number;
@@ -145,6 +146,15 @@ export class StaticFiles {
   /** Forgets every cached lookup and file (open files close once no response reads them). */
   clearCache(): void {
     for (const path of [...this.#cache.keys()]) this.forget(path);
+  }
+
+  /**
+   * Empties the cache for good, so that no file stays open: the server calls this when it
+   * closes. Requests still answered afterwards look their files up and cache nothing.
+   */
+  close(): void {
+    this.#closed = true;
+    this.clearCache();
   }
 
   /** Answers a request from the files. */
@@ -199,7 +209,7 @@ export class StaticFiles {
     const entry = this.entryFor(opened, now);
     const unchanged = sameFile(opened, real, info);
     if (opened.size > this.#smallFileSize) {
-      if (!unchanged || this.#ttl === 0) return respondWithHandle(request, entry, handle);
+      if (!unchanged || this.#ttl === 0 || this.#closed) return respondWithHandle(request, entry, handle);
       this.forget(path);
       if (this.#openFiles < this.#maxOpenFiles) {
         const shared = new SharedFile(handle);
@@ -287,7 +297,7 @@ export class StaticFiles {
 
   /** Keeps an entry, dropping the oldest ones past the limits. */
   private remember(path: string, entry: Entry): void {
-    if (this.#ttl === 0) return;
+    if (this.#ttl === 0 || this.#closed) return;
     if (entry.body !== undefined && entry.body.length > this.#maxBytes) entry.body = undefined;
     this.forget(path);
     this.#cache.set(path, entry);
