@@ -36,6 +36,13 @@ class WriteWaiter extends Waiter<number> {
   }
 }
 
+/** The longest delay setTimeout takes (about 24.8 days); longer read timeouts are capped to it. */
+const MAX_TIMER_DELAY = 0x7fffffff;
+
+function readTimerFired(skt: StreamSocket): void {
+  skt.expireRead();
+}
+
 const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
 const writeTimeout = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
@@ -77,6 +84,14 @@ export class StreamSocket extends SocketBase {
   private ended = false;
   /** The connection failed (ECONNRESET, ...): once the buffer is empty, reads fail with it. */
   private failure: Error | undefined;
+  /**
+   * The timer of timed reads, kept for the socket's life and re-armed with refresh(): a server
+   * that reads each request with a timeout makes no timer per request. It is unreferenced (the
+   * connection keeps the process alive while a read waits) and cancelled lazily: when it fires
+   * after its read was answered, it finds no expired read and does nothing.
+   */
+  private readTimer: NodeJS.Timeout | undefined;
+  private readTimerMs = 0;
   private noDelay = false;
   private keepAlive = false;
   /** Milliseconds a close lets queued bytes drain (SKT$INFO_LINGER); 0 closes at once. */
@@ -119,7 +134,11 @@ export class StreamSocket extends SocketBase {
     if (!isBlocking(flags, this.blocking)) {
       return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'));
     }
-    const waiter = new ReadWaiter<T>(maxLen, convert, timeout, this.readers, readTimeout);
+    // The only read waiting (the usual case) times out on the socket's own timer, re-armed
+    // rather than made anew for each read; a read queued behind others gets a timer of its own.
+    const shared = timeout > 0 && this.readers.length === 0;
+    const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout);
+    if (shared) this.armReadTimer(waiter, timeout);
     this.readers.push(waiter);
     return waiter.promise;
   }
@@ -152,6 +171,7 @@ export class StreamSocket extends SocketBase {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopReadTimer();
     this.buffer.clear();
     this.failReaders(() => new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
     const stream = this.stream;
@@ -197,6 +217,7 @@ export class StreamSocket extends SocketBase {
     stream.pause();
     const pending = this.buffer.length > 0 ? this.buffer.take(this.buffer.length) : undefined;
     this.closed = true;
+    this.stopReadTimer();
     const upgraded = (): SocketError => new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
     this.failReaders(upgraded);
     this.failWriters(upgraded);
@@ -274,6 +295,39 @@ export class StreamSocket extends SocketBase {
     for (const waiter of this.writers.splice(0)) waiter.reject(err);
   }
 
+  private armReadTimer(waiter: ReadWaiter<any>, ms: number): void {
+    const delay = Math.min(ms, MAX_TIMER_DELAY);
+    waiter.deadline = performance.now() + delay;
+    if (this.readTimer !== undefined && this.readTimerMs === delay) {
+      this.readTimer.refresh();
+      return;
+    }
+    if (this.readTimer !== undefined) clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(readTimerFired, delay, this).unref();
+    this.readTimerMs = delay;
+  }
+
+  /** The read timer went off: fails the first read if its time is up. */
+  expireRead(): void {
+    const first = this.readers[0];
+    if (first?.deadline === undefined) return; // answered already, or it has a timer of its own
+    const left = first.deadline - performance.now();
+    if (left >= 1) {
+      // Re-armed for a later read in the meantime: wait for the rest of its time.
+      this.readTimer = setTimeout(readTimerFired, left, this).unref();
+      this.readTimerMs = -1;
+      return;
+    }
+    this.readers.shift();
+    first.reject(readTimeout());
+  }
+
+  private stopReadTimer(): void {
+    if (this.readTimer === undefined) return;
+    clearTimeout(this.readTimer);
+    this.readTimer = undefined;
+  }
+
   // One set of listeners serves every socket: they find their StreamSocket on the stream. A
   // closure per socket and event would cost memory for each of thousands of idle connections.
   private static onData(this: NetSocket, chunk: Buffer): void {
@@ -338,6 +392,7 @@ export class StreamSocket extends SocketBase {
   }
 
   private streamClosed(): void {
+    this.stopReadTimer();
     if (this.failure === undefined) this.ended = true;
     this.failReaders(() => this.readError());
     const failure = this.failure;

@@ -53,6 +53,9 @@ export class Waiter<T> {
 
 /** A read waiting for bytes (or a datagram): how many it takes, and in what form it returns them. */
 export class ReadWaiter<T> extends Waiter<T> {
+  /** When a read timed by its socket's shared timer runs out (performance.now() time). */
+  deadline: number | undefined = undefined;
+
   constructor(
     readonly maxLen: number,
     readonly convert: Convert<T>,

@@ -174,6 +174,45 @@ test('a 200 ms read timeout ends with ER$TIMEOUT after 200 ms and well before a 
   t.true(ms < 1000, `timed out after ${ms} ms`);
 });
 
+test('each timed read gets its whole timeout, however the reads before it ended', async (t) => {
+  // A socket re-arms one timer for its timed reads; none may inherit an earlier read's deadline.
+  const { client, accepted } = await connectedPair(t);
+  const first = writeLater(client, 'a', 100);
+  t.is(await readSocket(accepted, 10, SKT$BLOCKING, 400), 'a');
+  await first;
+  // The first read's 400 ms would have run out at about 400 ms; this one's data comes at about 450.
+  const second = writeLater(client, 'b', 350);
+  const answered = await timed(async () => t.is(await readSocket(accepted, 10, SKT$BLOCKING, 400), 'b'));
+  t.is(answered.error, undefined, 'the second read took the first one\'s deadline');
+  await second;
+  // A shorter timeout, then a longer one again: each runs its own length.
+  const short = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 150));
+  t.is((short.error as SocketError | undefined)?.status, ER$TIMEOUT);
+  t.true(short.ms >= 140 && short.ms < 390, `150 ms read timed out after ${short.ms} ms`);
+  const long = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 400));
+  t.is((long.error as SocketError | undefined)?.status, ER$TIMEOUT);
+  t.true(long.ms >= 390, `400 ms read timed out after only ${long.ms} ms`);
+});
+
+test('after a timed read was answered, its timer going off ends no later read', async (t) => {
+  const { client, accepted } = await connectedPair(t);
+  await writeSocket(client, 'now', SKT$BLOCKING, 5000);
+  t.is(await readSocket(accepted, 10, SKT$BLOCKING, 200), 'now');
+  // No timeout: still waiting well after the 200 ms of the read before.
+  const late = writeLater(client, 'later', 450);
+  const waited = await timed(async () => t.is(await readSocket(accepted, 10, SKT$BLOCKING, 0), 'later'));
+  t.is(waited.error, undefined);
+  t.true(waited.ms >= 440, `read returned after ${waited.ms} ms, before the data was written`);
+  await late;
+  // Queued behind a read without a timeout, a timed read still times out on time.
+  const blocker = readSocket(accepted, 10, SKT$BLOCKING, 0);
+  const queued = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 150));
+  t.is((queued.error as SocketError | undefined)?.status, ER$TIMEOUT);
+  t.true(queued.ms >= 140 && queued.ms < 1000, `queued 150 ms read ended after ${queued.ms} ms`);
+  await writeSocket(client, 'x', SKT$BLOCKING, 5000);
+  t.is(await blocker, 'x');
+});
+
 test('timeout 0 (or none) waits until data comes', async (t) => {
   const { client, accepted } = await connectedPair(t);
   const writes = [writeLater(client, 'zero', 300), writeLater(accepted, 'none', 300)];
