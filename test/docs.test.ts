@@ -64,7 +64,7 @@ test('the ported programs in docs/porting.md are the code of their example files
   const page = readFileSync(new URL('../docs/porting.md', import.meta.url), 'utf8');
   const excerpts = [...page.matchAll(EXCERPT)];
   const files = excerpts.map((match) => match[1]);
-  t.deepEqual(files, ['examples/line-server.ts', 'examples/seraphim-loop.ts'], 'the excerpt comments in docs/porting.md');
+  t.deepEqual(files, ['examples/price-client.ts', 'examples/line-server.ts', 'examples/seraphim-loop.ts'], 'the excerpt comments in docs/porting.md');
   for (const [, file = '', name = '', block = ''] of excerpts) {
     const code = region(file, name);
     if (code === undefined) {

@@ -11,9 +11,12 @@ import test, { type ExecutionContext } from 'ava';
 import {
   closeSocket,
   createCertificateAuthority,
+  createServerSocket,
   openSocket,
   readSocket,
   SKT$BLOCKING,
+  SKT$INFO_PORT,
+  socketInfo,
   SocketError,
   writeSocket,
   type Socket,
@@ -219,6 +222,24 @@ test.serial('the line server answers lines (LF, CRLF, split and batched) of seve
   t.is(await secondEnd, '');
   t.true(server.stdout().endsWith('line server stopped\n'), server.stdout());
   t.is(server.stderr(), '');
+});
+
+test.serial('the price client asks the line server for WIDGET and prints its price; with nobody listening it fails with the status', async (t) => {
+  const server = await startExample(t, 'line-server.ts', 'line server', ['--port', '0']);
+  const result = await runExample('price-client.ts', ['--port', String(server.port)]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, 'Price: 12.50\n'); // WIDGET's price in the line server's table
+  t.is(result.stderr, '');
+  await stopExample(t, server);
+
+  // A port nobody listens on: one that a listener of this test had and closed again.
+  const closed = await createServerSocket('127.0.0.1', 0, SKT$BLOCKING);
+  const port = socketInfo(closed, SKT$INFO_PORT);
+  await closeSocket(closed);
+  const refused = await runExample('price-client.ts', ['--port', String(port)]);
+  t.is(refused.code, 1, refused.stderr);
+  t.is(refused.stdout, '');
+  t.regex(refused.stderr, /^Failed, status \d+ \(ER\$CONNECT\)\n$/);
 });
 
 const GET = 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
