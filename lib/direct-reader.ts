@@ -23,7 +23,7 @@ export class DirectReader {
   private early: Buffer[] | undefined = [];
   private sink: ChunkSink | undefined;
 
-  /** The `onread` option for net.connect. */
+  /** The `onread` option for net.connect and tls.connect. */
   get option(): { buffer: () => Buffer; callback: (bytes: number, buffer: Uint8Array) => boolean } {
     return { buffer: this.nextBuffer, callback: this.onRead };
   }

@@ -125,6 +125,13 @@ export class StreamSocket extends SocketBase {
     stream.on('error', StreamSocket.onError);
     stream.on('close', StreamSocket.onClose);
     stream.on('drain', StreamSocket.onDrain);
+    // A connection that failed or closed between its handshake and now emitted 'error' and
+    // 'close' before these listeners were there: its state is taken as it is.
+    if (stream.destroyed) {
+      const error = stream.errored;
+      if (error) this.failure = error;
+      else this.ended = true;
+    }
   }
 
   read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {

@@ -214,10 +214,18 @@ export async function clientHandshake(client: TlsClient, context: TlsContext, op
       handshakeDone = true;
       remember();
       tls.off('error', fail);
+      // The secure socket that will listen is made a few microtasks from now; an error in
+      // between (a record the server sent right behind its Finished) must not go unheard.
+      tls.on('error', destroyOnError);
       resolve();
     });
   });
   return peer;
+}
+
+/** Keeps a failed TLS socket's error on it (destroyed, `errored`) for whoever looks next. */
+function destroyOnError(this: TLSSocket, err: Error): void {
+  if (!this.destroyed) this.destroy(err);
 }
 
 /** The check of a context that must serve TLS. */
