@@ -2,7 +2,12 @@ import { cpSync, rmSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 const shared: Options = {
+  // Maps that point into the repository's sources without carrying them: stack traces name the
+  // .ts lines, and the package ships no sources it does not need.
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
   target: 'node20',
   platform: 'node',
 };

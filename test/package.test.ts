@@ -4,7 +4,7 @@
  * command run. Builds dist/ first.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,13 @@ test('npm pack installs into a fresh project: ESM, CommonJS, types and the serap
   t.true(paths.includes('dist/index.js') && paths.includes('dist/index.cjs') && paths.includes('dist/index.d.ts') && paths.includes('dist/index.d.cts'));
   t.true(paths.includes('dist/seraphim/cli.js') && paths.includes('dist/seraphim/site/index.html'));
   t.deepEqual(paths.filter((path) => /^(lib|types|test|bench|docs|examples)\//.test(path) || path.endsWith('.pem') || path.endsWith('.key')), []);
+  // Nor sources carried inside the source maps.
+  const maps = paths.filter((path) => path.endsWith('.map'));
+  t.true(maps.length > 0);
+  for (const map of maps) {
+    const parsed = JSON.parse(readFileSync(join(ROOT, map), 'utf8')) as { sourcesContent?: unknown };
+    t.is(parsed.sourcesContent, undefined, `${map} carries the sources`);
+  }
 
   const project = join(work, 'project');
   await run('mkdir', ['-p', project]);
