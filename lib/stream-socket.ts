@@ -192,7 +192,6 @@ export class StreamSocket extends SocketBase {
       // A peer that never reads or never closes is cut off after CLOSE_LINGER.
       // Once everything was sent, only the peer's FIN is missing: no error for that.
       const linger = startTimer(this.linger, () => stream.destroy(stream.writableFinished ? undefined : lingerExpired(this.linger)));
-      linger?.unref();
       stream.once('close', () => {
         clearTimeout(linger);
         resolve();
