@@ -18,13 +18,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
+import { environment, integerOption, onlyTests } from './lib/options.js';
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
@@ -77,21 +78,16 @@ function options(argv: string[]): Options {
     process.exit(0);
   }
   const quick = values.quick === true;
-  const int = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
-    return n;
-  };
-  const groups = (values.only ?? 'https,http').split(',').map((s) => s.trim());
-  for (const g of groups) if (g !== 'https' && g !== 'http') throw new Error(`--only: unknown group ${JSON.stringify(g)}\n${USAGE}`);
+  const int = (name: string, value: string | undefined, fallback: number, min: number, max: number): number =>
+    integerOption(name, value, fallback, min, max, USAGE);
+  const groups = onlyTests(values.only, ['https', 'http'] as const, USAGE);
   return {
     quick,
     rounds: int('rounds', values.rounds, quick ? 2 : 3, 1, 20),
     duration: int('duration', values.duration, quick ? 2 : 10, 1, 60),
     warmup: quick ? 1 : 3,
     connections: int('connections', values.connections, 64, 1, 1000),
-    groups: groups as ('https' | 'http')[],
+    groups,
     static: values['no-static'] !== true,
     nginx: values['no-nginx'] !== true,
     profile: values.profile === undefined ? undefined : resolve(values.profile),
@@ -292,9 +288,9 @@ async function main(): Promise<void> {
   }, budget);
   watchdog.unref();
 
-  const cpuModel = cpus()[0]?.model ?? '?';
+  const machine = environment();
   console.log(`SERAPHIM benchmark: wrk -t1 -c${opts.connections} -d${opts.duration}s --latency on ${HOST}`);
-  console.log(`Node ${process.version}, ${availableParallelism()} CPUs (${cpuModel}); ${wrkVersion}; nginx: ${nginx ?? 'not installed (or --no-nginx)'}`);
+  console.log(`Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}); ${wrkVersion}; nginx: ${nginx ?? 'not installed (or --no-nginx)'}`);
   const load = loadavg()[0] ?? 0;
   console.log(`load average at start: ${load.toFixed(2)}${load > 0.5 ? '  WARNING: the machine is busy; the figures will be noisy' : ''}`);
   console.log(
@@ -405,7 +401,7 @@ async function main(): Promise<void> {
   writeJson(opts.out, {
     benchmark: 'seraphim',
     date: new Date().toISOString(),
-    environment: { node: process.version, cpus: availableParallelism(), cpuModel, wrk: wrkVersion, nginx: nginx ?? null, loadAverageAtStart: load },
+    environment: { ...machine, wrk: wrkVersion, nginx: nginx ?? null, loadAverageAtStart: load },
     mode: opts.quick ? 'quick' : 'full',
     wrk: { threads: 1, connections: opts.connections, seconds: opts.duration, warmupSeconds: opts.warmup },
     rounds: opts.rounds,

@@ -1,27 +1,16 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/plain.ts knows, by the short name `--only` takes. */
 export const TEST_NAMES = ['bulk', 'pp1', 'pp50'] as const;
 export type TestName = (typeof TEST_NAMES)[number];
 
 /** Everything a run is sized by; `--quick` picks the small set. */
-export interface BenchOptions {
+export interface BenchOptions extends RoundOptions {
   quick: boolean;
   /** Run the server side (bulk receiver, echo server) in a worker thread instead of the main thread. */
   worker: boolean;
-  /** Measured rounds per variant and test (alternating raw, facade, raw, ...). */
-  rounds: number;
-  /** Unmeasured warm-up rounds per variant and test, before the measured ones. */
-  warmupRounds: number;
-  /** Bulk: bytes per round, and the time cap of a round. */
-  bulkBytes: number;
-  bulkMaxMs: number;
-  /** Ping-pong: duration of a round, and the cap on round trips per round (all connections together). */
-  pingPongMs: number;
-  pingPongMaxRoundTrips: number;
-  /** Bytes per ping and per pong. */
-  messageSize: number;
   /** Connection counts of the ping-pong tests. */
   connections: number[];
   only: TestName[];
@@ -66,12 +55,10 @@ function parse(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick === true;
-  const rounds = values.rounds === undefined ? (quick ? 3 : 7) : Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds must be 1 to 50\n${USAGE}`);
   return {
     quick,
     worker: values.worker === true,
-    rounds,
+    rounds: integerOption('rounds', values.rounds, quick ? 3 : 7, 1, 50, USAGE),
     ...streamSizes(quick),
     only: onlyTests(values.only, TEST_NAMES, USAGE),
     out: values.out ?? new URL('../results/plain.json', import.meta.url).pathname,
@@ -79,15 +66,7 @@ function parse(argv: string[]): BenchOptions {
 }
 
 /** The sizes of the bulk and ping-pong tests, the same for the plain and the TLS benchmark. */
-export function streamSizes(quick: boolean): {
-  warmupRounds: number;
-  bulkBytes: number;
-  bulkMaxMs: number;
-  pingPongMs: number;
-  pingPongMaxRoundTrips: number;
-  messageSize: number;
-  connections: number[];
-} {
+export function streamSizes(quick: boolean): Omit<RoundOptions, 'rounds'> & { connections: number[] } {
   return {
     warmupRounds: 1,
     bulkBytes: quick ? 128 * 1024 * 1024 : 1024 * 1024 * 1024,
@@ -97,6 +76,14 @@ export function streamSizes(quick: boolean): {
     messageSize: 64,
     connections: [1, 50],
   };
+}
+
+/** `--NAME N`: a whole number from `min` to `max`; `fallback` without the flag. */
+export function integerOption(name: string, value: string | undefined, fallback: number, min: number, max: number, usage: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}\n${usage}`);
+  return n;
 }
 
 /** `--only a,b`: the tests named, each checked against `names`; all of them without the option. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { onlyTests, streamSizes, UsageError } from './options.js';
+import { integerOption, onlyTests, streamSizes, UsageError } from './options.js';
 import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/tls.ts knows, by the short name `--only` takes. */
@@ -49,13 +49,6 @@ export function parseTlsOptions(argv: string[]): TlsBenchOptions {
   }
 }
 
-function integer(value: string | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}\n${USAGE}`);
-  return n;
-}
-
 function parse(argv: string[]): TlsBenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -81,15 +74,15 @@ function parse(argv: string[]): TlsBenchOptions {
   return {
     quick,
     worker: values.worker === true,
-    rounds: integer(values.rounds, quick ? 2 : 7, 1, 50, '--rounds'),
+    rounds: integerOption('rounds', values.rounds, quick ? 2 : 7, 1, 50, USAGE),
     // 1 GiB bulk as for plain: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last
     // under a second and spread widely.
     ...streamSizes(quick),
-    childRounds: integer(values['child-rounds'], quick ? 1 : 3, 1, 20, '--child-rounds'),
+    childRounds: integerOption('child-rounds', values['child-rounds'], quick ? 1 : 3, 1, 20, USAGE),
     handshakeSeconds: quick ? 2 : 5,
     handshakeWarmupSeconds: 1,
     // ulimit -n here is 20000: each child holds one fd per connection, well within it.
-    memoryConnections: integer(values.connections, quick ? 1_000 : 5_000, 10, 15_000, '--connections'),
+    memoryConnections: integerOption('connections', values.connections, quick ? 1_000 : 5_000, 10, 15_000, USAGE),
     memoryConcurrency: 64,
     memoryWarmupConnections: quick ? 100 : 300,
     only: onlyTests(values.only, TLS_TEST_NAMES, USAGE),
