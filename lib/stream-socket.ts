@@ -36,9 +36,6 @@ class WriteWaiter extends Waiter<number> {
   }
 }
 
-/** The longest delay setTimeout takes (about 24.8 days); longer read timeouts are capped to it. */
-const MAX_TIMER_DELAY = 0x7fffffff;
-
 function readTimerFired(skt: StreamSocket): void {
   skt.expireRead();
 }
@@ -302,15 +299,15 @@ export class StreamSocket extends SocketBase {
   }
 
   private armReadTimer(waiter: ReadWaiter<any>, ms: number): void {
-    const delay = Math.min(ms, MAX_TIMER_DELAY);
-    waiter.deadline = performance.now() + delay;
-    if (this.readTimer !== undefined && this.readTimerMs === delay) {
-      this.readTimer.refresh();
-      return;
-    }
-    if (this.readTimer !== undefined) clearTimeout(this.readTimer);
-    this.readTimer = setTimeout(readTimerFired, delay, this).unref();
-    this.readTimerMs = delay;
+    waiter.deadline = performance.now() + ms;
+    if (this.readTimer !== undefined && this.readTimerMs === ms) this.readTimer.refresh();
+    else this.startReadTimer(ms);
+  }
+
+  private startReadTimer(ms: number): void {
+    this.stopReadTimer();
+    this.readTimer = startTimer(ms, readTimerFired, this);
+    this.readTimerMs = ms;
   }
 
   /** The read timer went off: fails the first read if its time is up. */
@@ -318,14 +315,13 @@ export class StreamSocket extends SocketBase {
     const first = this.readers[0];
     if (first?.deadline === undefined) return; // answered already, or it has a timer of its own
     const left = first.deadline - performance.now();
-    if (left >= 1) {
-      // Re-armed for a later read in the meantime: wait for the rest of its time.
-      this.readTimer = setTimeout(readTimerFired, left, this).unref();
-      this.readTimerMs = -1;
-      return;
+    // Re-armed for a later read in the meantime (or capped at setTimeout's limit): wait for
+    // the rest of its time.
+    if (left >= 1) this.startReadTimer(left);
+    else {
+      this.readers.shift();
+      first.reject(readTimeout());
     }
-    this.readers.shift();
-    first.reject(readTimeout());
   }
 
   private stopReadTimer(): void {

@@ -2,7 +2,7 @@
 const MAX_DELAY = 0x7fffffff;
 
 /**
- * Runs `fire` after `ms` milliseconds, the library's one way to start a timeout: 0 means no
+ * Runs `fire(...args)` after `ms` milliseconds, the library's one way to start a timeout: 0 means no
  * limit (no timer at all), and delays past setTimeout's range wait as long as it allows
  * (about 24.8 days) instead of firing at once.
  *
@@ -11,6 +11,6 @@ const MAX_DELAY = 0x7fffffff;
  * timer would only add work: Node re-references its event loop each time a referenced timer
  * list fills or empties, once per connection for handshake timeouts.
  */
-export function startTimer(ms: number, fire: () => void): NodeJS.Timeout | undefined {
-  return ms > 0 ? setTimeout(fire, Math.min(ms, MAX_DELAY)).unref() : undefined;
+export function startTimer<A extends unknown[]>(ms: number, fire: (...args: A) => void, ...args: A): NodeJS.Timeout | undefined {
+  return ms > 0 ? setTimeout(fire, Math.min(ms, MAX_DELAY), ...args).unref() : undefined;
 }
