@@ -26,6 +26,21 @@ const ABOUT_THE_TEST_CERTIFICATE: Record<string, string> = {
   cert_revocation: 'a development certificate has no CRL or OCSP URI',
 };
 
+/**
+ * A probe whose client races the server, and what it reports when it loses: testssl's TLS 1.3
+ * ticket check runs `openssl s_client </dev/null`, which closes as soon as its handshake is done,
+ * often before the server's tickets (sent after the client's Finished) arrive. Measured here:
+ * 6 of 20 such pairs resumed against a bare node:tls server, 3 to 8 of 20 against SERAPHIM.
+ * Session resumption itself is tested in test/secure-socket.test.ts.
+ */
+const CLIENT_RACE = { id: 'sessionresumption_ticket', finding: 'check failed because of connect problem' };
+
+/** The run's only trouble is the ticket probe losing its race (testssl then exits 1). */
+function onlyTheTicketRace(findings: Finding[]): boolean {
+  const problems = findings.filter((f) => f.severity === 'WARN' || f.severity === 'FATAL' || f.id === 'scanProblem');
+  return problems.length > 0 && problems.every((f) => f.id === CLIENT_RACE.id && f.finding === CLIENT_RACE.finding);
+}
+
 test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrecy throughout', async (t) => {
   t.timeout(9 * 60_000);
   const stateDir = tempDir(t);
@@ -51,8 +66,13 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
     run = await scan();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
-  t.is(run.code, 0, `testssl failed: ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
-  const findings = JSON.parse(readFileSync(jsonFile, 'utf8')) as Finding[];
+  let findings = run.code === 0 || run.code === 1 ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Finding[]) : [];
+  if (run.code === 1 && onlyTheTicketRace(findings)) {
+    t.log(`testssl exited 1 only because its ticket probe lost its race (${CLIENT_RACE.finding}); that finding is left out`);
+    findings = findings.filter((f) => f.id !== CLIENT_RACE.id);
+  } else {
+    t.is(run.code, 0, `testssl failed: ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
+  }
   const byId = new Map(findings.map((f) => [f.id, f]));
   const finding = (id: string): string => byId.get(id)?.finding ?? `(no ${id} finding)`;
 
