@@ -24,7 +24,7 @@ import {
 } from './constants.js';
 import { SocketError } from './errors.js';
 import { SocketBase, type Convert } from './socket-base.js';
-import { isBlocking } from './validation.js';
+import { isBlocking, type WriteData } from './validation.js';
 import { ReadWaiter } from './waiter.js';
 import type { SocketData } from '../types/socket.js';
 
@@ -83,9 +83,10 @@ export class DatagramSocket extends SocketBase {
     return reader.promise;
   }
 
-  write(data: SocketData, length: number): Promise<number> {
+  write(data: WriteData, length: number): Promise<number> {
     if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket was closed'));
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    // The pieces of a gathered write make one datagram (send() takes a list as one).
+    const bytes = Array.isArray(data) ? data.map(datagramBytes) : datagramBytes(data as SocketData);
     return new Promise((resolve, reject) => {
       const sent = (err: Error | null): void => {
         if (err) reject(new SocketError(ER$FAILED, `writeSocket: cannot send the datagram: ${err.message}`, err));
@@ -214,4 +215,9 @@ async function resolveOne(host: string, op: string): Promise<string> {
     if (isResolveError(err)) throw resolveError(err, host, op);
     throw err;
   }
+}
+
+/** A piece of a datagram as send() takes it: strings are Pick byte strings, not UTF-8. */
+function datagramBytes(piece: SocketData): Uint8Array {
+  return typeof piece === 'string' ? Buffer.from(piece, 'latin1') : piece;
 }

@@ -1,7 +1,7 @@
 import { ER$BAD_KEY, SKT$INFO_BLOCKING, SKT$INFO_OPEN, SKT$INFO_TYPE } from './constants.js';
 import { SocketError } from './errors.js';
-import { describe } from './validation.js';
-import type { Socket, SocketData, SocketType } from '../types/socket.js';
+import { describe, type WriteData } from './validation.js';
+import type { Socket, SocketType } from '../types/socket.js';
 
 /** Turns the bytes of a read into what the caller asked for (a latin1 string or a Buffer). */
 export type Convert<T> = (bytes: Buffer) => T;
@@ -22,7 +22,7 @@ export abstract class SocketBase implements Socket {
   }
 
   abstract read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T>;
-  abstract write(data: SocketData, length: number, flags: number, timeout: number): Promise<number>;
+  abstract write(data: WriteData, length: number, flags: number, timeout: number): Promise<number>;
   abstract close(): Promise<void>;
 
   /** Answers a SOCKET.INFO key; subclasses answer theirs and fall back here. */

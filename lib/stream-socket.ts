@@ -21,7 +21,7 @@ import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { SocketBase, type Convert } from './socket-base.js';
 import { startTimer } from './timer.js';
-import { checkTimeout, isBlocking } from './validation.js';
+import { checkTimeout, isBlocking, type WriteData } from './validation.js';
 import { ReadWaiter, Waiter } from './waiter.js';
 import type { SocketData } from '../types/socket.js';
 
@@ -45,6 +45,28 @@ const writeTimeout = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
 const wouldBlock = (): SocketError =>
   new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
+
+/**
+ * Writes one piece of bytes, with no write callback (Node would allocate and schedule one per
+ * write). False once the stream's queue is past its high-water mark.
+ */
+function writePiece(stream: NetSocket, piece: SocketData): boolean {
+  return typeof piece === 'string' ? stream.write(piece, 'latin1') : stream.write(piece);
+}
+
+/**
+ * Writes the pieces of a gathered write corked, so Node hands them to the handle together: one
+ * writev system call, and over TLS one SSL_write. Written one by one, a TLS socket's second piece
+ * would wait until Node has finished the first write, which it does only after the event loop's
+ * poll phase, so after every other connection ready in the same round.
+ */
+function writeGathered(stream: NetSocket, pieces: readonly SocketData[]): boolean {
+  let accepted = true;
+  stream.cork();
+  for (const piece of pieces) if (piece.length > 0) accepted = writePiece(stream, piece);
+  stream.uncork();
+  return accepted;
+}
 
 /** Why a closing socket was cut off: its queued bytes never reached the peer. */
 const lingerExpired = (ms: number): Error =>
@@ -147,7 +169,7 @@ export class StreamSocket extends SocketBase {
     return waiter.promise;
   }
 
-  write(data: SocketData, length: number, flags: number, timeout: number): Promise<number> {
+  write(data: WriteData, length: number, flags: number, timeout: number): Promise<number> {
     const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
     if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
@@ -157,8 +179,7 @@ export class StreamSocket extends SocketBase {
     const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
     if (!blocking && stream.writableNeedDrain) return Promise.reject(wouldBlock());
-    // No write callback: Node would allocate and schedule one per write.
-    const accepted = typeof data === 'string' ? stream.write(data, 'latin1') : stream.write(data);
+    const accepted = Array.isArray(data) ? writeGathered(stream, data) : writePiece(stream, data as SocketData);
     // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
     // 'error' event only follows on the next tick.
     const refused = stream.errored;

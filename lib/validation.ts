@@ -2,6 +2,9 @@ import { ER$INCOMP_PROTO, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$NON_BLOCKING, SK
 import { SocketError } from './errors.js';
 import type { SocketData } from '../types/socket.js';
 
+/** What a write takes: one piece of bytes, or the pieces of a gathered write. */
+export type WriteData = SocketData | readonly SocketData[];
+
 /** Any byte outside a Pick byte string's range U+0000..U+00FF. */
 const NOT_A_BYTE = /[^\u0000-\u00ff]/;
 
@@ -42,19 +45,29 @@ export function checkAddress(addr: unknown, name = 'addr'): string {
   return addr;
 }
 
-/** Validates data for a write and returns its length in bytes. */
-export function byteLengthOf(data: SocketData): number {
-  if (typeof data === 'string') {
-    if (NOT_A_BYTE.test(data)) {
+/**
+ * Validates data for a write, one piece or the pieces of a gathered write, and returns its
+ * length in bytes.
+ */
+export function byteLengthOf(data: WriteData): number {
+  if (!Array.isArray(data)) return pieceLength(data as SocketData, 'data');
+  let length = 0;
+  for (let i = 0; i < data.length; i++) length += pieceLength(data[i], `data[${i}]`);
+  return length;
+}
+
+function pieceLength(piece: SocketData, name: string): number {
+  if (typeof piece === 'string') {
+    if (NOT_A_BYTE.test(piece)) {
       throw new TypeError(
-        'data is a string with characters above U+00FF; a Pick byte string holds one byte per character: ' +
+        `${name} is a string with characters above U+00FF; a Pick byte string holds one byte per character: ` +
           "encode text first, e.g. Buffer.from(text, 'utf8')",
       );
     }
-    return data.length;
+    return piece.length;
   }
-  if (data instanceof Uint8Array) return data.byteLength;
-  throw new TypeError(`data must be a string or a Uint8Array, got ${describe(data)}`);
+  if (piece instanceof Uint8Array) return piece.byteLength;
+  throw new TypeError(`${name} must be a string or a Uint8Array${name === 'data' ? ' (or an array of them)' : ''}, got ${describe(piece)}`);
 }
 
 /** Resolves a call's blocking mode: its flags first, else the socket's default. */

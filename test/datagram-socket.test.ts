@@ -60,6 +60,18 @@ test('SKT$DGRM also makes datagram sockets, and all 256 byte values cross in one
   t.is(await readSocket(client, 1024, 0, 5000), bytes.toString('latin1'));
 });
 
+test('the pieces of a gathered write make one datagram, strings as Pick byte strings', async (t) => {
+  const { server, port } = await udpServer(t);
+  const client = await udpClient(t, port);
+  t.is(await writeSocket(client, ['PRICE\u00fe', Buffer.from('WIDGET'), new Uint8Array([0xff])], 0, 5000), 13);
+  t.is(await writeSocket(client, 'NEXT', 0, 5000), 4);
+  // One datagram with every piece (latin1, not UTF-8: \u00fe is one byte), then the next one.
+  t.deepEqual(await readSocketBuffer(server, 1024, 0, 5000), Buffer.from('PRICE\u00feWIDGET\u00ff', 'latin1'));
+  t.is(await readSocket(server, 1024, 0, 5000), 'NEXT');
+  t.is(await writeSocket(server, ['PO', 'NG'], 0, 5000), 4);
+  t.is(await readSocket(client, 1024, 0, 5000), 'PONG');
+});
+
 test('each read returns one datagram and the server answers only its last sender', async (t) => {
   const { server, port } = await udpServer(t);
   const first = await udpClient(t, port);

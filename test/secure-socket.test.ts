@@ -478,6 +478,28 @@ for (const side of ['accepted', 'opened'] as const) {
   });
 }
 
+test('a gathered write over TLS goes out as one record, where the same pieces written one by one make a record each', async (t) => {
+  // TLS 1.2: no session tickets follow the handshake, so every application-data record the
+  // relay sees from the server is one of these writes.
+  const { server, port } = await secureListen(t, serverContext({ maxVersion: 'TLSv1.2' }));
+  const relay = await recordingRelay(t, port);
+  const [client, accepted] = await Promise.all([secureConnect(t, relay.port, clientContext()), secureAccept(t, server)]);
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n';
+  const body = randomBytes(4000);
+  const whole = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+  const dataRecords = (): number => recordTypes(relay.toClient()).types.filter((type) => type === APPLICATION_DATA).length;
+  t.is(dataRecords(), 0);
+
+  t.is(await writeSecureSocket(accepted, [head, body], SKT$BLOCKING, 5000), whole.length);
+  t.true((await readExactly(client, whole.length, 5000)).equals(whole));
+  t.is(dataRecords(), 1, 'the head and the body share one record');
+
+  await writeSecureSocket(accepted, head, SKT$BLOCKING, 5000);
+  await writeSecureSocket(accepted, body, SKT$BLOCKING, 5000);
+  t.true((await readExactly(client, whole.length, 5000)).equals(whole));
+  t.is(dataRecords(), 3, 'written one by one, they take a record each');
+});
+
 /** The status of the SocketError `run` rejects with. */
 async function expectSocketErrorOf(run: () => Promise<unknown>): Promise<number> {
   try {

@@ -382,6 +382,42 @@ test('writeSocket resolves with the number of bytes written', async (t) => {
   t.is(received.subarray(0, 8).toString('latin1'), 'PING\r\n\u00fe\u00ff');
 });
 
+test('a gathered write sends its pieces in order as one, and resolves with their total length', async (t) => {
+  const { client, accepted } = await connectedPair(t);
+  const body = randomBytes(256 * 1024);
+  const pieces = ['HEAD\u00fe\r\n', new Uint8Array([0, 255]), '', body, Buffer.alloc(0), 'END'];
+  const total = 7 + 2 + body.length + 3;
+  const reading = readExactly(accepted, total);
+  t.is(await writeSocket(client, pieces, SKT$BLOCKING, 10_000), total);
+  const received = await reading;
+  t.is(received.subarray(0, 9).toString('latin1'), 'HEAD\u00fe\r\n\u0000\u00ff');
+  t.true(received.subarray(9, 9 + body.length).equals(body));
+  t.is(received.subarray(9 + body.length).toString('latin1'), 'END');
+  // No pieces, or only empty ones: nothing to send.
+  t.is(await writeSocket(accepted, [], SKT$BLOCKING, 5000), 0);
+  t.is(await writeSocket(accepted, ['', new Uint8Array(0)], SKT$BLOCKING, 5000), 0);
+});
+
+test('a gathered write with one bad piece is a TypeError that names it, and none of its pieces is sent', async (t) => {
+  const { client, accepted } = await connectedPair(t);
+  const cases: [unknown[], RegExp][] = [
+    [['good', 'bad\u20ac'], /data\[1\] is a string with characters above U\+00FF/],
+    [['good', 42], /data\[1\] must be a string or a Uint8Array, got number 42/],
+    [[Buffer.from('good'), null], /data\[1\] must be a string or a Uint8Array, got null/],
+  ];
+  for (const [pieces, message] of cases) {
+    await t.throwsAsync(async () => writeSocket(client, pieces as string[], SKT$BLOCKING, 5000), { instanceOf: TypeError, message });
+  }
+  await t.throwsAsync(async () => writeSocket(client, { length: 1 } as unknown as string, SKT$BLOCKING, 5000), {
+    instanceOf: TypeError,
+    message: /data must be a string or a Uint8Array \(or an array of them\)/,
+  });
+  await writeSocket(client, 'ok', SKT$BLOCKING, 5000);
+  // TCP keeps order: had the good piece before a bad one gone out, it would come before 'ok'.
+  t.is((await readExactly(accepted, 2)).toString('latin1'), 'ok');
+  t.is((await socketError(t, () => readSocket(accepted, 10, SKT$NON_BLOCKING))).code, 'ER$TIMEOUT');
+});
+
 test('a writer whose peer never reads gets ER$TIMEOUT after its timeout, and the process goes on', async (t) => {
   const uncaught = watchUncaught(t);
   const { client, peer } = await clientOnRawPeer(t, { pauseOnConnect: true });

@@ -125,17 +125,19 @@ export type ReadSocketBuffer<S extends Socket = Socket> = (
 
 /**
  * The type of `writeSocket` (`WRITE.SOCKET`), and of its secure twin narrowed to secure
- * sockets. Resolves with the number of bytes written.
+ * sockets. Resolves with the number of bytes written. `data` is one piece of bytes, or several
+ * sent as one gathered write.
  *
  * @example
  * ```ts
  * const write: WriteSocket = writeSocket;
  * const sent = await write(skt, 'PING\r\n', SKT$BLOCKING, 5000); // 6
+ * const both = await write(skt, ['HEAD\r\n', Buffer.from('body')], SKT$BLOCKING, 5000); // 10
  * ```
  */
 export type WriteSocket<S extends Socket = Socket> = (
   skt: S,
-  data: SocketData,
+  data: SocketData | readonly SocketData[],
   flags?: number,
   timeout?: number,
 ) => Promise<number>;

@@ -24,6 +24,7 @@ import {
   writeSocket,
   type ServerSocket,
   type Socket,
+  type SocketData,
   type SocketErrorCode,
   type SocketType,
 } from '../../lib/index.js';
@@ -86,12 +87,18 @@ expectTypeOf<Promise<string>>()(readSocket(skt, 1024, SKT$BLOCKING, 5000));
 expectTypeOf<Promise<Buffer>>()(readSocketBuffer(skt, 1024));
 expectTypeOf<Promise<number>>()(writeSocket(skt, 'PING\r\n'));
 expectTypeOf<Promise<number>>()(writeSocket(skt, new Uint8Array([1, 2, 3]), SKT$BLOCKING, 5000));
+// A gathered write: several pieces, strings and bytes mixed, from a mutable or a readonly array.
+expectTypeOf<Promise<number>>()(writeSocket(skt, ['HEAD\r\n', Buffer.from('body')], SKT$BLOCKING, 5000));
+const pieces: readonly SocketData[] = ['a', new Uint8Array([1])];
+expectTypeOf<Promise<number>>()(writeSocket(skt, pieces));
 
 // Arguments of the wrong kind are refused.
 // @ts-expect-error maxLen is a number, not a string
 void readSocket(skt, '1024');
 // @ts-expect-error data is a string or bytes, not a number
 void writeSocket(skt, 42);
+// @ts-expect-error the pieces of a gathered write are bytes, not numbers
+void writeSocket(skt, [1, 2, 3]);
 // @ts-expect-error SKT$INFO_PORT can be read but not set
 setSocketMode(skt, SKT$INFO_PORT, 1);
 setSocketMode(skt, SKT$INFO_NO_DELAY, 1);
