@@ -26,7 +26,7 @@ export interface ConnectionTimeouts {
   head: number;
   /** An idle keep-alive connection is closed after this. Default 5000. */
   idle: number;
-  /** The peer must take each write (up to 64 KiB) within this, or is cut off. Default 30000. */
+  /** The peer must take each write (up to 64 KiB of a file, 256 KiB of a body in memory) within this, or is cut off. Default 30000. */
   send: number;
   /** A request body must arrive within this once its head has. Default 30000. */
   body: number;

@@ -40,6 +40,14 @@ const FILE_CHUNK = 64 * 1024;
  */
 const JOIN_LIMIT = 4 * 1024 - 1;
 
+/**
+ * The most bytes of a body in memory handed over in one write. Over TLS a write is encrypted
+ * whole into the connection's own buffer, so this bounds what a client that stops reading makes
+ * the server hold for it (the body itself is shared between responses); a smaller body goes out
+ * with its head in one write.
+ */
+const BODY_SLICE = 256 * 1024;
+
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   100: 'Continue', 200: 'OK', 201: 'Created', 204: 'No Content', 206: 'Partial Content',
   301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect',
@@ -163,7 +171,8 @@ function joined(head: string, body: Uint8Array): Buffer {
 /**
  * Writes a response; each write must be taken by the peer within the send timeout. A body in
  * memory goes out in one write with the head: copied behind it when small (JOIN_LIMIT), gathered
- * with it, never copied, when larger. Resolves once every byte was handed over.
+ * with it, never copied, when larger; past BODY_SLICE, the head with the body's first slice,
+ * then slice by slice. Resolves once every byte was handed over.
  *
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
@@ -175,7 +184,16 @@ export function writeResponse(skt: Socket, response: OutgoingResponse, options: 
   if (body === undefined || body.length === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
   if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
   // The body as it is: never copied, and never changed, so sharing it between responses is safe.
-  return writeSocket(skt, [head, body], SKT$BLOCKING, options.sendTimeout);
+  if (body.length <= BODY_SLICE) return writeSocket(skt, [head, body], SKT$BLOCKING, options.sendTimeout);
+  return writeSlices(skt, head, body, options.sendTimeout);
+}
+
+/** A large body in memory: the head with its first slice, then each slice once the last was taken. */
+async function writeSlices(skt: Socket, head: string, body: Buffer, sendTimeout: number): Promise<void> {
+  await writeSocket(skt, [head, body.subarray(0, BODY_SLICE)], SKT$BLOCKING, sendTimeout);
+  for (let at = BODY_SLICE; at < body.length; at += BODY_SLICE) {
+    await writeSocket(skt, body.subarray(at, at + BODY_SLICE), SKT$BLOCKING, sendTimeout);
+  }
 }
 
 /** A file range: streamed, then the handle is closed whatever happened. */
