@@ -24,9 +24,9 @@ import {
 } from './constants.js';
 import { SocketError } from './errors.js';
 import { SocketBase, type Convert } from './socket-base.js';
-import { isBlocking, type WriteData } from './validation.js';
+import { isBlocking } from './validation.js';
 import { ReadWaiter } from './waiter.js';
-import type { SocketData } from '../types/socket.js';
+import type { SocketData, WriteData } from '../types/socket.js';
 
 const datagramTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no datagram within the timeout');
 
@@ -85,8 +85,9 @@ export class DatagramSocket extends SocketBase {
 
   write(data: WriteData, length: number): Promise<number> {
     if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket was closed'));
-    // The pieces of a gathered write make one datagram (send() takes a list as one).
-    const bytes = Array.isArray(data) ? data.map(datagramBytes) : datagramBytes(data as SocketData);
+    // The pieces of a gathered write make one datagram, joined here: send() would take them as
+    // a list, but the kernel refuses more than 1024 pieces, and a datagram is small to copy.
+    const bytes = Array.isArray(data) ? Buffer.concat(data.map(datagramBytes)) : datagramBytes(data as SocketData);
     return new Promise((resolve, reject) => {
       const sent = (err: Error | null): void => {
         if (err) reject(new SocketError(ER$FAILED, `writeSocket: cannot send the datagram: ${err.message}`, err));

@@ -1,7 +1,7 @@
 import { ER$BAD_KEY, SKT$INFO_BLOCKING, SKT$INFO_OPEN, SKT$INFO_TYPE } from './constants.js';
 import { SocketError } from './errors.js';
-import { describe, type WriteData } from './validation.js';
-import type { Socket, SocketType } from '../types/socket.js';
+import { describe } from './validation.js';
+import type { Socket, SocketType, WriteData } from '../types/socket.js';
 
 /** Turns the bytes of a read into what the caller asked for (a latin1 string or a Buffer). */
 export type Convert<T> = (bytes: Buffer) => T;

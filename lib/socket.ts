@@ -2,7 +2,7 @@
 // turn argument errors into rejections so callers see every failure the same way.
 import { asSocket, toBuffer, toLatin1 } from './socket-base.js';
 import { byteLengthOf, checkFlags, checkMaxLen, checkTimeout } from './validation.js';
-import type { Socket, SocketData } from '../types/socket.js';
+import type { Socket, WriteData } from '../types/socket.js';
 
 /**
  * Reads from a socket: the BASIC `READ.SOCKET(skt, max.len, flags, timeout)`. Resolves as soon
@@ -78,11 +78,11 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
  * (`Buffer.from(text, 'utf8')`).
  *
  * `data` may also be an array of pieces (an extension of the BASIC call): a gathered write that
- * sends them in order as if they were one string, without copying them into one first. On a
- * connection they reach the kernel in one system call, and over TLS in one encryption, so a
- * small header and a large body go out together rather than as two TLS records, the second of
- * which Node would hold back until its first write is done. On a UDP socket they make one
- * datagram.
+ * sends them in order as if they were one string, without joining them in JavaScript first. On
+ * a connection they go to the kernel in one writev; over TLS, Node copies them together in
+ * native code and encrypts them at once, so a small header and a large body go out together
+ * rather than as two TLS records, the second of which Node would hold back until its first write
+ * is done. On a UDP socket they make one datagram.
  *
  * @param skt - a connected socket, or a UDP socket (one datagram per write)
  * @param data - the bytes: a latin1 string or a Uint8Array, or an array of them
@@ -100,13 +100,13 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
  * // BASIC: N = WRITE.SOCKET(SKT, "PING":CHAR(13):CHAR(10), SKT$BLOCKING, 5000)
  * const n = await writeSocket(skt, 'PING\r\n', SKT$BLOCKING, 5000); // 6
  *
- * // A gathered write: a response head and a body Buffer in one write, neither copied.
+ * // A gathered write: a response head and a body Buffer in one write, not joined first.
  * const body = Buffer.alloc(100 * 1024);
  * const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
  * await writeSocket(skt, [head, body], SKT$BLOCKING, 30000); // head.length + 102400
  * ```
  */
-export function writeSocket(skt: Socket, data: SocketData | readonly SocketData[], flags?: number, timeout?: number): Promise<number> {
+export function writeSocket(skt: Socket, data: WriteData, flags?: number, timeout?: number): Promise<number> {
   try {
     return asSocket(skt).write(data, byteLengthOf(data), checkFlags(flags), checkTimeout(timeout));
   } catch (err) {

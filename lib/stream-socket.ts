@@ -21,9 +21,9 @@ import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { SocketBase, type Convert } from './socket-base.js';
 import { startTimer } from './timer.js';
-import { checkTimeout, isBlocking, type WriteData } from './validation.js';
+import { checkTimeout, isBlocking } from './validation.js';
 import { ReadWaiter, Waiter } from './waiter.js';
-import type { SocketData } from '../types/socket.js';
+import type { SocketData, WriteData } from '../types/socket.js';
 
 /** A blocking write waiting for the kernel to take its bytes. */
 class WriteWaiter extends Waiter<number> {
@@ -56,15 +56,23 @@ function writePiece(stream: NetSocket, piece: SocketData): boolean {
 
 /**
  * Writes the pieces of a gathered write corked, so Node hands them to the handle together: one
- * writev system call, and over TLS one SSL_write. Written one by one, a TLS socket's second piece
+ * writev, and over TLS one SSL_write (of a copy Node makes of them in native code). Written one by one, a TLS socket's second piece
  * would wait until Node has finished the first write, which it does only after the event loop's
  * poll phase, so after every other connection ready in the same round.
  */
 function writeGathered(stream: NetSocket, pieces: readonly SocketData[]): boolean {
   let accepted = true;
   stream.cork();
-  for (const piece of pieces) if (piece.length > 0) accepted = writePiece(stream, piece);
-  stream.uncork();
+  try {
+    // By index, as byteLengthOf checked them.
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i] as SocketData;
+      if (piece.length > 0) accepted = writePiece(stream, piece);
+    }
+  } finally {
+    // Whatever happened, the stream is not left corked: that would hold back every later write.
+    stream.uncork();
+  }
   return accepted;
 }
 

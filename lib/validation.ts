@@ -1,9 +1,6 @@
 import { ER$INCOMP_PROTO, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$NON_BLOCKING, SKT$RAW, SKT$UDP } from './constants.js';
 import { SocketError } from './errors.js';
-import type { SocketData } from '../types/socket.js';
-
-/** What a write takes: one piece of bytes, or the pieces of a gathered write. */
-export type WriteData = SocketData | readonly SocketData[];
+import type { SocketData, WriteData } from '../types/socket.js';
 
 /** Any byte outside a Pick byte string's range U+0000..U+00FF. */
 const NOT_A_BYTE = /[^\u0000-\u00ff]/;

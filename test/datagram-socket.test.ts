@@ -70,6 +70,10 @@ test('the pieces of a gathered write make one datagram, strings as Pick byte str
   t.is(await readSocket(server, 1024, 0, 5000), 'NEXT');
   t.is(await writeSocket(server, ['PO', 'NG'], 0, 5000), 4);
   t.is(await readSocket(client, 1024, 0, 5000), 'PONG');
+  // More pieces than the kernel takes in one scatter list (1024) still make one datagram.
+  const many = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(i % 256));
+  t.is(await writeSocket(client, many, 0, 5000), 2000);
+  t.is(await readSocket(server, 4096, 0, 5000), many.join(''));
 });
 
 test('each read returns one datagram and the server answers only its last sender', async (t) => {

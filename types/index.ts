@@ -10,6 +10,7 @@ export type {
   Socket,
   SocketData,
   SocketType,
+  WriteData,
   WriteSocket,
 } from './socket.js';
 export type { SocketInfoKey, SocketInfoValues, SocketModeKey } from './socket-info.js';

@@ -91,6 +91,18 @@ export type SocketType = 1 | 2 | 3;
 export type SocketData = string | Uint8Array;
 
 /**
+ * What `writeSocket` takes: one piece of bytes, or several pieces sent in order as one gathered
+ * write (one datagram on a UDP socket).
+ *
+ * @example
+ * ```ts
+ * const one: WriteData = 'PING\r\n';
+ * const gathered: WriteData = ['HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n', Buffer.from('body')];
+ * ```
+ */
+export type WriteData = SocketData | readonly SocketData[];
+
+/**
  * The type of `readSocket` (`READ.SOCKET`), and of its secure twin narrowed to secure sockets.
  * Resolves with the bytes read as a Pick byte string (latin1: one character per byte).
  *
@@ -137,7 +149,7 @@ export type ReadSocketBuffer<S extends Socket = Socket> = (
  */
 export type WriteSocket<S extends Socket = Socket> = (
   skt: S,
-  data: SocketData | readonly SocketData[],
+  data: WriteData,
   flags?: number,
   timeout?: number,
 ) => Promise<number>;

@@ -1,8 +1,8 @@
 // Responses on the wire: the status line, the header fields, and a body that is either bytes in
 // memory or a byte range of an open file, streamed in chunks with each write awaited. A head is
 // one string (the status line and the fixed fields are serialized once); it goes out in one write
-// with its body: copied in front of a small one, gathered with a larger one, or with a file's
-// first chunk (read in after it).
+// with its body: copied in front of a small one, gathered with a larger one (not joined here), or
+// with a file's first chunk (read in after it).
 import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
@@ -171,7 +171,7 @@ function joined(head: string, body: Uint8Array): Buffer {
 /**
  * Writes a response; each write must be taken by the peer within the send timeout. A body in
  * memory goes out in one write with the head: copied behind it when small (JOIN_LIMIT), gathered
- * with it, never copied, when larger; past BODY_SLICE, the head with the body's first slice,
+ * with it when larger (not joined in JavaScript); past BODY_SLICE, the head with the body's first slice,
  * then slice by slice. Resolves once every byte was handed over.
  *
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
@@ -183,7 +183,7 @@ export function writeResponse(skt: Socket, response: OutgoingResponse, options: 
   const body = options.headOnly || bodiless(response.status) ? undefined : response.body;
   if (body === undefined || body.length === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
   if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
-  // The body as it is: never copied, and never changed, so sharing it between responses is safe.
+  // The body as it is, shared between responses (never changed, so that is safe).
   if (body.length <= BODY_SLICE) return writeSocket(skt, [head, body], SKT$BLOCKING, options.sendTimeout);
   return writeSlices(skt, head, body, options.sendTimeout);
 }
