@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
-import { DEFAULT_CACHE_TTL, DEFAULT_SMALL_FILE_SIZE, StaticFiles } from '../examples/seraphim/http/static-files.js';
+import { DEFAULT_CACHE_TTL, DEFAULT_MEMORY_FILE_SIZE, DEFAULT_SMALL_FILE_SIZE, StaticFiles } from '../examples/seraphim/http/static-files.js';
 import type { SeraphimRequest } from '../examples/seraphim/http/types.js';
 import { curl, caFile, exchange, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
 
@@ -239,9 +239,12 @@ function replaceFile(path: string, content: string | Buffer): void {
 
 test('file cache: a changed file is served fresh once the cache window has passed; inside it, the old version whole', async (t) => {
   const root = tempDir(t);
-  const big = (c: string, extra: number): Buffer => Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + extra, c);
+  // Larger than the files the cache keeps in memory: these stream from a descriptor.
+  const big = (c: string, extra: number): Buffer => Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + extra, c);
+  const mid = (c: string): Buffer => Buffer.alloc(DEFAULT_SMALL_FILE_SIZE * 3, c);
   writeFileSync(join(root, 'page.html'), 'first version');
   writeFileSync(join(root, 'big.bin'), big('a', 1));
+  writeFileSync(join(root, 'mid.bin'), mid('a'));
   // A long window: what is served inside it is certain, whatever the speed of the machine.
   const long = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: 60_000 } });
   const longPort = long.ports.http as number;
@@ -252,9 +255,12 @@ test('file cache: a changed file is served fresh once the cache window has passe
     t.is((await get(t, port, '/page.html')).body, 'first version');
     t.is((await get(t, port, '/big.bin')).body, big('a', 1).toString('latin1'));
   }
+  t.is((await get(t, longPort, '/mid.bin')).body, mid('a').toString('latin1'));
   replaceFile(join(root, 'page.html'), 'second version, longer');
   replaceFile(join(root, 'big.bin'), big('b', 2));
+  replaceFile(join(root, 'mid.bin'), mid('b'));
   t.is((await get(t, longPort, '/page.html')).body, 'first version', 'inside the window: the small file from memory');
+  t.is((await get(t, longPort, '/mid.bin')).body, mid('a').toString('latin1'), 'inside the window: the mid-size file from memory');
   t.is((await get(t, longPort, '/big.bin')).body, big('a', 1).toString('latin1'), 'inside the window: the large file from its open descriptor');
   t.is((await get(t, unopenedPort, '/big.bin')).body, big('b', 2).toString('latin1'), 'a large file opened per request is checked on every request');
 
@@ -264,11 +270,14 @@ test('file cache: a changed file is served fresh once the cache window has passe
   const port = server.ports.http as number;
   t.is((await get(t, port, '/page.html')).body, 'first version');
   t.is((await get(t, port, '/big.bin')).body, big('b', 2).toString('latin1'));
+  t.is((await get(t, port, '/mid.bin')).body, mid('b').toString('latin1'));
   replaceFile(join(root, 'page.html'), 'third version');
   replaceFile(join(root, 'big.bin'), big('c', 3));
+  replaceFile(join(root, 'mid.bin'), mid('c'));
   await sleep(DEFAULT_CACHE_TTL + 100);
   t.is((await get(t, port, '/page.html')).body, 'third version');
   t.is((await get(t, port, '/big.bin')).body, big('c', 3).toString('latin1'));
+  t.is((await get(t, port, '/mid.bin')).body, mid('c').toString('latin1'));
   // Rewritten in place with the same size: the modification time tells.
   writeFileSync(join(root, 'page.html'), 'THIRD VERSION');
   utimesSync(join(root, 'page.html'), new Date(), new Date(Date.now() + 5_000));
@@ -287,8 +296,9 @@ test('file cache: a file replaced by a symlink that leads out of the root is nev
   writeFileSync(join(outside, 'secret.txt'), secret);
   writeFileSync(join(outside, 'big.bin'), secret.repeat(DEFAULT_SMALL_FILE_SIZE / 8));
   writeFileSync(join(root, 'page.html'), 'public page');
-  writeFileSync(join(root, 'big.bin'), 'p'.repeat(DEFAULT_SMALL_FILE_SIZE * 2));
-  writeFileSync(join(root, 'sub', 'big.bin'), 'q'.repeat(DEFAULT_SMALL_FILE_SIZE * 2));
+  // Larger than the files the cache keeps in memory: served from a descriptor.
+  writeFileSync(join(root, 'big.bin'), 'p'.repeat(DEFAULT_MEMORY_FILE_SIZE + 1));
+  writeFileSync(join(root, 'sub', 'big.bin'), 'q'.repeat(DEFAULT_MEMORY_FILE_SIZE + 1));
   const short = 200;
   const server = await startTestServer(t, { root, httpsPort: false, staticFiles: { cacheTtl: short } });
   const port = server.ports.http as number;
@@ -349,13 +359,25 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
     t.true(files.cacheSize.bytes <= 3000);
   }
   t.is(files.cacheSize.bytes, 3000);
+  // A mid-size file is read once and kept in memory: every response shares its bytes. With the
+  // cache off it is streamed, never read whole for one response.
+  writeFileSync(join(root, 'mid.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE * 3, 7));
+  const mid = await StaticFiles.create(root);
+  const first = await mid.serve(request('/mid.bin'));
+  t.is(first.body?.length, DEFAULT_SMALL_FILE_SIZE * 3);
+  t.is((await mid.serve(request('/mid.bin'))).body, first.body, 'the same bytes, not read again');
+  t.deepEqual(mid.cacheSize, { entries: 1, bytes: DEFAULT_SMALL_FILE_SIZE * 3, openFiles: 0 });
+  const streamed = await (await StaticFiles.create(root, { cacheTtl: 0 })).serve(request('/mid.bin'));
+  t.is(streamed.body, undefined);
+  t.is(streamed.file?.length, DEFAULT_SMALL_FILE_SIZE * 3);
+  await streamed.file?.handle.close();
   // Larger files are kept open, within cacheMaxOpenFiles; the rest are opened per request.
-  for (let i = 0; i < 3; i++) writeFileSync(join(root, `big${i}.bin`), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE + 1, i));
+  for (let i = 0; i < 3; i++) writeFileSync(join(root, `big${i}.bin`), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, i));
   const big = await StaticFiles.create(root, { cacheMaxOpenFiles: 2 });
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < 3; i++) {
       const { file } = await big.serve(request(`/big${i}.bin`));
-      t.is(file?.length, DEFAULT_SMALL_FILE_SIZE + 1);
+      t.is(file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
       if (file?.release !== undefined) file.release();
       else await file?.handle.close();
     }

@@ -31,6 +31,12 @@ export interface StaticFileOptions {
   cacheTtl?: number;
   /** Files up to this many bytes are read whole and, with the cache on, kept in memory; larger ones are streamed. Default 65536. */
   smallFileSize?: number;
+  /**
+   * Larger files up to this many bytes are also kept in memory, when the cache takes them: read
+   * whole once, then every response shares the bytes (a response is written at most 256 KiB at a
+   * time). Files larger still, or not cached, are streamed from disk. Default 524288 (512 KiB).
+   */
+  memoryFileSize?: number;
   /** Bytes of small files kept in memory, all together. Default 32 MiB. */
   cacheMaxBytes?: number;
   /** Paths remembered at most. Default 4096. */
@@ -41,6 +47,7 @@ export interface StaticFileOptions {
 
 export const DEFAULT_CACHE_TTL = 1000;
 export const DEFAULT_SMALL_FILE_SIZE = 64 * 1024;
+export const DEFAULT_MEMORY_FILE_SIZE = 512 * 1024;
 export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_ENTRIES = 4096;
 export const DEFAULT_CACHE_MAX_OPEN_FILES = 64;
@@ -113,6 +120,7 @@ export class StaticFiles {
   #closed = false;
   readonly #ttl: number;
   readonly #smallFileSize: number;
+  readonly #memoryFileSize: number;
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #maxOpenFiles: number;
@@ -126,6 +134,7 @@ export class StaticFiles {
   ) {
     this.#ttl = limit(options.cacheTtl, DEFAULT_CACHE_TTL, 'cacheTtl');
     this.#smallFileSize = limit(options.smallFileSize, DEFAULT_SMALL_FILE_SIZE, 'smallFileSize');
+    this.#memoryFileSize = limit(options.memoryFileSize, DEFAULT_MEMORY_FILE_SIZE, 'memoryFileSize');
     this.#maxBytes = limit(options.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES, 'cacheMaxBytes');
     this.#maxEntries = limit(options.cacheMaxEntries, DEFAULT_CACHE_MAX_ENTRIES, 'cacheMaxEntries');
     this.#maxOpenFiles = limit(options.cacheMaxOpenFiles, DEFAULT_CACHE_MAX_OPEN_FILES, 'cacheMaxOpenFiles');
@@ -208,7 +217,10 @@ export class StaticFiles {
     const opened = factsOf(real, openedInfo);
     const entry = this.entryFor(opened, now);
     const unchanged = sameFile(opened, real, info);
-    if (opened.size > this.#smallFileSize) {
+    // A small file is read whole each time it is not cached; a larger one only when the cache
+    // keeps it, so that a response never holds a large file of its own.
+    const kept = unchanged && this.#ttl > 0 && !this.#closed && opened.size <= Math.min(this.#memoryFileSize, this.#maxBytes);
+    if (opened.size > this.#smallFileSize && !kept) {
       if (!unchanged || this.#ttl === 0 || this.#closed) return respondWithHandle(request, entry, handle);
       this.forget(path);
       if (this.#openFiles < this.#maxOpenFiles) {
