@@ -7,8 +7,8 @@
  * starts them, reads their CPU time and prints. Both kinds of Node server answer the same two URLs
  * from the same Buffers, read once at start: a 1 KiB HTML page and a 100 KiB file. SERAPHIM
  * answers them from a handler (the path a route takes); `seraphim-static` is SERAPHIM's real
- * static-file path on the same files (its file cache: the small page from memory, the larger
- * file streamed from the page cache), shown for information.
+ * static-file path on the same files (its file cache: both files from memory after the first
+ * request, rechecked on disk once a second), shown for information.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
  * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians.

@@ -12,8 +12,8 @@
  *   headers (Server, HSTS on HTTPS, nosniff, X-Frame-Options, CSP, Referrer-Policy), no access
  *   log; the static files answer everything else.
  * - `seraphim-static-https`: `startSeraphim` with no handler: its real static-file path with its
- *   default file cache (small files from memory, larger ones streamed from a descriptor kept
- *   open; both rechecked once a second), ETag / Last-Modified, files from the page cache.
+ *   default file cache (files up to 512 KiB from memory, larger ones streamed from a descriptor
+ *   kept open; both rechecked once a second), ETag / Last-Modified.
  *
  * The parent sends `start`, then `sample` messages (the child answers with its own
  * process.cpuUsage()), and `stop` (the child closes and exits, so a `--cpu-prof` profile gets
