@@ -17,7 +17,7 @@ import { BodyTruncated, readBody } from './body-reader.js';
 import type { HeaderBlock } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
 import { bodiless, bodyLength, errorResponse, writeResponse, type OutgoingResponse } from './response.js';
-import { ReadTimeout, SocketReader } from './socket-reader.js';
+import { readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
 /** Timeouts of a connection, in milliseconds. */
@@ -85,11 +85,8 @@ export class HttpConnection {
 
   /** The request loop; resolves when the connection is closed. Never rejects. */
   async run(): Promise<void> {
-    const acceptedAt = Date.now();
     try {
-      for (let first = true; !this.#stopping; first = false) {
-        if (!(await this.serveOne(first ? acceptedAt : undefined))) break;
-      }
+      await this.serve(Date.now());
     } catch (err) {
       this.options.onError(err);
     } finally {
@@ -98,62 +95,64 @@ export class HttpConnection {
   }
 
   /**
-   * Reads one request and answers it.
+   * Reads requests and answers them, one after another, until the connection ends. One loop in
+   * one async function, each wait a promise of the socket's awaited here: every promise between
+   * a request's bytes and its answer costs a turn of the microtask queue and an allocation.
    *
-   * @param acceptedAt - for the first request: when the connection started (the head timeout
-   *   runs from there, with no idle wait)
-   * @returns `true` to go on with the next request
+   * @param acceptedAt - when the connection started: the first request's head timeout runs from
+   *   there, with no idle wait
    */
-  private async serveOne(acceptedAt: number | undefined): Promise<boolean> {
+  private async serve(acceptedAt: number): Promise<void> {
     const { limits, timeouts } = this.options;
     const reader = this.#reader;
-    if (reader.pending.length === 0) {
-      // Nothing buffered: wait for a request's first byte, as an idle connection.
-      this.#idle = true;
+    for (let first = true; !this.#stopping; first = false) {
+      const connectionStart = first ? acceptedAt : undefined;
+      if (reader.pending.length === 0) {
+        // Nothing buffered: wait for a request's first byte, as an idle connection.
+        this.#idle = true;
+        try {
+          const wait = connectionStart === undefined ? timeouts.idle : Math.max(1, connectionStart + timeouts.head - Date.now());
+          reader.append(await reader.read(wait));
+        } catch (err) {
+          // A new connection that never sent a request gets 408; an idle keep-alive one just closes.
+          if (readFailure(err) === 'timeout' && connectionStart !== undefined) await this.refuse(new HttpError(408, 'no request'), connectionStart, undefined);
+          return;
+        } finally {
+          this.#idle = false;
+        }
+      }
+      // A request starts with its first byte (or, the first one, with the connection).
+      const startedAt = connectionStart ?? Date.now();
+      const parser = new HeadParser(limits);
+      let head: RequestHead | undefined;
       try {
-        const filled = acceptedAt === undefined ? reader.fillWithin(timeouts.idle) : reader.fill(acceptedAt + timeouts.head);
-        if (!(await filled)) return false;
+        // Usually the whole head came in one read: parsed here without another await.
+        const parsed = parser.parse(reader.pending);
+        if (parsed !== undefined) {
+          reader.consume(parsed.consumed);
+          head = parsed.head;
+        } else {
+          head = await this.readHead(parser, startedAt + timeouts.head);
+          if (head === undefined) return;
+        }
+        const hasBody = head.chunked || head.contentLength > 0;
+        if (head.expectContinue && hasBody) {
+          if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
+          await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
+        }
+        const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
+        const answered = this.respond(head, body);
+        const response = answered instanceof Promise ? await answered : answered;
+        const keepAlive = head.keepAlive && !this.#stopping;
+        const bytes = await this.send(response, head, keepAlive, startedAt);
+        if (bytes === undefined || !keepAlive) return;
       } catch (err) {
-        if (!(err instanceof ReadTimeout)) throw err;
-        // A new connection that never sent a request gets 408; an idle keep-alive one just closes.
-        if (acceptedAt !== undefined) await this.refuse(new HttpError(408, 'no request'), acceptedAt, undefined);
-        return false;
-      } finally {
-        this.#idle = false;
+        if (err instanceof BodyTruncated) return;
+        if (err instanceof ReadTimeout) await this.refuse(new HttpError(408, 'request timeout'), startedAt, parser.requestLine);
+        else if (err instanceof HttpError) await this.refuse(err, startedAt, parser.requestLine, head);
+        else throw err;
+        return;
       }
-    }
-    // A request starts with its first byte (or, the first one, with the connection).
-    const startedAt = acceptedAt ?? Date.now();
-
-    const parser = new HeadParser(limits);
-    let head: RequestHead | undefined;
-    try {
-      // Usually the whole head came in one read: parsed here without another await.
-      const parsed = parser.parse(reader.pending);
-      if (parsed !== undefined) {
-        reader.consume(parsed.consumed);
-        head = parsed.head;
-      } else {
-        head = await this.readHead(parser, startedAt + timeouts.head);
-        if (head === undefined) return false;
-      }
-      const hasBody = head.chunked || head.contentLength > 0;
-      if (head.expectContinue && hasBody) {
-        if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
-        await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
-      }
-      const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
-      const answered = this.respond(head, body);
-      const response = answered instanceof Promise ? await answered : answered;
-      const keepAlive = head.keepAlive && !this.#stopping;
-      const bytes = await this.send(response, head, keepAlive, startedAt);
-      return bytes !== undefined && keepAlive;
-    } catch (err) {
-      if (err instanceof BodyTruncated) return false;
-      if (err instanceof ReadTimeout) await this.refuse(new HttpError(408, 'request timeout'), startedAt, parser.requestLine);
-      else if (err instanceof HttpError) await this.refuse(err, startedAt, parser.requestLine, head);
-      else throw err;
-      return false;
     }
   }
 

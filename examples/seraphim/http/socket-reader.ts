@@ -49,20 +49,38 @@ export class SocketReader {
     return this.fillWithin(Math.max(1, deadline - Date.now()));
   }
 
-  /**
-   * `fill` with a timeout in milliseconds instead of a deadline. The same timeout each time (the
-   * idle one) keeps the timers of every connection in one list of Node's.
-   */
+  /** `fill` with a timeout in milliseconds instead of a deadline. */
   async fillWithin(wait: number): Promise<boolean> {
-    let chunk: Buffer;
     try {
-      chunk = await readSocketBuffer(this.skt, READ_SIZE, SKT$BLOCKING, wait);
+      this.append(await this.read(wait));
     } catch (err) {
-      if (err instanceof SocketError && err.code === 'ER$TIMEOUT') throw new ReadTimeout();
-      if (err instanceof SocketError) return false; // ER$SKT_CLOSED, ER$FAILED (reset): the end
-      throw err;
+      if (readFailure(err) === 'timeout') throw new ReadTimeout();
+      return false;
     }
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     return true;
   }
+
+  /**
+   * One read from the socket, for a caller that awaits it itself (one promise fewer than
+   * `fillWithin`) and then hands the bytes to `append`; `readFailure` says what its error means.
+   * The same timeout each time (the idle one) keeps the timers of every connection in one list of
+   * Node's.
+   */
+  read(wait: number): Promise<Buffer> {
+    return readSocketBuffer(this.skt, READ_SIZE, SKT$BLOCKING, wait);
+  }
+
+  /** Adds bytes read to the pending ones. */
+  append(chunk: Buffer): void {
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+  }
+}
+
+/**
+ * What a read's failure means: `timeout` (nothing came in time) or `closed` (ER$SKT_CLOSED, or
+ * ER$FAILED for a reset: the end of the connection). Anything else is a bug, thrown on.
+ */
+export function readFailure(err: unknown): 'timeout' | 'closed' {
+  if (err instanceof SocketError) return err.code === 'ER$TIMEOUT' ? 'timeout' : 'closed';
+  throw err;
 }
