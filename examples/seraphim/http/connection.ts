@@ -107,6 +107,7 @@ export class HttpConnection {
     const reader = this.#reader;
     for (let first = true; !this.#stopping; first = false) {
       const connectionStart = first ? acceptedAt : undefined;
+      let refusal: HttpError | undefined;
       if (reader.pending.length === 0) {
         // Nothing buffered: wait for a request's first byte, as an idle connection.
         this.#idle = true;
@@ -114,9 +115,9 @@ export class HttpConnection {
           const wait = connectionStart === undefined ? timeouts.idle : Math.max(1, connectionStart + timeouts.head - Date.now());
           reader.append(await reader.read(wait));
         } catch (err) {
-          // A new connection that never sent a request gets 408; an idle keep-alive one just closes.
-          if (readFailure(err) === 'timeout' && connectionStart !== undefined) await this.refuse(new HttpError(408, 'no request'), connectionStart, undefined);
-          return;
+          // An idle keep-alive connection just closes; a new one that never sent a request gets 408.
+          if (readFailure(err) === 'closed' || connectionStart === undefined) return;
+          refusal = new HttpError(408, 'no request');
         } finally {
           this.#idle = false;
         }
@@ -125,7 +126,10 @@ export class HttpConnection {
       const startedAt = connectionStart ?? Date.now();
       const parser = new HeadParser(limits);
       let head: RequestHead | undefined;
+      let response: OutgoingResponse;
+      let keepAlive = false;
       try {
+        if (refusal !== undefined) throw refusal;
         // Usually the whole head came in one read: parsed here without another await.
         const parsed = parser.parse(reader.pending);
         if (parsed !== undefined) {
@@ -142,17 +146,41 @@ export class HttpConnection {
         }
         const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
         const answered = this.respond(head, body);
-        const response = answered instanceof Promise ? await answered : answered;
-        const keepAlive = head.keepAlive && !this.#stopping;
-        const bytes = await this.send(response, head, keepAlive, startedAt);
-        if (bytes === undefined || !keepAlive) return;
+        response = answered instanceof Promise ? await answered : answered;
+        keepAlive = head.keepAlive && !this.#stopping;
       } catch (err) {
         if (err instanceof BodyTruncated) return;
-        if (err instanceof ReadTimeout) await this.refuse(new HttpError(408, 'request timeout'), startedAt, parser.requestLine);
-        else if (err instanceof HttpError) await this.refuse(err, startedAt, parser.requestLine, head);
-        else throw err;
-        return;
+        // Refused: answered with the error's status, then the connection closes.
+        if (err instanceof ReadTimeout) head = undefined; // logged by its request line alone
+        const refused = err instanceof ReadTimeout ? new HttpError(408, 'request timeout') : err;
+        if (!(refused instanceof HttpError)) throw err;
+        response = errorResponse(refused.status, refused.headers);
       }
+      // The one place a response is written (awaited here, not in a helper: one promise fewer).
+      const logged = head ?? { requestLine: parser.requestLine, method: '', version: '1.1', headers: new Map<string, string>() };
+      const headOnly = logged.method === 'HEAD';
+      let bytes: number | undefined;
+      try {
+        const http10 = logged.version === '1.0';
+        await writeResponse(this.skt, response, { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send });
+        bytes = headOnly || bodiless(response.status) ? 0 : bodyLength(response);
+      } catch (err) {
+        // The peer did not take the data in time, or is gone: the connection is closed.
+        if (!(err instanceof SocketError)) throw err;
+        // A reader that stopped reading gets no more of our time: the close drops what is queued.
+        if (err.code === 'ER$TIMEOUT') setSocketMode(this.skt, SKT$INFO_LINGER, 0);
+      }
+      this.options.log?.write({
+        remoteAddress: this.#remoteAddress,
+        time: new Date(startedAt),
+        requestLine: logged.requestLine,
+        status: response.status,
+        bytes: bytes ?? 0,
+        referer: logged.headers.get('referer'),
+        userAgent: logged.headers.get('user-agent'),
+        durationMs: Date.now() - startedAt,
+      });
+      if (bytes === undefined || !keepAlive) return;
     }
   }
 
@@ -197,52 +225,4 @@ export class HttpConnection {
     this.options.onError(err);
     return errorResponse(500);
   };
-
-  /** Answers a refused request; the connection closes afterwards. */
-  private async refuse(err: HttpError, startedAt: number, requestLine: string | undefined, head?: RequestHead): Promise<void> {
-    const response = errorResponse(err.status, err.headers);
-    await this.send(response, head ?? { requestLine, method: '', version: '1.1', headers: new Map() }, false, startedAt);
-  }
-
-  /**
-   * Writes a response and logs it.
-   *
-   * @returns the body bytes sent, or undefined when the write failed (slow or gone peer)
-   */
-  private async send(
-    response: OutgoingResponse,
-    head: Pick<RequestHead, 'method' | 'version' | 'headers'> & { requestLine: string | undefined },
-    keepAlive: boolean,
-    startedAt: number,
-  ): Promise<number | undefined> {
-    let bytes: number | undefined;
-    const headOnly = head.method === 'HEAD';
-    try {
-      await writeResponse(this.skt, response, {
-        defaults: this.options.defaults,
-        headOnly,
-        keepAlive,
-        http10: head.version === '1.0',
-        sendTimeout: this.options.timeouts.send,
-      });
-      bytes = headOnly || bodiless(response.status) ? 0 : bodyLength(response);
-    } catch (err) {
-      // The peer did not take the data in time, or is gone: the loop closes the connection.
-      if (!(err instanceof SocketError)) throw err;
-      // A reader that stopped reading gets no more of our time: the close drops what is queued.
-      if (err.code === 'ER$TIMEOUT') setSocketMode(this.skt, SKT$INFO_LINGER, 0);
-      bytes = undefined;
-    }
-    this.options.log?.write({
-      remoteAddress: this.#remoteAddress,
-      time: new Date(startedAt),
-      requestLine: head.requestLine,
-      status: response.status,
-      bytes: bytes ?? 0,
-      referer: head.headers.get('referer'),
-      userAgent: head.headers.get('user-agent'),
-      durationMs: Date.now() - startedAt,
-    });
-    return bytes;
-  }
 }
