@@ -12,6 +12,7 @@ import {
 import type { DirectReader } from './direct-reader.js';
 import { StreamSocket } from './stream-socket.js';
 import { describeCertificate, type TlsContext } from './tls-context.js';
+import { handOver } from './tls-handshake.js';
 import type { SecureSocket } from '../types/socket.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 
@@ -49,6 +50,7 @@ export class SecureStreamSocket extends StreamSocket implements SecureSocket {
     reader?: DirectReader,
   ) {
     super(tls, type, blocking, reader);
+    handOver(tls);
     this.context = context;
     const cert = peer === undefined ? tls.getPeerX509Certificate() : undefined;
     this.facts = {

@@ -56,9 +56,10 @@ function writePiece(stream: NetSocket, piece: SocketData): boolean {
 
 /**
  * Writes the pieces of a gathered write corked, so Node hands them to the handle together: one
- * writev, and over TLS one SSL_write (of a copy Node makes of them in native code). Written one by one, a TLS socket's second piece
- * would wait until Node has finished the first write, which it does only after the event loop's
- * poll phase, so after every other connection ready in the same round.
+ * writev, and over TLS one SSL_write (of a copy Node makes of them in native code). Written one
+ * by one, a TLS socket's second piece would wait until Node has finished the first write, which
+ * it does only after the event loop's poll phase, so after every other connection ready in the
+ * same round.
  */
 function writeGathered(stream: NetSocket, pieces: readonly SocketData[]): boolean {
   let accepted = true;

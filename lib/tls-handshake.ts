@@ -228,6 +228,11 @@ function destroyOnError(this: TLSSocket, err: Error): void {
   if (!this.destroyed) this.destroy(err);
 }
 
+/** The secure socket listens to `tls` from now on: the stand-in listener of clientHandshake goes. */
+export function handOver(tls: TLSSocket): void {
+  tls.off('error', destroyOnError);
+}
+
 /** The check of a context that must serve TLS. */
 export function requireCertificate(context: TlsContext, op: string): void {
   if (!context.hasCertificate) {
