@@ -16,8 +16,8 @@ import type { AccessLog } from './access-log.js';
 import { BodyTruncated, readBody } from './body-reader.js';
 import type { HeaderBlock } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
-import { bodiless, bodyLength, errorResponse, writeResponse, type OutgoingResponse } from './response.js';
-import { readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
+import { errorResponse, sentBodyLength, writeResponse, type OutgoingResponse } from './response.js';
+import { msUntil, readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
 /** Timeouts of a connection, in milliseconds. */
@@ -112,7 +112,7 @@ export class HttpConnection {
         // Nothing buffered: wait for a request's first byte, as an idle connection.
         this.#idle = true;
         try {
-          const wait = connectionStart === undefined ? timeouts.idle : Math.max(1, connectionStart + timeouts.head - Date.now());
+          const wait = connectionStart === undefined ? timeouts.idle : msUntil(connectionStart + timeouts.head);
           reader.append(await reader.read(wait));
         } catch (err) {
           // An idle keep-alive connection just closes; a new one that never sent a request gets 408.
@@ -131,14 +131,8 @@ export class HttpConnection {
       try {
         if (refusal !== undefined) throw refusal;
         // Usually the whole head came in one read: parsed here without another await.
-        const parsed = parser.parse(reader.pending);
-        if (parsed !== undefined) {
-          reader.consume(parsed.consumed);
-          head = parsed.head;
-        } else {
-          head = await this.readHead(parser, startedAt + timeouts.head);
-          if (head === undefined) return;
-        }
+        head = this.takeHead(parser) ?? (await this.readHead(parser, startedAt + timeouts.head));
+        if (head === undefined) return;
         const hasBody = head.chunked || head.contentLength > 0;
         if (head.expectContinue && hasBody) {
           if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
@@ -163,7 +157,7 @@ export class HttpConnection {
       try {
         const http10 = logged.version === '1.0';
         await writeResponse(this.skt, response, { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send });
-        bytes = headOnly || bodiless(response.status) ? 0 : bodyLength(response);
+        bytes = sentBodyLength(response, headOnly);
       } catch (err) {
         // The peer did not take the data in time, or is gone: the connection is closed.
         if (!(err instanceof SocketError)) throw err;
@@ -184,16 +178,20 @@ export class HttpConnection {
     }
   }
 
-  /** Reads a request head; undefined when the peer closed first. */
+  /** The request head when the pending bytes hold all of it (consumed), else undefined. */
+  private takeHead(parser: HeadParser): RequestHead | undefined {
+    const parsed = parser.parse(this.#reader.pending);
+    if (parsed === undefined) return undefined;
+    this.#reader.consume(parsed.consumed);
+    return parsed.head;
+  }
+
+  /** Reads until the request head is complete; undefined when the peer closed first. */
   private async readHead(parser: HeadParser, deadline: number): Promise<RequestHead | undefined> {
-    const reader = this.#reader;
     for (;;) {
-      const parsed = parser.parse(reader.pending);
-      if (parsed !== undefined) {
-        reader.consume(parsed.consumed);
-        return parsed.head;
-      }
-      if (!(await reader.fill(deadline))) return undefined;
+      if (!(await this.#reader.fill(deadline))) return undefined;
+      const head = this.takeHead(parser);
+      if (head !== undefined) return head;
     }
   }
 

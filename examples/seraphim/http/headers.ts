@@ -44,28 +44,19 @@ export function defaultHeaders(options: SecurityHeaderOptions, secure: boolean):
   if (csp !== false) fields.push(['Content-Security-Policy', csp]);
   const referrer = options.referrerPolicy ?? 'strict-origin-when-cross-origin';
   if (referrer !== false) fields.push(['Referrer-Policy', referrer]);
-  for (const [name, value] of fields) checkField(name, value);
   return fields;
 }
 
 let dateSecond = 0;
-let dateText = '';
 let dateLineText = '';
 
-/** The Date header's value (IMF-fixdate), made once per second. */
-export function httpDate(now = Date.now()): string {
+/** The whole `Date: ...\r\n` line of a response head (IMF-fixdate), made once per second. */
+export function dateLine(now = Date.now()): string {
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-    dateLineText = `Date: ${dateText}\r\n`;
+    dateLineText = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
   }
-  return dateText;
-}
-
-/** The whole `Date: ...\r\n` line of a response head, made once per second. */
-export function dateLine(now = Date.now()): string {
-  httpDate(now);
   return dateLineText;
 }
 
@@ -91,14 +82,25 @@ export function headerBlock(fields: readonly HeaderField[]): HeaderBlock {
   };
 }
 
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A token (RFC 9110 5.6.2): what field names and methods are made of. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Anything but tab, visible ASCII, space and obs-text: controls (CR, LF, NUL, ...) and non-latin1. */
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Valid field names seen, each with its lower-case form (one string reused, its hash kept). */
 const knownNames = new Map<string, string>();
-/** Bounds knownNames: handlers may make up names; past this they are checked every time. */
+/** Bounds knownNames: clients and handlers may make up names; past this they are checked every time. */
 const KNOWN_NAMES_MAX = 512;
+
+/** The lower-case form of a field name, the same string each time; undefined when it is not a token. */
+export function fieldNameKey(name: string): string | undefined {
+  const known = knownNames.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) return undefined;
+  const lower = name.toLowerCase();
+  if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, lower);
+  return lower;
+}
 
 /**
  * The lower-case form of a valid field name, the same string each time for the same name.
@@ -106,11 +108,8 @@ const KNOWN_NAMES_MAX = 512;
  * @throws TypeError for an invalid name
  */
 export function lowerName(name: string): string {
-  const known = knownNames.get(name);
-  if (known !== undefined) return known;
-  if (!FIELD_NAME.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-  const lower = name.toLowerCase();
-  if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, lower);
+  const lower = fieldNameKey(name);
+  if (lower === undefined) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
   return lower;
 }
 
@@ -118,9 +117,11 @@ export function lowerName(name: string): string {
  * Refuses a header a response must not carry: a bad name, or a value with CR, LF or another
  * control character (response splitting), or a character outside latin1.
  *
+ * @returns the name's lower-case form
  * @throws TypeError naming the field
  */
-export function checkField(name: string, value: string): void {
-  lowerName(name);
+export function checkField(name: string, value: string): string {
+  const lower = lowerName(name);
   if (BAD_VALUE.test(value)) throw new TypeError(`invalid value for header ${name}`);
+  return lower;
 }

@@ -1,5 +1,6 @@
 // Strict HTTP/1.1 request heads (RFC 9112): every line ends in CRLF, sizes are bounded, and the
 // body's framing is decided here once, so a request can never be read as two or two as one.
+import { fieldNameKey, TOKEN } from './headers.js';
 
 /** Limits on what a client may send. */
 export interface RequestLimits {
@@ -56,7 +57,6 @@ const CR = 0x0d;
 const LF = 0x0a;
 /** Empty lines tolerated before a request line (RFC 9112 2.2: at least one). */
 const MAX_LEADING_EMPTY_LINES = 4;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Field values: visible characters, obs-text, space and tab; never CR, LF, NUL or other controls. */
 const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Request targets: visible ASCII only. */
@@ -145,7 +145,7 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
     const first = field.charCodeAt(0);
     if (first === 0x20 || first === 0x09) throw new HttpError(400, 'obsolete line folding');
     const colon = field.indexOf(':');
-    const key = colon > 0 ? fieldKey(field.slice(0, colon)) : undefined;
+    const key = colon > 0 ? fieldNameKey(field.slice(0, colon)) : undefined;
     if (key === undefined) throw new HttpError(400, 'malformed header field name');
     // The value without the spaces and tabs around it.
     let from = colon + 1;
@@ -177,21 +177,6 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
-}
-
-/** Valid field names seen, with their lower-case key (one string reused, its hash kept). */
-const knownFields = new Map<string, string>();
-/** Bounds knownFields: clients may send any names; past this they are checked every time. */
-const KNOWN_FIELDS_MAX = 512;
-
-/** The lower-case key of a field name; undefined when the name is not a token. */
-function fieldKey(name: string): string | undefined {
-  const known = knownFields.get(name);
-  if (known !== undefined) return known;
-  if (!TOKEN.test(name)) return undefined;
-  const key = name.toLowerCase();
-  if (knownFields.size < KNOWN_FIELDS_MAX) knownFields.set(name, key);
-  return key;
 }
 
 function parseVersion(text: string): '1.0' | '1.1' {

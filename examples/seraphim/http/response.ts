@@ -1,8 +1,8 @@
 // Responses on the wire: the status line, the header fields, and a body that is either bytes in
 // memory or a byte range of an open file, streamed in chunks with each write awaited. A head is
 // one string (the status line and the fixed fields are serialized once); it goes out in one write
-// with its body: copied in front of a small one, gathered with a larger one (not joined here), or
-// with a file's first chunk (read in after it).
+// with its body: copied in front of a small one, gathered with a larger one (not joined here) or
+// with a file's first chunk.
 import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
@@ -68,26 +68,24 @@ function statusLine(status: number): string {
 
 /** Sets a header, replacing any of the same name (case-insensitive). */
 export function setHeader(response: OutgoingResponse, name: string, value: string): void {
-  checkField(name, value);
-  const key = lowerName(name);
-  const { preset } = response;
-  if (preset?.names.has(key)) {
-    // The preset fields become ordinary ones, so that this one can replace its namesake.
-    response.preset = undefined;
-    for (const field of preset.fields) response.headers.set(lowerName(field[0]), field);
-  }
+  const key = checkField(name, value);
+  unpreset(response, key);
   response.headers.set(key, [name, value]);
 }
 
 /** Removes a header (case-insensitive), preset or not. */
 export function deleteHeader(response: OutgoingResponse, name: string): void {
   const key = lowerName(name);
-  const { preset } = response;
-  if (preset?.names.has(key)) {
-    response.preset = undefined;
-    for (const field of preset.fields) response.headers.set(lowerName(field[0]), field);
-  }
+  unpreset(response, key);
   response.headers.delete(key);
+}
+
+/** When `key` is one of the preset fields, they all become ordinary ones, so that it can be changed. */
+function unpreset(response: OutgoingResponse, key: string): void {
+  const { preset } = response;
+  if (!preset?.names.has(key)) return;
+  response.preset = undefined;
+  for (const field of preset.fields) response.headers.set(lowerName(field[0]), field);
 }
 
 /** A response with a body in memory. */
@@ -109,6 +107,11 @@ export function errorResponse(status: number, headers: Record<string, string> = 
 /** Whether a status never has a body (RFC 9110 6.4.1). */
 export function bodiless(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
+}
+
+/** Length of the body this response sends: none for HEAD or a status without a body. */
+export function sentBodyLength(response: OutgoingResponse, headOnly: boolean): number {
+  return headOnly || bodiless(response.status) ? 0 : bodyLength(response);
 }
 
 /** Length of the body a GET would send. */
@@ -177,11 +180,10 @@ function joined(head: string, body: Uint8Array): Buffer {
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
 export function writeResponse(skt: Socket, response: OutgoingResponse, options: WriteOptions): Promise<unknown> {
-  const { file } = response;
+  const { file, body } = response;
   if (file !== undefined) return writeFileResponse(skt, response, file, options);
   const head = serializeHead(response, options);
-  const body = options.headOnly || bodiless(response.status) ? undefined : response.body;
-  if (body === undefined || body.length === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
+  if (body === undefined || sentBodyLength(response, options.headOnly) === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
   if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
   // The body as it is, shared between responses (never changed, so that is safe).
   if (body.length <= BODY_SLICE) return writeSocket(skt, [head, body], SKT$BLOCKING, options.sendTimeout);
@@ -200,31 +202,26 @@ async function writeSlices(skt: Socket, head: string, body: Buffer, sendTimeout:
 async function writeFileResponse(skt: Socket, response: OutgoingResponse, file: FileBody, options: WriteOptions): Promise<void> {
   try {
     const head = serializeHead(response, options);
-    if (options.headOnly || bodiless(response.status) || file.length === 0) {
-      await writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
-      return;
-    }
-    await streamFile(skt, head, file, options.sendTimeout);
+    if (sentBodyLength(response, options.headOnly) === 0) await writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
+    else await streamFile(skt, head, file, options.sendTimeout);
   } finally {
     if (file.release !== undefined) file.release();
     else await file.handle.close().catch(() => undefined);
   }
 }
 
-/** Sends a file range in chunks, the head with the first one; never more than one chunk in memory. */
+/** Sends a file range in chunks, the head gathered with the first one; never more than one chunk in memory. */
 async function streamFile(skt: Socket, head: string, file: FileBody, sendTimeout: number): Promise<void> {
   let position = file.start;
   let left = file.length;
   let pendingHead: string | undefined = head;
   while (left > 0) {
     // A fresh buffer per chunk: a write that timed out may still hold the previous one.
-    // The head goes first in the first chunk's buffer, the file's bytes read in after it.
-    const offset = pendingHead === undefined ? 0 : pendingHead.length;
-    const chunk = Buffer.allocUnsafe(offset + Math.min(Math.max(FILE_CHUNK - offset, JOIN_LIMIT), left));
-    if (pendingHead !== undefined) chunk.write(pendingHead, 0, 'latin1');
-    const { bytesRead } = await file.handle.read(chunk, offset, chunk.length - offset, position);
+    const chunk = Buffer.allocUnsafe(Math.min(FILE_CHUNK, left));
+    const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, position);
     if (bytesRead === 0) throw new Error('the file became shorter while it was sent');
-    await writeSocket(skt, chunk.subarray(0, offset + bytesRead), SKT$BLOCKING, sendTimeout);
+    const data = chunk.subarray(0, bytesRead);
+    await writeSocket(skt, pendingHead === undefined ? data : [pendingHead, data], SKT$BLOCKING, sendTimeout);
     pendingHead = undefined;
     position += bytesRead;
     left -= bytesRead;

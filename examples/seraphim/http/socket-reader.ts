@@ -45,14 +45,9 @@ export class SocketReader {
    * @returns `false` when the peer closed (or the connection failed) and nothing more will come
    * @throws ReadTimeout when nothing came before the deadline
    */
-  fill(deadline: number): Promise<boolean> {
-    return this.fillWithin(Math.max(1, deadline - Date.now()));
-  }
-
-  /** `fill` with a timeout in milliseconds instead of a deadline. */
-  async fillWithin(wait: number): Promise<boolean> {
+  async fill(deadline: number): Promise<boolean> {
     try {
-      this.append(await this.read(wait));
+      this.append(await this.read(msUntil(deadline)));
     } catch (err) {
       if (readFailure(err) === 'timeout') throw new ReadTimeout();
       return false;
@@ -62,7 +57,7 @@ export class SocketReader {
 
   /**
    * One read from the socket, for a caller that awaits it itself (one promise fewer than
-   * `fillWithin`) and then hands the bytes to `append`; `readFailure` says what its error means.
+   * `fill`) and then hands the bytes to `append`; `readFailure` says what its error means.
    * The same timeout each time (the idle one) keeps the timers of every connection in one list of
    * Node's.
    */
@@ -83,4 +78,9 @@ export class SocketReader {
 export function readFailure(err: unknown): 'timeout' | 'closed' {
   if (err instanceof SocketError) return err.code === 'ER$TIMEOUT' ? 'timeout' : 'closed';
   throw err;
+}
+
+/** Milliseconds from now to `deadline` (a `Date.now()` value), at least 1: a read's timeout. */
+export function msUntil(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
 }
