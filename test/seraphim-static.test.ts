@@ -343,6 +343,35 @@ test('file cache: a file replaced by a symlink that leads out of the root is nev
   }
 });
 
+test('file cache: an entry dropped while its path is checked again is not brought back uncounted', async (t) => {
+  const root = tempDir(t);
+  const size = DEFAULT_SMALL_FILE_SIZE * 3;
+  writeFileSync(join(root, 'mid.bin'), Buffer.alloc(size, 5));
+  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, 6));
+  const files = await StaticFiles.create(root, { cacheTtl: 20 });
+  const request = (path: string): SeraphimRequest => ({
+    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1', secure: false, slugs: {},
+  });
+  for (const path of ['/mid.bin', '/big.bin']) {
+    const first = await files.serve(request(path));
+    first.file?.release?.();
+  }
+  t.deepEqual(files.cacheSize, { entries: 2, bytes: size, openFiles: 1 });
+  await sleep(40);
+  // Both entries are past their window: each request looks its path up again, and while it
+  // does, the cache is emptied (as close() does). What the requests keep afterwards is counted.
+  const again = [files.serve(request('/mid.bin')), files.serve(request('/big.bin'))];
+  files.clearCache();
+  const [mid, big] = await Promise.all(again);
+  t.is(mid.body?.length, size);
+  t.is(big.file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
+  big.file?.release?.();
+  t.deepEqual(files.cacheSize, { entries: 2, bytes: size, openFiles: 1 });
+  files.close();
+  t.deepEqual(files.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
+});
+
 test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it off', async (t) => {
   const root = tempDir(t);
   for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.txt`), String(i).repeat(1000));

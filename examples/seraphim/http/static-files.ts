@@ -174,16 +174,16 @@ export class StaticFiles {
     // Only paths that passed every check below are ever cached.
     const cached = this.#ttl > 0 ? this.#cache.get(path) : undefined;
     if (cached !== undefined && now - cached.checkedAt < this.#ttl) {
-      if (cached.body !== undefined) return respond(request, cached, cached.body);
-      if (cached.open !== undefined) return respondShared(request, cached, cached.open);
+      const kept = fromMemoryOrShared(request, cached);
+      if (kept !== undefined) return kept;
       // A large file not kept open: opened by its real path, served only if still the same file.
       const handle = await openFile(cached.real);
       if (handle !== undefined) {
         const info = await statOf(handle);
-        if (sameFile(cached, cached.real, info)) return respondWithHandle(request, cached, handle);
+        if (sameFile(cached, cached.real, info)) return respondFrom(request, cached, handle);
         await handle.close();
       }
-      this.forget(path);
+      this.forgetEntry(path, cached);
     }
 
     if (path.includes('\0')) return errorResponse(400);
@@ -195,14 +195,17 @@ export class StaticFiles {
       return found;
     }
     const { real, info } = found;
-    if (cached !== undefined && sameFile(cached, real, info)) {
-      // Checked again and unchanged: the entry goes on (its bytes or open file too), and moves
-      // to the young end.
-      this.#cache.delete(path);
-      cached.checkedAt = now;
-      this.#cache.set(path, cached);
-      if (cached.body !== undefined) return respond(request, cached, cached.body);
-      if (cached.open !== undefined) return respondShared(request, cached, cached.open);
+    // Checked again and unchanged: the entry goes on (its bytes or open file too), and moves to
+    // the young end; unless, during the lookup, it was dropped or replaced (then it is not
+    // brought back: its bytes would not be counted, and a replacement's open file would leak).
+    if (cached !== undefined && this.#cache.get(path) === cached && sameFile(cached, real, info)) {
+      const kept = fromMemoryOrShared(request, cached);
+      if (kept !== undefined) {
+        this.#cache.delete(path);
+        cached.checkedAt = now;
+        this.#cache.set(path, cached);
+        return kept;
+      }
     }
 
     const handle = await openFile(real);
@@ -216,12 +219,12 @@ export class StaticFiles {
     // when that is the file the lookup found (not replaced in between).
     const opened = factsOf(real, openedInfo);
     const entry = this.entryFor(opened, now);
-    const unchanged = sameFile(opened, real, info);
+    const cacheable = this.#ttl > 0 && !this.#closed && sameFile(opened, real, info);
     // A small file is read whole each time it is not cached; a larger one only when the cache
     // keeps it, so that a response never holds a large file of its own.
-    const kept = unchanged && this.#ttl > 0 && !this.#closed && opened.size <= Math.min(this.#memoryFileSize, this.#maxBytes);
-    if (opened.size > this.#smallFileSize && !kept) {
-      if (!unchanged || this.#ttl === 0 || this.#closed) return respondWithHandle(request, entry, handle);
+    const inMemory = opened.size <= this.#smallFileSize || (cacheable && opened.size <= Math.min(this.#memoryFileSize, this.#maxBytes));
+    if (!inMemory) {
+      if (!cacheable) return respondFrom(request, entry, handle);
       this.forget(path);
       if (this.#openFiles < this.#maxOpenFiles) {
         const shared = new SharedFile(handle);
@@ -230,10 +233,10 @@ export class StaticFiles {
         entry.open = shared;
         this.#openFiles++;
         this.remember(path, entry);
-        return respondShared(request, entry, shared, true);
+        return respondFrom(request, entry, handle, shared.release);
       }
       this.remember(path, entry);
-      return respondWithHandle(request, entry, handle);
+      return respondFrom(request, entry, handle);
     }
     let body: Buffer;
     let after: Stats;
@@ -245,7 +248,7 @@ export class StaticFiles {
     }
     if (body.length !== opened.size) throw new Error('the file became shorter while it was read');
     // Also not cached when it changed while it was read: the bytes may be half old, half new.
-    if (unchanged && sameFile(opened, real, after)) {
+    if (cacheable && sameFile(opened, real, after)) {
       entry.body = body;
       this.remember(path, entry);
     }
@@ -320,6 +323,11 @@ export class StaticFiles {
     }
   }
 
+  /** Forgets `entry` if it is still what the cache holds for `path` (not a newer one). */
+  private forgetEntry(path: string, entry: Entry): void {
+    if (this.#cache.get(path) === entry) this.forget(path);
+  }
+
   private forget(path: string): void {
     const entry = this.#cache.get(path);
     if (entry === undefined) return;
@@ -334,34 +342,31 @@ export class StaticFiles {
 
 }
 
-/** The response for a file being opened: it streams from the handle, or the handle is closed at once (304, 416). */
-function respondWithHandle(request: SeraphimRequest, entry: Entry, handle: FileHandle): OutgoingResponse {
+/** The response of an entry whose bytes or open file the cache keeps; undefined for neither. */
+function fromMemoryOrShared(request: SeraphimRequest, entry: Entry): OutgoingResponse | undefined {
+  if (entry.body !== undefined) return respond(request, entry, entry.body);
+  const { open } = entry;
+  if (open === undefined) return undefined;
+  open.use();
+  return respondFrom(request, entry, open.handle, open.release);
+}
+
+/**
+ * The response for an open file: it streams from the handle, which the writer then closes, or
+ * gives back with `release` when the handle is shared (and held for this response already). A
+ * response that reads no file (304, 416) closes or releases it at once.
+ */
+function respondFrom(request: SeraphimRequest, entry: Entry, handle: FileHandle, release?: () => void): OutgoingResponse {
+  const done = (): void => (release !== undefined ? release() : void handle.close());
   let response: OutgoingResponse;
   try {
     response = respond(request, entry, handle);
   } catch (err) {
-    void handle.close();
+    done();
     throw err;
   }
-  if (response.file === undefined) void handle.close();
-  return response;
-}
-
-/**
- * The response for a file kept open: it streams from the shared descriptor, released once sent
- * (`held`: the caller already took this response's hold).
- */
-function respondShared(request: SeraphimRequest, entry: Entry, open: SharedFile, held = false): OutgoingResponse {
-  if (!held) open.use();
-  let response: OutgoingResponse;
-  try {
-    response = respond(request, entry, open.handle);
-  } catch (err) {
-    open.release();
-    throw err;
-  }
-  if (response.file !== undefined) response.file.release = open.release;
-  else open.release();
+  if (response.file === undefined) done();
+  else if (release !== undefined) response.file.release = release;
   return response;
 }
 
