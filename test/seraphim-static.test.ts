@@ -361,9 +361,11 @@ test('file cache: an entry dropped while its path is checked again is not brough
   await sleep(40);
   // Both entries are past their window: each request looks its path up again, and while it
   // does, the cache is emptied (as close() does). What the requests keep afterwards is counted.
-  const again = [files.serve(request('/mid.bin')), files.serve(request('/big.bin'))];
+  const midServed = files.serve(request('/mid.bin'));
+  const bigServed = files.serve(request('/big.bin'));
   files.clearCache();
-  const [mid, big] = await Promise.all(again);
+  const mid = await midServed;
+  const big = await bigServed;
   t.is(mid.body?.length, size);
   t.is(big.file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
   big.file?.release?.();
