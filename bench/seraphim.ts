@@ -10,6 +10,10 @@
  * static-file path on the same files (its file cache: both files from memory after the first
  * request, rechecked on disk once a second), shown for information.
  *
+ * SERAPHIM's children run with the Node flags the `seraphim` command runs with
+ * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds each kind of
+ * server with the other's flags, for information.
+ *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
  * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians.
  * Run: `npx tsx bench/seraphim.ts [--quick]`; `--help` for the flags.
@@ -29,9 +33,11 @@ import { environment, integerOption, onlyTests } from './lib/options.js';
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
+import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--duration S] [--connections C]
-                                 [--only https,http] [--no-static] [--no-nginx] [--profile DIR] [--out FILE]
+                                 [--only https,http] [--no-static] [--no-nginx] [--flag-check]
+                                 [--profile DIR] [--out FILE]
   --quick          wrk -d2s, 2 rounds, 1 s warm-up (a smoke run of about 1.5 minutes)
   --rounds N       measured rounds per server and test (default 5; quick 2)
   --duration S     seconds per wrk run (default 10; quick 2)
@@ -39,6 +45,8 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
   --only L         https, http (default both)
   --no-static      skip SERAPHIM's static-file path (seraphim-static)
   --no-nginx       skip nginx even when it is installed
+  --flag-check     over HTTPS, also SERAPHIM with Node's default flags and node:https with
+                   SERAPHIM's (flagcheck-*, for information)
   --profile DIR    run the Node server children with --cpu-prof, profiles into DIR/VARIANT/
   --out FILE       JSON output (default bench/results/seraphim.json)`;
 
@@ -51,6 +59,7 @@ interface Options {
   groups: ('https' | 'http')[];
   static: boolean;
   nginx: boolean;
+  flagCheck: boolean;
   profile: string | undefined;
   out: string;
 }
@@ -68,6 +77,7 @@ function options(argv: string[]): Options {
       only: { type: 'string' },
       'no-static': { type: 'boolean', default: false },
       'no-nginx': { type: 'boolean', default: false },
+      'flag-check': { type: 'boolean', default: false },
       profile: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -92,10 +102,17 @@ function options(argv: string[]): Options {
     groups,
     static: values['no-static'] !== true,
     nginx: values['no-nginx'] !== true,
+    flagCheck: values['flag-check'] === true,
     profile: values.profile === undefined ? undefined : resolve(values.profile),
     out: values.out ?? 'bench/results/seraphim.json',
   };
 }
+
+/** The name prefix of the --flag-check servers: each kind of Node server with the other's flags. */
+const FLAG_CHECK = 'flagcheck-';
+
+/** The Node flags a server variant runs with: SERAPHIM's own (as its command runs), or Node's defaults. */
+const flagsOf = (variant: ServerVariant): readonly string[] => (variant.startsWith('seraphim') ? SERAPHIM_NODE_FLAGS : []);
 
 /** The files both kinds of server answer. */
 const FILES: (BenchFile & { label: string; size: number })[] = [
@@ -243,9 +260,9 @@ function fmtMs(n: number): string {
 
 function verdict(test: Test, f: ServerFigures): string {
   if (f.server === test.baseline) return 'baseline';
-  if (!f.server.startsWith('seraphim')) return 'the bar';
+  if (!f.server.startsWith('seraphim') && !f.server.startsWith(FLAG_CHECK)) return 'the bar';
   const errors = f.errors > 0 ? ' (ERRORS)' : '';
-  if (f.server.startsWith('seraphim-static')) return `info${errors}`;
+  if (f.server.startsWith('seraphim-static') || f.server.startsWith(FLAG_CHECK)) return `info${errors}`;
   const ok = f.ratio >= 1.0 && f.p99Ratio <= 1.0;
   const aim = test.file === FILES[0]?.label ? (f.ratio >= 1.3 ? ', aim 1.3x met' : ', aim 1.3x not met') : '';
   return `${ok ? 'PASS' : 'BELOW'}${aim}${errors}`;
@@ -295,6 +312,7 @@ async function main(): Promise<void> {
   console.log(`Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}); ${wrkVersion}; nginx: ${nginx ?? 'not installed (or --no-nginx)'}`);
   const load = loadavg()[0] ?? 0;
   console.log(`load average at start: ${load.toFixed(2)}${load > 0.5 ? '  WARNING: the machine is busy; the figures will be noisy' : ''}`);
+  console.log(`SERAPHIM's servers run with ${SERAPHIM_NODE_FLAGS.join(' ')} (as the seraphim command does); the Node servers with Node's defaults.`);
   console.log(
     'SERAPHIM answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
       (opts.static ? 'seraphim-static is its static-file path with its file cache on the same files, for information.' : 'its static-file path is skipped (--no-static).'),
@@ -307,9 +325,8 @@ async function main(): Promise<void> {
   const probes: Record<string, Record<string, Probe>> = {};
   try {
     const profileArgs = (name: string): string[] => (opts.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', join(opts.profile, name)]);
-    const start = async (variant: ServerVariant): Promise<WebServer> => {
-      const args = profileArgs(variant);
-      const s = await startWebChild(variant, { root: site.root, files: site.files, cert: site.cert, key: site.key }, args);
+    const start = async (variant: ServerVariant, flags = flagsOf(variant), name: string = variant): Promise<WebServer> => {
+      const s = await startWebChild(variant, { root: site.root, files: site.files, cert: site.cert, key: site.key }, [...flags, ...profileArgs(name)], name);
       servers.push(s);
       return s;
     };
@@ -317,6 +334,10 @@ async function main(): Promise<void> {
     if (opts.groups.includes('https')) {
       const list = [await start('node-https'), await start('seraphim-https')];
       if (opts.static) list.push(await start('seraphim-static-https'));
+      if (opts.flagCheck) {
+        list.push(await start('seraphim-https', [], `${FLAG_CHECK}seraphim-https`));
+        list.push(await start('node-https', SERAPHIM_NODE_FLAGS, `${FLAG_CHECK}node-https`));
+      }
       if (nginx !== undefined) {
         const n = await startNginx(join(site.dir, 'nginx'), site.root, site.certFile, site.keyFile);
         servers.push(n);
@@ -407,6 +428,8 @@ async function main(): Promise<void> {
     mode: opts.quick ? 'quick' : 'full',
     wrk: { threads: 1, connections: opts.connections, seconds: opts.duration, warmupSeconds: opts.warmup },
     rounds: opts.rounds,
+    seraphimNodeFlags: SERAPHIM_NODE_FLAGS,
+    flagCheck: opts.flagCheck ? `${FLAG_CHECK}seraphim-https: SERAPHIM with Node's default flags; ${FLAG_CHECK}node-https: node:https with ${SERAPHIM_NODE_FLAGS.join(' ')}` : null,
     seraphimAnswersFrom: 'a handler returning in-memory Buffers read once at start (seraphim-static: its static-file path)',
     probes,
     seconds,

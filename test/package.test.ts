@@ -9,10 +9,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
+import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+/** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags. */
+const SHEBANG = `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
+
+test("every way of starting SERAPHIM passes its Node flags: the command's shebang and npm start", (t) => {
+  const firstLine = (path: string): string => readFileSync(join(ROOT, path), 'utf8').split('\n', 1)[0] as string;
+  t.is(firstLine('examples/seraphim/cli.ts'), SHEBANG);
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  t.is(scripts.start, `node ${SERAPHIM_NODE_FLAGS.join(' ')} --import tsx examples/seraphim/cli.ts`);
+});
 
 test('npm pack installs into a fresh project: ESM, CommonJS, types and the seraphim command all work', async (t) => {
   t.timeout(4 * 60_000);
@@ -80,6 +90,8 @@ test('npm pack installs into a fresh project: ESM, CommonJS, types and the serap
   );
   await t.notThrowsAsync(run(TSC, ['-p', 'tsconfig.json'], { cwd: project }));
 
+  // The command runs through its shebang, which gives node SERAPHIM's flags.
+  t.is(readFileSync(join(project, 'node_modules', 'scarlet-sockets', 'dist', 'seraphim', 'cli.js'), 'utf8').split('\n', 1)[0], SHEBANG);
   const help = await run('npx', ['--no-install', 'seraphim', '--help'], { cwd: project });
   t.regex(help.stdout, /^Usage: seraphim/m);
 });

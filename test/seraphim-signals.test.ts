@@ -19,8 +19,9 @@ import {
   socketInfo,
   type SecureSocket,
 } from '../lib/index.js';
-import { getOnce, httpGet, ownerOfConnection, startCli, workerPids, workersListening } from './helpers/seraphim-cli.js';
+import { commandLine, getOnce, httpGet, ownerOfConnection, startCli, workerPids, workersListening } from './helpers/seraphim-cli.js';
 import { tempDir } from './helpers/seraphim.js';
+import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprint256;
 
@@ -193,6 +194,10 @@ test('--workers 2: both workers serve; a killed worker is replaced while the oth
   // Both workers exist as children of the primary, listen, and both take connections.
   const workers = await workersListening(cli, 2);
   t.deepEqual(workerPids(cli.pid), workers, 'two worker processes, both listening');
+  for (const worker of workers) {
+    const flags = commandLine(worker).filter((arg) => SERAPHIM_NODE_FLAGS.includes(arg));
+    t.deepEqual(flags, [...SERAPHIM_NODE_FLAGS], `worker ${worker} runs with the primary's Node flags`);
+  }
   const byWorker = new Map<number, SecureSocket>();
   for (let i = 0; i < 20 && byWorker.size < 2; i++) {
     const { skt, owner } = await connectTo(workers);

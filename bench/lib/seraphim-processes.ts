@@ -32,11 +32,15 @@ function replyFrom<R>(child: ChildProcess, what: string, pick: (msg: FromWebChil
   return reply(child, what, pick, REPLY_TIMEOUT);
 }
 
-/** Starts one Node server variant in its own child process (under tsx). */
+/**
+ * Starts one Node server variant in its own child process (under tsx), with `nodeArgs` given to
+ * node; `name` tells it apart in the results when one variant runs twice with different flags.
+ */
 export async function startWebChild(
   variant: ServerVariant,
   site: { root: string; files: BenchFile[]; cert: string; key: string },
-  nodeArgs: string[] = [],
+  nodeArgs: readonly string[] = [],
+  name: string = variant,
 ): Promise<WebServer> {
   const child = fork(fileURLToPath(new URL('./seraphim-server-child.ts', import.meta.url)), [], {
     cwd: ROOT,
@@ -46,18 +50,18 @@ export async function startWebChild(
   });
   track(child);
   try {
-    const ready = replyFrom(child, variant, (m) => (m.type === 'ready' ? m.port : undefined));
+    const ready = replyFrom(child, name, (m) => (m.type === 'ready' ? m.port : undefined));
     child.send({ type: 'start', variant, ...site } satisfies ToWebChild);
     const port = await ready;
     let nextId = 1;
     return {
-      name: variant,
+      name,
       pid: child.pid as number,
       port,
       scheme: variant.endsWith('https') ? 'https' : 'http',
       async cpu() {
         const id = nextId++;
-        const answer = replyFrom(child, `${variant} sample`, (m) => (m.type === 'sample' && m.id === id ? m.cpu : undefined));
+        const answer = replyFrom(child, `${name} sample`, (m) => (m.type === 'sample' && m.id === id ? m.cpu : undefined));
         child.send({ type: 'sample', id } satisfies ToWebChild);
         const cpu = await answer;
         return cpu.user + cpu.system;

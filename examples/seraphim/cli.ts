@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// The `seraphim` command. Run: npx tsx examples/seraphim/cli.ts --help
+#!/usr/bin/env -S node --max-semi-space-size=1
+// The `seraphim` command (its Node flags: node-flags.ts). Run: npm start -- --help
 import cluster from 'node:cluster';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';

@@ -16,6 +16,7 @@ import {
   type Socket,
   type TlsContext,
 } from '../../lib/index.js';
+import { SERAPHIM_NODE_FLAGS } from '../../examples/seraphim/node-flags.js';
 import { tempDir } from './seraphim.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,13 +38,14 @@ export interface CliProcess {
 }
 
 /**
- * Starts `seraphim` with `args` (plus `--state-dir` in a temporary folder unless given), waits
+ * Starts `seraphim` with `args` (plus `--state-dir` in a temporary folder unless given) and the
+ * Node flags the command runs with, waits
  * until it printed a `seraphim listening` line for each listener, and kills it and its children
  * by PID when the test ends.
  */
 export async function startCli(t: ExecutionContext, args: readonly string[], timeoutMs = 30_000): Promise<CliProcess> {
   const all = args.includes('--state-dir') ? [...args] : [...args, '--state-dir', tempDir(t)];
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...all], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERAPHIM_NODE_FLAGS, '--import', 'tsx', CLI, ...all], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid as number;
   // Teardown: the workers it forked first (by PID), then the process itself.
   t.teardown(() => {
@@ -143,15 +145,19 @@ export function childPids(pid: number): number[] {
   return children.sort((a, b) => a - b);
 }
 
+/** The command line of process `pid`, split into its arguments ([] once it is gone). */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /** The PIDs of the cluster workers of the seraphim process `pid` (its children running the CLI, not tsx's esbuild). */
 export function workerPids(pid: number): number[] {
-  return childPids(pid).filter((child) => {
-    try {
-      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('seraphim/cli.ts');
-    } catch {
-      return false;
-    }
-  });
+  return childPids(pid).filter((child) => commandLine(child).some((arg) => arg.endsWith('seraphim/cli.ts')));
 }
 
 /**
