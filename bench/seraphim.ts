@@ -33,6 +33,7 @@ import { environment, integerOption, onlyTests } from './lib/options.js';
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
+import { FLAG_CHECK_PREFIX, serverRole } from './lib/seraphim-roles.js';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--duration S] [--connections C]
@@ -107,9 +108,6 @@ function options(argv: string[]): Options {
     out: values.out ?? 'bench/results/seraphim.json',
   };
 }
-
-/** The name prefix of the --flag-check servers: each kind of Node server with the other's flags. */
-const FLAG_CHECK = 'flagcheck-';
 
 /** The Node flags a server variant runs with: SERAPHIM's own (as its command runs), or Node's defaults. */
 const flagsOf = (variant: ServerVariant): readonly string[] => (variant.startsWith('seraphim') ? SERAPHIM_NODE_FLAGS : []);
@@ -260,9 +258,10 @@ function fmtMs(n: number): string {
 
 function verdict(test: Test, f: ServerFigures): string {
   if (f.server === test.baseline) return 'baseline';
-  if (!f.server.startsWith('seraphim') && !f.server.startsWith(FLAG_CHECK)) return 'the bar';
+  const role = serverRole(f.server);
+  if (role === 'bar') return 'the bar';
   const errors = f.errors > 0 ? ' (ERRORS)' : '';
-  if (f.server.startsWith('seraphim-static') || f.server.startsWith(FLAG_CHECK)) return `info${errors}`;
+  if (role !== 'target') return `info${errors}`;
   const ok = f.ratio >= 1.0 && f.p99Ratio <= 1.0;
   const aim = test.file === FILES[0]?.label ? (f.ratio >= 1.3 ? ', aim 1.3x met' : ', aim 1.3x not met') : '';
   return `${ok ? 'PASS' : 'BELOW'}${aim}${errors}`;
@@ -299,7 +298,11 @@ async function main(): Promise<void> {
   if (wrk.error !== undefined) throw new Error('wrk is not installed: apt-get install -y wrk');
   const wrkVersion = (wrk.stdout || wrk.stderr).split('\n')[0]?.trim() ?? '?';
   const nginx = opts.nginx && opts.groups.includes('https') ? nginxVersion() : undefined;
-  const budget = opts.quick ? 240_000 : 1_500_000;
+  // Give up at twice the time the run should take (servers x files x rounds and warm-ups), and
+  // never before 4 minutes.
+  const perGroup = { https: 2 + (opts.static ? 1 : 0) + (opts.flagCheck ? 2 : 0) + (opts.nginx ? 1 : 0), http: 2 };
+  const wrkSeconds = opts.groups.reduce((sum, g) => sum + perGroup[g] * FILES.length * (opts.rounds * opts.duration + opts.warmup), 0);
+  const budget = Math.max(240_000, 2 * wrkSeconds * 1000);
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${budget / 1000} s; giving up`);
     killAll();
@@ -335,8 +338,8 @@ async function main(): Promise<void> {
       const list = [await start('node-https'), await start('seraphim-https')];
       if (opts.static) list.push(await start('seraphim-static-https'));
       if (opts.flagCheck) {
-        list.push(await start('seraphim-https', [], `${FLAG_CHECK}seraphim-https`));
-        list.push(await start('node-https', SERAPHIM_NODE_FLAGS, `${FLAG_CHECK}node-https`));
+        list.push(await start('seraphim-https', [], `${FLAG_CHECK_PREFIX}seraphim-https`));
+        list.push(await start('node-https', SERAPHIM_NODE_FLAGS, `${FLAG_CHECK_PREFIX}node-https`));
       }
       if (nginx !== undefined) {
         const n = await startNginx(join(site.dir, 'nginx'), site.root, site.certFile, site.keyFile);
@@ -429,7 +432,7 @@ async function main(): Promise<void> {
     wrk: { threads: 1, connections: opts.connections, seconds: opts.duration, warmupSeconds: opts.warmup },
     rounds: opts.rounds,
     seraphimNodeFlags: SERAPHIM_NODE_FLAGS,
-    flagCheck: opts.flagCheck ? `${FLAG_CHECK}seraphim-https: SERAPHIM with Node's default flags; ${FLAG_CHECK}node-https: node:https with ${SERAPHIM_NODE_FLAGS.join(' ')}` : null,
+    flagCheck: opts.flagCheck && opts.groups.includes('https') ? `${FLAG_CHECK_PREFIX}seraphim-https: SERAPHIM with Node's default flags; ${FLAG_CHECK_PREFIX}node-https: node:https with ${SERAPHIM_NODE_FLAGS.join(' ')}` : null,
     seraphimAnswersFrom: 'a handler returning in-memory Buffers read once at start (seraphim-static: its static-file path)',
     probes,
     seconds,

@@ -1,7 +1,7 @@
 /**
  * A ported echo client: opens a socket, sends one line, prints the reply, closes.
  *
- * Run it (from the repository root) against the echo server (`npm start` in another terminal):
+ * Run it (from the repository root) against the echo server (`npx tsx examples/echo-server.ts` in another terminal):
  *
  *   npx tsx examples/echo-client.ts                          # 127.0.0.1 4000 "hello, echo"
  *   npx tsx examples/echo-client.ts 127.0.0.1 4000 some words to send

@@ -3,7 +3,7 @@
  *
  * Run it (from the repository root):
  *
- *   npm start                                  # 127.0.0.1:4000
+ *   npx tsx examples/echo-server.ts            # 127.0.0.1:4000
  *   npx tsx examples/echo-server.ts --port 5000
  *   PORT=0 npx tsx examples/echo-server.ts     # any free port; the line it prints says which
  *

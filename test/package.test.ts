@@ -17,7 +17,7 @@ const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 /** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags. */
 const SHEBANG = `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
 
-test("every way of starting SERAPHIM passes its Node flags: the command's shebang and npm start", (t) => {
+test("the seraphim command's shebang and npm start pass SERAPHIM's Node flags", (t) => {
   const firstLine = (path: string): string => readFileSync(join(ROOT, path), 'utf8').split('\n', 1)[0] as string;
   t.is(firstLine('examples/seraphim/cli.ts'), SHEBANG);
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { serverRole } from './seraphim-roles.js';
 
 /** One bar of the chart. */
 export interface ChartBar {
@@ -121,9 +122,10 @@ function seraphimBars(data: Json, file: string): ChartBar[] {
       const ratio = num(s.ratio);
       const p99Ratio = num(s.p99Ratio);
       if (ratio === undefined) throw new ChartInputError(`${file}: tests[${i}] server ${server} has no numeric "ratio"`);
-      if (server.startsWith('seraphim-static')) {
+      const role = serverRole(server);
+      if (role === 'static') {
         bars.push({ label: `${what} static rps`, ratio, target: null, better: 'higher', pass: null });
-      } else if (server.startsWith('seraphim')) {
+      } else if (role === 'target') {
         bars.push({ label: `${what} rps`, ratio, target: 1.0, better: 'higher', pass: ratio >= 1.0 });
         if (p99Ratio !== undefined) bars.push({ label: `${what} p99`, ratio: p99Ratio, target: 1.0, better: 'lower', pass: p99Ratio <= 1.0 });
       }
