@@ -109,8 +109,27 @@ function options(argv: string[]): Options {
   };
 }
 
-/** The Node flags a server variant runs with: SERAPHIM's own (as its command runs), or Node's defaults. */
-const flagsOf = (variant: ServerVariant): readonly string[] => (variant.startsWith('seraphim') ? SERAPHIM_NODE_FLAGS : []);
+/** The Node flags a server variant runs with: Node's defaults for the baselines, SERAPHIM's own (as its command runs) for SERAPHIM. */
+const flagsOf = (variant: ServerVariant): readonly string[] => (serverRole(variant) === 'baseline' ? [] : SERAPHIM_NODE_FLAGS);
+
+/** The shortest time the run is given before it gives up, in milliseconds. */
+const MIN_BUDGET = 240_000;
+
+/** Twice what the measuring should take: every server of every group, on every file, for its rounds and warm-up. */
+function measuringBudget(groups: readonly { servers: readonly WebServer[] }[], opts: Options): number {
+  const perServer = FILES.length * (opts.rounds * opts.duration + opts.warmup);
+  const seconds = groups.reduce((sum, g) => sum + g.servers.length * perServer, 0);
+  return Math.max(MIN_BUDGET, 2 * seconds * 1000);
+}
+
+/** Kills every child and exits with status 2 after `ms`, unless cleared first. */
+function giveUpAfter(ms: number): NodeJS.Timeout {
+  return setTimeout(() => {
+    console.error(`bench: still running after ${ms / 1000} s; giving up`);
+    killAll();
+    process.exit(2);
+  }, ms).unref();
+}
 
 /** The files both kinds of server answer. */
 const FILES: (BenchFile & { label: string; size: number })[] = [
@@ -298,17 +317,9 @@ async function main(): Promise<void> {
   if (wrk.error !== undefined) throw new Error('wrk is not installed: apt-get install -y wrk');
   const wrkVersion = (wrk.stdout || wrk.stderr).split('\n')[0]?.trim() ?? '?';
   const nginx = opts.nginx && opts.groups.includes('https') ? nginxVersion() : undefined;
-  // Give up at twice the time the run should take (servers x files x rounds and warm-ups), and
-  // never before 4 minutes.
-  const perGroup = { https: 2 + (opts.static ? 1 : 0) + (opts.flagCheck ? 2 : 0) + (opts.nginx ? 1 : 0), http: 2 };
-  const wrkSeconds = opts.groups.reduce((sum, g) => sum + perGroup[g] * FILES.length * (opts.rounds * opts.duration + opts.warmup), 0);
-  const budget = Math.max(240_000, 2 * wrkSeconds * 1000);
-  const watchdog = setTimeout(() => {
-    console.error(`bench: still running after ${budget / 1000} s; giving up`);
-    killAll();
-    process.exit(2);
-  }, budget);
-  watchdog.unref();
+  // Starting the servers and checking them gets the shortest budget; the measuring, once the
+  // servers are known, gets one of its own.
+  let watchdog = giveUpAfter(MIN_BUDGET);
 
   const machine = environment();
   console.log(`SERAPHIM benchmark: wrk -t1 -c${opts.connections} -d${opts.duration}s --latency on ${HOST}`);
@@ -361,6 +372,8 @@ async function main(): Promise<void> {
       }
     }
 
+    clearTimeout(watchdog);
+    watchdog = giveUpAfter(measuringBudget(groups, opts));
     for (const g of groups) {
       for (const f of FILES) {
         const label = `${g.scheme} ${f.label}`;

@@ -16,6 +16,20 @@ export interface FileBody {
   release?: () => void;
 }
 
+/**
+ * Lets go of a response's file: gives a shared one back with `release`, else closes it. Never
+ * rejects: a file only read from can fail to close only when its descriptor is gone already,
+ * which loses nothing, so that is a process warning rather than an error in a response that has
+ * no more use for the file.
+ */
+export function letGoOfFile(handle: FileHandle, release: (() => void) | undefined): Promise<void> {
+  if (release !== undefined) {
+    release();
+    return Promise.resolve();
+  }
+  return handle.close().catch((err: unknown) => process.emitWarning(`SERAPHIM could not close a file it served: ${String(err)}`));
+}
+
 /** A response as the connection sends it. */
 export interface OutgoingResponse {
   status: number;
@@ -205,8 +219,7 @@ async function writeFileResponse(skt: Socket, response: OutgoingResponse, file: 
     if (sentBodyLength(response, options.headOnly) === 0) await writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
     else await streamFile(skt, head, file, options.sendTimeout);
   } finally {
-    if (file.release !== undefined) file.release();
-    else await file.handle.close().catch(() => undefined);
+    await letGoOfFile(file.handle, file.release);
   }
 }
 

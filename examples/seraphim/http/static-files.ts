@@ -13,7 +13,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { contentTypeFor } from './content-types.js';
-import { deleteHeader, errorResponse, setHeader, type OutgoingResponse } from './response.js';
+import { deleteHeader, errorResponse, letGoOfFile, setHeader, type OutgoingResponse } from './response.js';
 import { headerBlock, type HeaderBlock } from './headers.js';
 import type { SeraphimRequest } from './types.js';
 
@@ -102,13 +102,13 @@ class SharedFile {
 
   /** One response is done with it. */
   readonly release = (): void => {
-    if (--this.#users === 0 && this.#dropped) void this.handle.close().catch(() => undefined);
+    if (--this.#users === 0 && this.#dropped) void letGoOfFile(this.handle, undefined);
   };
 
   /** The cache is done with it. */
   drop(): void {
     this.#dropped = true;
-    if (this.#users === 0) void this.handle.close().catch(() => undefined);
+    if (this.#users === 0) void letGoOfFile(this.handle, undefined);
   }
 }
 
@@ -357,7 +357,7 @@ function fromMemoryOrShared(request: SeraphimRequest, entry: Entry): OutgoingRes
  * response that reads no file (304, 416) closes or releases it at once.
  */
 function respondFrom(request: SeraphimRequest, entry: Entry, handle: FileHandle, release?: () => void): OutgoingResponse {
-  const done = (): void => (release !== undefined ? release() : void handle.close());
+  const done = (): void => void letGoOfFile(handle, release);
   let response: OutgoingResponse;
   try {
     response = respond(request, entry, handle);
