@@ -37,6 +37,7 @@ const CODE_OF_STATUS: ReadonlyMap<number, SocketErrorCode> = new Map<number, Soc
   [T.ER$TLS_PKCS12_PASSWORD, 'ER$TLS_PKCS12_PASSWORD'],
   [T.ER$TLS_BAD_CERT, 'ER$TLS_BAD_CERT'],
   [T.ER$TLS_NO_CERT, 'ER$TLS_NO_CERT'],
+  [T.ER$TLS_NO_CA, 'ER$TLS_NO_CA'],
 ]);
 
 /**

@@ -1,8 +1,8 @@
-import { constants as cryptoConstants, randomBytes, X509Certificate } from 'node:crypto';
+import { constants as cryptoConstants, createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import forge from 'node-forge';
-import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
+import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_NO_CA, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
 import { SocketError } from './errors.js';
 import { checkTimeout } from './validation.js';
 import type { CertificateDescription, TlsContextOptions } from '../types/tls-context.js';
@@ -25,6 +25,8 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 const TICKET_KEYS_LENGTH = 48;
 /** Servers a client context remembers a session for. */
 const SESSION_CACHE_LIMIT = 256;
+/** OpenSSL keeps at most 32 bytes of session id context (SSL_MAX_SID_CTX_LENGTH). */
+const SESSION_ID_CONTEXT_LENGTH = 32;
 
 /**
  * A client's TLS session with a server, and that server's certificate: a resumed handshake
@@ -135,8 +137,14 @@ export class TlsContext {
    * certificate; open connections are untouched and no server socket restarts. When the new
    * options are bad, the old material stays in force and the error is thrown.
    *
+   * As a client, the context forgets the sessions it saved: they were verified against the old
+   * trust settings, and a resumed session is not verified again, so keeping them would let a
+   * server the new `ca` no longer trusts in. As a server, a session resumes across a reload
+   * (the ticket keys stay) only while `ca` and `requestCert` are unchanged.
+   *
    * @param options - the complete new options (not merged with the old ones)
-   * @throws SocketError `ER$TLS_KEY_MISMATCH`, `ER$TLS_BAD_CERT`, `ER$TLS_PKCS12_PASSWORD`
+   * @throws SocketError `ER$TLS_KEY_MISMATCH`, `ER$TLS_BAD_CERT`, `ER$TLS_PKCS12_PASSWORD`,
+   *   `ER$TLS_NO_CA`
    *
    * @example
    * ```ts
@@ -147,6 +155,7 @@ export class TlsContext {
     const ticketKeys = options.ticketKeys ?? this.#ticketKeys;
     this.#material = buildMaterial(options, ticketKeys);
     this.#ticketKeys = ticketKeys;
+    this.#sessions.clear();
   }
 
   /**
@@ -159,17 +168,28 @@ export class TlsContext {
   }
 
   /**
-   * Saves a server's latest session (the oldest of many servers is forgotten).
+   * Saves a server's latest session (the oldest of many servers is forgotten), unless the
+   * connection that got it was verified with material a reload has replaced since.
    *
    * @internal
    */
-  saveSession(server: string, saved: SavedSession): void {
+  saveSession(server: string, saved: SavedSession, verifiedWith: Material): void {
+    if (verifiedWith !== this.#material) return;
     this.#sessions.delete(server);
     this.#sessions.set(server, saved);
     if (this.#sessions.size > SESSION_CACHE_LIMIT) {
       const oldest = this.#sessions.keys().next().value;
       if (oldest !== undefined) this.#sessions.delete(oldest);
     }
+  }
+
+  /**
+   * Forgets `saved`, a session whose resumption failed, unless a newer one replaced it already.
+   *
+   * @internal
+   */
+  forgetSession(server: string, saved: SavedSession): void {
+    if (this.#sessions.get(server) === saved) this.#sessions.delete(server);
   }
 
   /**
@@ -226,7 +246,7 @@ export class TlsContext {
  * @returns the new context
  * @throws SocketError `ER$TLS_KEY_MISMATCH` when the key does not belong to the certificate;
  *   `ER$TLS_BAD_CERT` for unreadable certificate or key material; `ER$TLS_PKCS12_PASSWORD`
- *   for a wrong PKCS#12 password
+ *   for a wrong PKCS#12 password; `ER$TLS_NO_CA` for `requestCert` without `ca`
  *
  * @example
  * ```ts
@@ -251,6 +271,12 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
   }
   checkTimeout(input.handshakeTimeout, 'handshakeTimeout');
   const options = readFiles(input);
+  const trusted = caList(options.ca);
+  // Without `ca`, OpenSSL would check client certificates against every public root: anyone
+  // who can buy a certificate from any CA would be let in. Nobody means that.
+  if (options.requestCert === true && trusted.length === 0) {
+    throw new SocketError(ER$TLS_NO_CA, 'createTlsContext: requestCert needs ca, the CAs whose client certificates to accept');
+  }
   const base: SecureContextOptions = {
     minVersion: options.minVersion ?? 'TLSv1.2',
     maxVersion: options.maxVersion ?? 'TLSv1.3',
@@ -260,6 +286,7 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
     ca: options.ca as SecureContextOptions['ca'],
     ticketKeys,
+    sessionIdContext: sessionIdContextOf(options.requestCert === true, trusted),
   };
   const secureContext = secureContextOf(
     { ...base, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase },
@@ -271,6 +298,26 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     sniContexts.set(name.toLowerCase(), secureContextOf({ ...base, cert: pair.cert, key: pair.key, passphrase: pair.passphrase }, false));
   }
   return { options, secureContext, sniContexts, certificate: leafCertificate(options) };
+}
+
+/** The CAs of the options, as a list (empty when there are none). */
+function caList(ca: TlsContextOptions['ca']): readonly (string | Buffer)[] {
+  if (ca === undefined) return [];
+  return Array.isArray(ca) ? ca : [ca as string | Buffer];
+}
+
+/**
+ * The session id context of a server: OpenSSL resumes a session only in the context it was
+ * made in. Without one, a server that asks for client certificates answers every resumption
+ * with an internal_error alert (tls.Server sets one; the TLSSockets made here must too). It is
+ * derived from the trust settings, so a session made when other CAs were trusted, or before
+ * client certificates were required, is not resumed: the client goes through a full handshake
+ * and its certificate is checked against the CAs in force now.
+ */
+function sessionIdContextOf(requestCert: boolean, trusted: readonly (string | Buffer)[]): string {
+  const hash = createHash('sha256').update(requestCert ? 'client certificate required' : 'no client certificate');
+  for (const ca of trusted) hash.update('\0').update(ca);
+  return hash.digest('hex').slice(0, SESSION_ID_CONTEXT_LENGTH);
 }
 
 /** createSecureContext with its OpenSSL errors turned into ScarletDME-style statuses. */

@@ -4,7 +4,7 @@ import type { DirectReader } from './direct-reader.js';
 import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { startTimer } from './timer.js';
-import { contextForName, describeCertificate, type SavedSession, type TlsContext } from './tls-context.js';
+import { contextForName, describeCertificate, type Material, type SavedSession, type TlsContext } from './tls-context.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 
 /** OpenSSL verification results that mean "not signed by anyone trusted". */
@@ -123,6 +123,8 @@ export interface TlsClient {
   readonly tls: TLSSocket;
   /** Where its tickets are saved: `host:port`. */
   readonly server: string;
+  /** The key material it verifies the server with: its sessions are saved only while it is in force. */
+  readonly material: Material;
   /** The saved session offered, with the certificate it was made with; set when it is offered. */
   saved: SavedSession | undefined;
   /** The plain socket under it, for STARTTLS. */
@@ -130,12 +132,12 @@ export interface TlsClient {
 }
 
 /** The tls.connect options shared by both kinds of client: verification, SNI for names, ALPN. */
-function clientOptions(host: string, context: TlsContext): ConnectionOptions {
-  const { ALPNProtocols, rejectUnauthorized = true } = context.options;
+function clientOptions(host: string, material: Material): ConnectionOptions {
+  const { ALPNProtocols, rejectUnauthorized = true } = material.options;
   return {
     host,
     servername: isIP(host) === 0 ? host : undefined,
-    secureContext: context.secureContextFor(),
+    secureContext: material.secureContext,
     ALPNProtocols: ALPNProtocols as string[] | undefined,
     rejectUnauthorized,
   };
@@ -145,9 +147,10 @@ function clientOptions(host: string, context: TlsContext): ConnectionOptions {
 export function clientOverSocket(raw: NetSocket, host: string, context: TlsContext): TlsClient {
   const server = `${host}:${raw.remotePort ?? 0}`;
   const saved = context.sessionFor(server);
+  const material = context.current();
   // tls.connect releases control at once, so errors of `raw` come out as the TLS socket's.
-  const tls = tlsConnect({ ...clientOptions(host, context), socket: raw, session: saved?.session });
-  return { tls, server, saved, raw };
+  const tls = tlsConnect({ ...clientOptions(host, material), socket: raw, session: saved?.session });
+  return { tls, server, material, saved, raw };
 }
 
 /**
@@ -158,14 +161,15 @@ export function clientOverSocket(raw: NetSocket, host: string, context: TlsConte
  */
 export function openTlsClient(host: string, port: number, context: TlsContext, reader: DirectReader): TlsClient {
   // allowHalfOpen and onread are passed on by tls.connect (Node 20) but missing from its types.
+  const material = context.current();
   const options: ConnectionOptions & Pick<TcpSocketConnectOpts, 'onread'> & { allowHalfOpen: boolean } = {
-    ...clientOptions(host, context),
+    ...clientOptions(host, material),
     port,
     allowHalfOpen: true,
     onread: reader.option,
   };
   const tls = tlsConnect(options);
-  const client: TlsClient = { tls, server: `${host}:${port}`, saved: undefined };
+  const client: TlsClient = { tls, server: `${host}:${port}`, material, saved: undefined };
   // Runs before the 'connect' listener of tls.connect that sends the ClientHello.
   tls.prependOnceListener('connect', () => {
     client.saved = context.sessionFor(client.server);
@@ -188,7 +192,7 @@ export async function clientHandshake(client: TlsClient, context: TlsContext, op
   let handshakeDone = false;
   let lastTicket: Buffer | undefined;
   const remember = (): void => {
-    if (handshakeDone && lastTicket !== undefined) context.saveSession(server, { session: lastTicket, peer });
+    if (handshakeDone && lastTicket !== undefined) context.saveSession(server, { session: lastTicket, peer }, client.material);
   };
   // TLS 1.3 sends tickets after the handshake; each one replaces the saved session.
   tls.on('session', (session: Buffer) => {
@@ -198,6 +202,9 @@ export async function clientHandshake(client: TlsClient, context: TlsContext, op
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {
       clearTimeout(timer);
+      // Offered again, a session the server refused to resume would fail every later
+      // connection the same way; without it the next one makes a full handshake.
+      if (client.saved !== undefined) context.forgetSession(server, client.saved);
       tls.destroy();
       client.raw?.destroy();
       reject(handshakeError(err, op));
@@ -210,7 +217,10 @@ export async function clientHandshake(client: TlsClient, context: TlsContext, op
     tls.once('secureConnect', () => {
       clearTimeout(timer);
       const cert = tls.getPeerX509Certificate();
-      peer = cert !== undefined ? describeCertificate(cert) : tls.isSessionReused() ? client.saved?.peer : undefined;
+      const reused = tls.isSessionReused();
+      peer = cert !== undefined ? describeCertificate(cert) : reused ? client.saved?.peer : undefined;
+      // The server would not resume the offered session: no use offering it again.
+      if (!reused && client.saved !== undefined) context.forgetSession(server, client.saved);
       handshakeDone = true;
       remember();
       tls.off('error', fail);

@@ -83,3 +83,15 @@ export const ER$TLS_BAD_CERT = 7106;
  * ```
  */
 export const ER$TLS_NO_CERT = 7107;
+
+/**
+ * `ER$TLS.NO.CA`: a context that requires client certificates (`requestCert`) was given no CA
+ * to check them against (`ca`). Refused, because OpenSSL would otherwise accept a client
+ * certificate from any public CA.
+ *
+ * @example
+ * ```ts
+ * createTlsContext({ cert: 'site.crt', key: 'site.key', requestCert: true }); // throws SocketError ER$TLS_NO_CA
+ * ```
+ */
+export const ER$TLS_NO_CA = 7108;

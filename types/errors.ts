@@ -42,4 +42,5 @@ export type SocketErrorCode =
   | 'ER$TLS_KEY_MISMATCH'
   | 'ER$TLS_PKCS12_PASSWORD'
   | 'ER$TLS_BAD_CERT'
-  | 'ER$TLS_NO_CERT';
+  | 'ER$TLS_NO_CERT'
+  | 'ER$TLS_NO_CA';

@@ -18,7 +18,8 @@ export interface TlsContextOptions {
   readonly pfx?: string | Buffer;
   /**
    * CAs to trust (PEM text or file path, or several): a client checks the server against them
-   * instead of the system store; a server checks client certificates against them.
+   * instead of the system store; a server checks client certificates against them (required
+   * with `requestCert`: a server never falls back to the system store for client certificates).
    */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Lowest TLS version. Default `'TLSv1.2'`. */
@@ -29,7 +30,11 @@ export interface TlsContextOptions {
   readonly ciphers?: string;
   /** ALPN protocols offered (client) or accepted (server), in order of preference. */
   readonly ALPNProtocols?: readonly string[];
-  /** Server: ask clients for a certificate and refuse those without a valid one. Default `false`. */
+  /**
+   * Server: ask clients for a certificate and refuse those without one issued by `ca`. Default
+   * `false`. Needs `ca`: without it, OpenSSL would accept a certificate from any public CA, so
+   * `createTlsContext` and `reload` refuse it with `ER$TLS_NO_CA`.
+   */
   readonly requestCert?: boolean;
   /**
    * Client: verify the server's certificate chain and host name. Default `true`. Setting it to
