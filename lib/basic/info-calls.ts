@@ -72,5 +72,5 @@ export function socketInfo(skt: unknown, key: BasicNumber): BasicValue {
  * ```
  */
 export function serverAddr(name: string): Promise<string> {
-  return settle(resolve(basicString(name, 'name')), () => '');
+  return settle(() => resolve(basicString(name, 'name')), () => '');
 }

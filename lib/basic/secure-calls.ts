@@ -37,8 +37,7 @@ import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/so
  * ```
  */
 export function createSecureServerSocket(addr: string, port: BasicNumber, flags: BasicNumber | undefined, cert: string | TlsContext, key?: string): Promise<SecureServerSocket | 0> {
-  const call = listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert, key);
-  return settle(call, NO_SOCKET);
+  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert, key), NO_SOCKET);
 }
 
 /**
@@ -78,8 +77,10 @@ export function acceptSecureSocket(srvr: SecureServerSocket | 0, timeout?: Basic
  * ```
  */
 export function openSecureSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext, connectTimeout?: BasicNumber): Promise<SecureSocket | 0> {
-  const seconds = connectTimeout === undefined ? undefined : basicNumber(connectTimeout, 'connectTimeout');
-  return settle(open(basicString(addr, 'addr'), basicInteger(port, 'port'), flagsOf(flags), context, seconds), NO_SOCKET);
+  return settle(() => {
+    const seconds = connectTimeout === undefined ? undefined : basicNumber(connectTimeout, 'connectTimeout');
+    return open(basicString(addr, 'addr'), basicInteger(port, 'port'), flagsOf(flags), context, seconds);
+  }, NO_SOCKET);
 }
 
 /**

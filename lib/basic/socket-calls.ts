@@ -42,9 +42,10 @@ const NOTHING_READ = (): string => '';
  * ```
  */
 export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber, timeoutOrContext?: BasicNumber | TlsContext): Promise<BasicSocket> {
-  const fourth = timeoutOrContext instanceof TlsContext ? timeoutOrContext : optionalNumber(timeoutOrContext, 'timeout');
-  const call = (open as typeof OpenSocket)(basicString(addr, 'addr'), basicInteger(port, 'port'), flagsOf(flags), fourth as number | undefined);
-  return settle(call, NO_SOCKET);
+  return settle(() => {
+    const fourth = timeoutOrContext instanceof TlsContext ? timeoutOrContext : optionalNumber(timeoutOrContext, 'timeout');
+    return (open as typeof OpenSocket)(basicString(addr, 'addr'), basicInteger(port, 'port'), flagsOf(flags), fourth as number | undefined);
+  }, NO_SOCKET);
 }
 
 /**
@@ -70,7 +71,7 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * ```
  */
 export function createServerSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext): Promise<BasicSocket> {
-  return settle(listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
+  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
 }
 
 /** A server socket's flags as ScarletDME keeps them: SKT$BLOCKING only on a UDP socket, which is read directly. */
@@ -102,7 +103,7 @@ export function acceptSocket(srvr: BasicSocket, timeout?: BasicNumber): Promise<
 
 /** ACCEPT.SOCKET.CONNECTION through a main-API accept (plain or secure). */
 export function acceptVia<S extends Socket>(call: (srvr: never, timeout: number) => Promise<S>, srvr: unknown, timeout: BasicNumber | undefined): Promise<S | 0> {
-  return settle(call(srvr as never, timeoutOf(timeout)).then(nonBlocking), NO_SOCKET);
+  return settle(() => call(srvr as never, timeoutOf(timeout)).then(nonBlocking), NO_SOCKET);
 }
 
 /** ScarletDME makes every accepted socket non-blocking, whatever its server socket's mode. */
@@ -136,7 +137,7 @@ export function readSocket(skt: BasicSocket, maxLen: BasicNumber, flags?: BasicN
 
 /** READ.SOCKET through a main-API read (plain or secure). */
 export function readVia<S extends Socket>(call: ReadSocket<S>, skt: unknown, maxLen: BasicNumber, flags: BasicNumber | undefined, timeout: BasicNumber | undefined): Promise<string> {
-  return settle(call(skt as S, basicInteger(maxLen, 'maxLen'), flagsOf(flags), timeoutOf(timeout)), NOTHING_READ);
+  return settle(() => call(skt as S, basicInteger(maxLen, 'maxLen'), flagsOf(flags), timeoutOf(timeout)), NOTHING_READ);
 }
 
 /**
@@ -164,8 +165,8 @@ export function writeSocket(skt: BasicSocket, data: WriteData | number, flags?: 
 
 /** WRITE.SOCKET through a main-API write (plain or secure). A number is written as its digits. */
 export function writeVia<S extends Socket>(call: WriteSocket<S>, skt: unknown, data: WriteData | number, flags: BasicNumber | undefined, timeout: BasicNumber | undefined): Promise<number> {
-  const bytes = typeof data === 'number' ? basicString(data, 'data') : data;
-  return settle(call(skt as S, bytes, flagsOf(flags), timeoutOf(timeout)), writtenBeforeFailure);
+  const bytes = typeof data === 'number' ? String(data) : data;
+  return settle(() => call(skt as S, bytes, flagsOf(flags), timeoutOf(timeout)), writtenBeforeFailure);
 }
 
 /** What a failed WRITE.SOCKET returns: the bytes of it that were sent before it failed. */
