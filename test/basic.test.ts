@@ -31,6 +31,7 @@ import {
   SKT$INFO_PORT,
   SKT$INFO_TYPE,
   SKT$INFO_TYPE_INCOMING,
+  SKT$NON_BLOCKING,
   SKT$UDP,
   socketInfo,
   status,
@@ -220,4 +221,22 @@ test('sockets cross the two entry points: one core behind both', async (t) => {
   t.teardown(() => main.closeSocket(accepted as main.Socket));
   raw.write('ABC');
   t.is(await main.readSocket(accepted as main.Socket, 10, SKT$BLOCKING, 5000), 'ABC');
+});
+
+test('a write that times out returns the bytes the socket took (all of them, still queued); a refused one returns 0', async (t) => {
+  const { client, accepted } = await basicPair(t);
+  const big = Buffer.alloc(8 * 1024 * 1024, 0x41);
+  // Nobody reads `accepted`: the kernel buffers fill and the blocking write times out.
+  t.is(await writeSocket(client, big, SKT$BLOCKING, 300), big.length);
+  t.is(status(), ER$TIMEOUT);
+  // Earlier data is still queued: a non-blocking write is refused and takes nothing.
+  t.is(await writeSocket(client, 'more', SKT$NON_BLOCKING, 0), 0);
+  t.is(status(), ER$TIMEOUT);
+  // The main API carries the same count on its SocketError.
+  const err = await t.throwsAsync(main.writeSocket(client as main.Socket, 'more', SKT$NON_BLOCKING), { instanceOf: main.SocketError });
+  t.is(err?.bytesWritten, 0);
+  // The timed-out data was kept: all of it arrives once the peer reads.
+  let got = 0;
+  while (got < big.length) got += (await readSocket(accepted, 1 << 20, SKT$BLOCKING, 5000)).length;
+  t.is(got, big.length);
 });

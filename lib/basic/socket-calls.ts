@@ -9,6 +9,7 @@ import { acceptSocket as accept, createServerSocket as listen } from '../server-
 import { asSocket } from '../socket-base.js';
 import { closeSocket as close, readSocket as read, writeSocket as write } from '../socket.js';
 import { TlsContext } from '../tls-context.js';
+import type { SocketError } from '../errors.js';
 import type { BasicNumber, BasicSocket } from '../../types/basic.js';
 import type { ReadSocket, Socket, WriteData, WriteSocket } from '../../types/socket.js';
 
@@ -169,9 +170,13 @@ export function writeVia<S extends Socket>(call: WriteSocket<S>, skt: unknown, d
   return settle(() => call(skt as S, bytes, flagsOf(flags), timeoutOf(timeout)), writtenBeforeFailure);
 }
 
-/** What a failed WRITE.SOCKET returns: the bytes of it that were sent before it failed. */
-function writtenBeforeFailure(): number {
-  return 0;
+/**
+ * What a failed WRITE.SOCKET returns: the bytes of it the socket took before it failed. After a
+ * timeout that is all of them, which stay queued (ScarletDME's count stops at what the kernel
+ * took and drops the rest; a port that resends the rest would then send it twice).
+ */
+function writtenBeforeFailure(err: SocketError): number {
+  return err.bytesWritten ?? 0;
 }
 
 /**
