@@ -184,13 +184,16 @@ test('each phantom has its own status: concurrent flows never see each other, no
   t.is(status(), ER$CONNECT, "the main line's status is untouched by its phantoms");
 });
 
-test('UDP server sockets keep SKT$BLOCKING (they are read directly)', async (t) => {
+test('UDP server sockets do not keep SKT$BLOCKING either: a read with flags 0 returns at once', async (t) => {
   const { srvr, port } = await basicServer(t, SKT$UDP | SKT$BLOCKING);
-  t.is(socketInfo(srvr, SKT$INFO_BLOCKING), 1);
-  const peer = await openSocket('127.0.0.1', port, SKT$UDP);
+  t.is(socketInfo(srvr, SKT$INFO_BLOCKING), 0);
+  t.is(await readSocket(srvr, 100, 0, 60_000), '');
+  t.is(status(), ER$TIMEOUT);
+  const peer = await openSocket('127.0.0.1', port, SKT$UDP | SKT$BLOCKING);
   t.teardown(() => closeSocket(peer));
+  t.is(socketInfo(peer, SKT$INFO_BLOCKING), 1, 'an opened UDP socket keeps it');
   t.is(await writeSocket(peer, 'PING', 0, 0), 4);
-  t.is(await readSocket(srvr, 100, 0, 5000), 'PING');
+  t.is(await readSocket(srvr, 100, SKT$BLOCKING, 5000), 'PING');
 });
 
 test('the secure calls follow the same convention; a plain socket given to readSecureSocket is a TypeError', async (t) => {

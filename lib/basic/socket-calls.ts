@@ -2,7 +2,7 @@
 // returns and sets status(); none rejects with a SocketError. Each is a thin layer over the
 // main API's function of the same name: arguments read as BASIC reads them, the outcome settled.
 import { openSocket as open, type openSocket as OpenSocket } from '../client-socket.js';
-import { SKT$BLOCKING, SKT$DGRM, SKT$INFO_BLOCKING, SKT$UDP } from '../constants.js';
+import { SKT$BLOCKING, SKT$INFO_BLOCKING } from '../constants.js';
 import { basicInteger, basicNumber, basicString } from '../convention/basic-values.js';
 import { settle } from '../convention/outcome.js';
 import { acceptSocket as accept, createServerSocket as listen } from '../server-socket.js';
@@ -53,9 +53,10 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * Creates a server socket: the BASIC `SRVR = CREATE.SERVER.SOCKET(addr, port, flags)`. On
  * failure it returns 0 and {@link status} says why (7012 address in use, ...).
  *
- * As in ScarletDME, `SKT$BLOCKING` is not kept on a TCP server socket
- * (`socketInfo(srvr, SKT$INFO_BLOCKING)` is 0) and the sockets it accepts are non-blocking; the
- * main API's `createServerSocket` keeps it and passes it on to accepted sockets instead.
+ * As in ScarletDME, `SKT$BLOCKING` is not kept on a server socket, TCP or UDP
+ * (`socketInfo(srvr, SKT$INFO_BLOCKING)` is 0: a UDP server socket's reads with flags 0 do not
+ * wait) and the sockets it accepts are non-blocking; the main API's `createServerSocket` keeps
+ * it and passes it on to accepted sockets instead.
  *
  * @param addr - the local address to bind, `''` for all
  * @param port - the port, 0 for any free one
@@ -75,10 +76,9 @@ export function createServerSocket(addr: string, port: BasicNumber, flags?: Basi
   return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
 }
 
-/** A server socket's flags as ScarletDME keeps them: SKT$BLOCKING only on a UDP socket, which is read directly. */
+/** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
 export function serverFlags(flags: BasicNumber | undefined): number {
-  const mode = flagsOf(flags);
-  return mode & (SKT$UDP | SKT$DGRM) ? mode : mode & ~SKT$BLOCKING;
+  return flagsOf(flags) & ~SKT$BLOCKING;
 }
 
 /**
