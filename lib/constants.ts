@@ -469,7 +469,8 @@ export const ER$BAD_NAME = 1003;
 export const ER$BAD_KEY = 1006;
 
 /**
- * `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET).
+ * `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET; a peer gone
+ * under a write: EPIPE).
  *
  * @example
  * ```ts
