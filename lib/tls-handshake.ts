@@ -172,7 +172,9 @@ export function openTlsClient(host: string, port: number, context: TlsContext, r
   const client: TlsClient = { tls, server: `${host}:${port}`, material, saved: undefined };
   // Runs before the 'connect' listener of tls.connect that sends the ClientHello.
   tls.prependOnceListener('connect', () => {
-    client.saved = context.sessionFor(client.server);
+    // After a reload, the sessions saved are the new material's: they belong to the client
+    // contexts made from it (OpenSSL refuses to resume one in another), so none is offered.
+    client.saved = context.current() === material ? context.sessionFor(client.server) : undefined;
     // TLSSocket#setSession is what tls.connect's `session` option calls; it is not in the types.
     if (client.saved !== undefined) (tls as TLSSocket & { setSession(session: Buffer): void }).setSession(client.saved.session);
   });

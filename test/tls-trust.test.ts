@@ -209,6 +209,26 @@ for (const version of VERSIONS) {
   });
 }
 
+for (const version of VERSIONS) {
+  test(`${version}: a connection started before its context was reloaded offers none of the sessions saved after the reload`, async (t) => {
+    const { server, port } = await secureListen(t, createTlsContext({ cert: dev.server.cert, key: dev.server.key }));
+    const widened = { ca: [dev.ca.cert, otherCa.cert], maxVersion: version };
+    // A session made with the trust settings the context is about to be reloaded to.
+    const other = createTlsContext(widened);
+    await roundTrip(server, port, other);
+    const session = other.sessionFor(`localhost:${port}`);
+    if (session === undefined) throw new Error('no session saved');
+    const client = createTlsContext({ ca: dev.ca.cert, maxVersion: version });
+    // Started with the old settings; its ClientHello goes out once TCP has connected, after the
+    // reload and after a session of the new settings was saved.
+    const started = roundTrip(server, port, client);
+    client.reload(widened);
+    client.saveSession(`localhost:${port}`, session, client.current());
+    t.deepEqual(await started, { resumed: false, peer: '' }, 'a full handshake, not a failed resumption');
+    t.is((await roundTrip(server, port, client)).resumed, true, 'the next connection resumes the saved session');
+  });
+}
+
 // ---- requestCert names its CAs -----------------------------------------------------------
 
 test('requestCert without ca is refused with ER$TLS_NO_CA (7108): it would accept client certificates from any public CA', async (t) => {
