@@ -29,6 +29,7 @@ import {
   type WriteData,
 } from '../lib/index.js';
 import { withLimit } from './helpers/assertions.js';
+import { pace } from './helpers/pace.js';
 import { listen } from './helpers/sockets.js';
 import { clientContext, secureListen, serverContext } from './helpers/tls.js';
 
@@ -268,6 +269,8 @@ function closedAtEnd(t: ExecutionContext): (skt: Socket) => Socket {
 // Runs and cases are kept modest: each run is a real connection, and the file must stay quick
 // on a busy machine. A failure prints fast-check's seed and path, to replay it.
 const RUNS = 150;
+/** A rate a server lets one address make handshakes at (see helpers/pace.ts). */
+const TLS_CONNECTIONS_PER_SECOND = 25;
 
 test('plain TCP: random programs on both ends never lose, duplicate or reorder a byte, and leave no call pending', async (t) => {
   t.timeout(180_000);
@@ -291,10 +294,12 @@ test('TLS: random programs on both ends never lose, duplicate or reorder a byte,
   const { server, port } = await secureListen(t, serverContext());
   const context = clientContext();
   const track = closedAtEnd(t);
+  const nextConnection = pace(TLS_CONNECTIONS_PER_SECOND);
   let runs = 0;
   await fc.assert(
     fc.asyncProperty(programs, async (pair) => {
       runs++;
+      await nextConnection();
       const [client, accepted] = await Promise.all([openSecureSocket('localhost', port, SKT$BLOCKING, context), acceptSecureSocket(server, 10_000)]);
       await checkPair(track(client), track(accepted), pair, true);
     }),

@@ -3,6 +3,8 @@
 // disk, and reconnects with a client certificate to an mTLS listener), with no failed request
 // and the server's resident memory flat within 10% over the last 30 s. It runs alone (npm test
 // runs test/alone after the rest) so that the parallel suite does not share the machine with it.
+// The keep-alive loops go as fast as the server answers; the reconnecting ones are paced (all
+// the clients come from one address).
 //
 // The memory judged is the server's RSS right after a full garbage collection, asked for every
 // 2 s: what it holds once nothing dead is left, which grows only if something is kept. Its RSS
@@ -32,6 +34,7 @@ import {
 import { SERAPHIM_NODE_FLAGS } from '../../examples/seraphim/node-flags.js';
 import { withLimit } from '../helpers/assertions.js';
 import { readExactly, sha256 } from '../helpers/raw-peer.js';
+import { pace } from '../helpers/pace.js';
 import { memoryOf } from '../helpers/seraphim-cli.js';
 import { SITE, tempDir } from '../helpers/seraphim.js';
 import { devCertificates } from '../helpers/tls.js';
@@ -44,6 +47,11 @@ const SAMPLE_EVERY_MS = 2000;
 /** A cap on each loop's requests besides its time (far above what 60 s allows here). */
 const MAX_REQUESTS_PER_LOOP = 200_000;
 const IO_TIMEOUT = 20_000;
+/**
+ * New connections a second of each reconnecting loop: two loops per listener make 24 handshakes
+ * a second on each, under what a server lets one address make (see helpers/pace.ts).
+ */
+const RECONNECTS_PER_SECOND = 12;
 const MAX_HEAD = 16 * 1024;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER = fileURLToPath(new URL('../helpers/seraphim-soak-server.ts', import.meta.url));
@@ -133,6 +141,9 @@ async function get(skt: SecureSocket, path: string, keepAlive: boolean): Promise
   return { status, headers, body };
 }
 
+/** Waits for a loop's next connection slot. */
+type Slot = () => Promise<void>;
+
 /** What each kind of client did. */
 interface Tally {
   requests: number;
@@ -172,8 +183,9 @@ test('soak: 60 s of mixed load, no failed request, the server RSS flat within 10
     await cleanUp?.();
   };
 
-  /** One request on a connection of its own, made with `context`; returns whether the session was resumed. */
-  const oneShot = async (port: number, context: TlsContext, path: string, tally: Tally): Promise<void> => {
+  /** One request on a connection of its own, made with `context` when `slot` comes; counts whether the session was resumed. */
+  const oneShot = async (port: number, context: TlsContext, path: string, tally: Tally, slot: Slot): Promise<void> => {
+    await slot();
     const skt = await openSecureSocket('localhost', port, SKT$BLOCKING, context);
     try {
       tally.connections++;
@@ -218,20 +230,21 @@ test('soak: 60 s of mixed load, no failed request, the server RSS flat within 10
     }
   })();
 
+  const [newSlot, resumedSlot, mtlsSlot, mtlsSlot2] = [0, 1, 2, 3].map(() => pace(RECONNECTS_PER_SECOND)) as [Slot, Slot, Slot, Slot];
   const resumingContext = createTlsContext({ ca: ca.cert });
   const mtlsContext = createTlsContext({ ca: ca.cert, cert: alice.cert, key: alice.key });
   const small = keepAlive(server.ports.https, ['/index.html', '/style.css']);
   const large = keepAlive(server.ports.https, ['/medium.bin', '/big.bin']);
   await Promise.all([
     // A new client each time: a full handshake per connection.
-    loop('new connections', (tally) => oneShot(server.ports.https, createTlsContext({ ca: ca.cert }), '/index.html', tally)),
+    loop('new connections', (tally) => oneShot(server.ports.https, createTlsContext({ ca: ca.cert }), '/index.html', tally, newSlot)),
     // One client context reconnecting: its sessions resume.
-    loop('resumed connections', (tally) => oneShot(server.ports.https, resumingContext, '/style.css', tally)),
+    loop('resumed connections', (tally) => oneShot(server.ports.https, resumingContext, '/style.css', tally, resumedSlot)),
     loop('keep-alive', small.step, small.cleanUp),
     loop('large files', large.step, large.cleanUp),
     // A client with a certificate reconnecting to the listener that requires one.
-    loop('mTLS reconnects', (tally) => oneShot(server.ports.mtls, mtlsContext, '/index.html', tally)),
-    loop('mTLS reconnects 2', (tally) => oneShot(server.ports.mtls, mtlsContext, '/style.css', tally)),
+    loop('mTLS reconnects', (tally) => oneShot(server.ports.mtls, mtlsContext, '/index.html', tally, mtlsSlot)),
+    loop('mTLS reconnects 2', (tally) => oneShot(server.ports.mtls, mtlsContext, '/style.css', tally, mtlsSlot2)),
     sampling,
   ]);
   await server.stop();
