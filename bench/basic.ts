@@ -13,6 +13,7 @@
  * unmeasured warm-up round of each; the table shows medians and the ratio basic/main, target
  * 0.95 (at most 5 % slower). Flags: `--help`.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseBasicOptions } from './lib/basic-options.js';
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
 
   console.log(`scarlet-sockets/basic benchmark: the basic entry vs the main API on ${HOST}`);
   console.log(`Node ${env.node} (V8 ${env.v8}), ${env.platform}/${env.arch}, ${env.cpus} CPUs (${env.cpuModel})`);
+  // A 5 % question on a shared machine: say how busy it was, and keep it with the figures.
+  const load = loadavg()[0] ?? 0;
+  console.log(`load average at start: ${load.toFixed(2)}${load > env.cpus / 2 ? '  WARNING: the machine is busy; the figures will be noisy' : ''}`);
   console.log(
     `${opts.quick ? 'quick run' : 'full run'}: ${opts.rounds} measured rounds per variant after ${opts.warmupRounds} warm-up, ` +
       `each variant in its own process (both sides in its main thread); ping-pong ${opts.messageSize} B for ${opts.pingPongMs / 1000} s a round`,
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     benchmark: 'basic',
     date: new Date().toISOString(),
     environment: env,
+    loadAverageAtStart: load,
     mode: opts.quick ? 'quick' : 'full',
     // The results' `raw` figures are the main API's, their `facade` figures scarlet-sockets/basic's.
     compared: { raw: 'main', facade: 'basic' },
