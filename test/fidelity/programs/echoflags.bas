@@ -45,13 +45,6 @@ N = WRITE.SOCKET(SKT, 'five', '2', '0')
 CRT 'WRITE numeric strings n=':N:' status=':STATUS()
 D = READ.SOCKET(SKT, '100', '1', '5000')
 CRT 'READ numeric strings data=':D:' status=':STATUS()
-N = WRITE.SOCKET(SKT, 'seven', SKT$BLOCKING, 5000)
-D = READ.SOCKET(SKT, 1, SKT$BLOCKING, 5000)
-CRT 'READ max 1 data=':D:' status=':STATUS()
-D = READ.SOCKET(SKT, 0, SKT$BLOCKING, 5000)
-CRT 'READ max 0 data=':D:' status=':STATUS()
-D = READ.SOCKET(SKT, 100, SKT$BLOCKING, 5000)
-CRT 'READ after max 0 data=':D:' status=':STATUS()
 BIG = STR('0123456789', 20000)
 N = WRITE.SOCKET(SKT, BIG, SKT$BLOCKING, 5000)
 CRT 'WRITE 200000 bytes n=':N:' status=':STATUS()
@@ -64,6 +57,13 @@ LOOP
    READS += 1
 UNTIL ST OR LEN(GOT) >= LEN(BIG) OR READS >= 10000 REPEAT
 CRT 'READ back len=':LEN(GOT):' status=':ST:' same=':(GOT = BIG)
+N = WRITE.SOCKET(SKT, 'seven', SKT$BLOCKING, 5000)
+D = READ.SOCKET(SKT, 1, SKT$BLOCKING, 5000)
+CRT 'READ max 1 data=':D:' status=':STATUS()
+D = READ.SOCKET(SKT, 0, SKT$BLOCKING, 5000)
+CRT 'READ max 0 data=':D:' status=':STATUS()
+D = READ.SOCKET(SKT, 100, SKT$BLOCKING, 5000)
+CRT 'READ after max 0 data=':D:' status=':STATUS()
 CLOSE.SOCKET SKT
 CRT 'CLOSE status=':STATUS()
 STOP
