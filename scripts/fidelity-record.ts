@@ -21,7 +21,7 @@ for (const program of fidelityPrograms()) {
   const run = await runProgram(program, 'scarletdme');
   // sdme-run exits 2 on a compile error, and a program that aborts prints its error as output:
   // neither is a transcript to keep.
-  if (run.exitCode !== 0 || run.stderr !== '') {
+  if (run.timedOut || run.exitCode !== 0 || run.stderr !== '') {
     failed++;
     console.error(`${program.name}: not recorded (exit ${run.exitCode})\n${run.stderr}${run.raw}`);
     continue;
