@@ -1,4 +1,5 @@
-* PEERRESET: a peer that resets the connection at once, and one that resets it mid-stream.
+* PEERRESET: a peer that resets the connection on the first bytes it gets, and one that resets
+* it mid-stream.
 * PEER: reset
 $INCLUDE SYSCOM KEYS.H
 $INCLUDE SYSCOM ERR.H
@@ -7,6 +8,8 @@ PAGING = @(0, 0)
 PORT = FIELD(@SENTENCE, ' ', 4)
 SKT = OPEN.SOCKET('127.0.0.1', PORT, SKT$BLOCKING)
 CRT 'OPEN 1 status=':STATUS()
+N = WRITE.SOCKET(SKT, 'hello', SKT$BLOCKING, 5000)
+CRT 'WRITE hello n=':N:' status=':STATUS()
 D = READ.SOCKET(SKT, 100, SKT$BLOCKING, 5000)
 CRT 'READ reset data=':D:' status=':STATUS()
 D = READ.SOCKET(SKT, 100, SKT$BLOCKING, 5000)

@@ -1,4 +1,5 @@
-// PEERRESET: a peer that resets the connection at once, and one that resets it mid-stream.
+// PEERRESET: a peer that resets the connection on the first bytes it gets, and one that resets
+// it mid-stream.
 // PEER: reset
 import { closeSocket, openSocket, readSocket, status, writeSocket, SKT$BLOCKING, SKT$NON_BLOCKING } from 'scarlet-sockets/basic';
 import { crt, sentenceField } from '../crt.js';
@@ -7,11 +8,13 @@ import { crt, sentenceField } from '../crt.js';
 const PORT = sentenceField(4);
 let SKT = await openSocket('127.0.0.1', PORT, SKT$BLOCKING);
 crt('OPEN 1 status=', status());
+let N = await writeSocket(SKT, 'hello', SKT$BLOCKING, 5000);
+crt('WRITE hello n=', N, ' status=', status());
 let D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
 crt('READ reset data=', D, ' status=', status());
 D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
 crt('READ again data=', D, ' status=', status());
-let N = await writeSocket(SKT, 'x', SKT$BLOCKING, 5000);
+N = await writeSocket(SKT, 'x', SKT$BLOCKING, 5000);
 crt('WRITE n=', N, ' status=', status());
 await closeSocket(SKT);
 SKT = await openSocket('127.0.0.1', PORT, SKT$BLOCKING);
