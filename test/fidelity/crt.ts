@@ -67,3 +67,14 @@ export function extract(s: string, field: number, value = 0, subvalue = 0): stri
 export function int(n: number): number {
   return Math.trunc(n);
 }
+
+/**
+ * The ELAPSED subroutine of the BASIC programs: the time since `t0` (a SYSTEM(1020) value) as
+ * `<250ms`, or rounded to the nearest half second as `~0.5s`, `~1s`, `~1.5s`, ... (buckets keep
+ * transcripts stable on a busy machine).
+ */
+export function elapsedSince(t0: number): string {
+  let e = system1020() - t0;
+  if (e < 0) e += 86400000; // past midnight
+  return e < 250 ? '<250ms' : '~' + int((e + 250) / 500) / 2 + 's';
+}

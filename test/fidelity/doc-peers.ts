@@ -61,6 +61,34 @@ async function connectWhenListening(program: StartedCommand, port: number): Prom
   return socket;
 }
 
+/**
+ * A client of a server program of the page: once the program says it is listening, it connects,
+ * sends `request`, takes the answer until `complete` says it is (or the server closes), and
+ * `verdict` judges it.
+ */
+function clientPeer(defaultPort: number, request: string, complete: (received: string) => boolean, verdict: (answer: string) => string | undefined): DocPeer {
+  return {
+    defaultPort,
+    async start(port) {
+      let socket: NetSocket | undefined;
+      return {
+        async drive(program) {
+          const connected = await connectWhenListening(program, port);
+          if (typeof connected === 'string') return connected;
+          socket = connected;
+          socket.on('error', () => undefined); // a reset shows as a missing answer, which is reported
+          socket.write(request, 'latin1');
+          const problem = verdict(await receive(socket, complete));
+          return problem === undefined ? undefined : `${problem}; the server printed:\n${program.stdout()}`;
+        },
+        stop: async () => {
+          socket?.destroy();
+        },
+      };
+    },
+  };
+}
+
 export const docPeers: Record<string, DocPeer> = {
   /** A price service for the page's price client: `PRICE<FM>WIDGET` LF -> `12.50<FM>WIDGET` LF; the client must print `Price: 12.50`. */
   'price-server': {
@@ -90,48 +118,12 @@ export const docPeers: Record<string, DocPeer> = {
   },
 
   /** A client of the page's line server: `PRICE<FM>WIDGET` LF must be answered `12.50<FM>WIDGET` LF. */
-  'price-client': {
-    defaultPort: 4000,
-    async start(port) {
-      let socket: NetSocket | undefined;
-      return {
-        async drive(program) {
-          const connected = await connectWhenListening(program, port);
-          if (typeof connected === 'string') return connected;
-          socket = connected;
-          socket.on('error', () => undefined); // a reset shows as a missing reply, which is reported
-          socket.write(`PRICE${FM}WIDGET\n`, 'latin1');
-          const reply = await receive(socket, (text) => text.includes('\n'));
-          return reply === `12.50${FM}WIDGET\n` ? undefined : `the reply to PRICE<FM>WIDGET was ${JSON.stringify(reply)}; the server printed:\n${program.stdout()}`;
-        },
-        stop: async () => {
-          socket?.destroy();
-        },
-      };
-    },
-  },
+  'price-client': clientPeer(4000, `PRICE${FM}WIDGET\n`, (text) => text.includes('\n'), (reply) =>
+    reply === `12.50${FM}WIDGET\n` ? undefined : `the reply to PRICE<FM>WIDGET was ${JSON.stringify(reply)}`,
+  ),
 
   /** An HTTP client of the page's SERAPHIM loop: GET /hello must get a 200 with `You asked for /hello`. */
-  'http-client': {
-    defaultPort: 8080,
-    async start(port) {
-      let socket: NetSocket | undefined;
-      return {
-        async drive(program) {
-          const connected = await connectWhenListening(program, port);
-          if (typeof connected === 'string') return connected;
-          socket = connected;
-          socket.on('error', () => undefined); // a reset shows as a missing response, which is reported
-          socket.write('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1');
-          const response = await receive(socket, () => false);
-          return response.startsWith('HTTP/1.1 200 OK\r\n') && response.includes('You asked for /hello')
-            ? undefined
-            : `the response to GET /hello was ${JSON.stringify(response)}; the server printed:\n${program.stdout()}`;
-        },
-        stop: async () => {
-          socket?.destroy();
-        },
-      };
-    },
-  },
+  'http-client': clientPeer(8080, 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', () => false, (response) =>
+    response.startsWith('HTTP/1.1 200 OK\r\n') && response.includes('You asked for /hello') ? undefined : `the response to GET /hello was ${JSON.stringify(response)}`,
+  ),
 };

@@ -3,10 +3,10 @@
 // while its accepted sockets go on, and a port already in use.
 // PEER: clients
 import { acceptSocket, closeSocket, createServerSocket, openSocket, readSocket, socketInfo, status, writeSocket, type BasicSocket, SKT$BLOCKING, SKT$INFO_BLOCKING, SKT$INFO_FAMILY, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_OPEN, SKT$INFO_PORT, SKT$INFO_TYPE } from 'scarlet-sockets/basic';
-import { crt, int, sentenceField, system1020 } from '../crt.js';
+import { crt, elapsedSince, sentenceField, system1020 } from '../crt.js';
+import { ask } from '../control.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
-let E = 0;
 let W = '';
 let CMD = '';
 let R = '';
@@ -20,11 +20,11 @@ crt('SERVER port=', socketInfo(SRVR, SKT$INFO_PORT), ' addr=', socketInfo(SRVR, 
 crt('SERVER blocking=', socketInfo(SRVR, SKT$INFO_BLOCKING), ' nodelay=', socketInfo(SRVR, SKT$INFO_NO_DELAY), ' keepalive=', socketInfo(SRVR, SKT$INFO_KEEP_ALIVE), ' key 8=', socketInfo(SRVR, 8));
 let T0 = system1020();
 let CLI = await acceptSocket(SRVR, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('ACCEPT nobody status=', status(), ' open=', socketInfo(CLI, SKT$INFO_OPEN), ' value=', String(CLI), ' time=', W);
 CTL = await openSocket('127.0.0.1', CPORT, SKT$BLOCKING);
 CMD = 'CONNECT 127.0.0.1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 CLI = await acceptSocket(SRVR, 5000);
 crt('ACCEPT status=', status(), ' open=', socketInfo(CLI, SKT$INFO_OPEN), ' type=', socketInfo(CLI, SKT$INFO_TYPE));
@@ -32,19 +32,19 @@ crt('ACCEPTED port=', socketInfo(CLI, SKT$INFO_PORT), ' addr=', socketInfo(CLI, 
 crt('ACCEPTED blocking=', socketInfo(CLI, SKT$INFO_BLOCKING), ' nodelay=', socketInfo(CLI, SKT$INFO_NO_DELAY), ' keepalive=', socketInfo(CLI, SKT$INFO_KEEP_ALIVE));
 T0 = system1020();
 let D = await readSocket(CLI, 100, 0, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('READ flags 0 nothing yet data=', D, ' status=', status(), ' time=', W);
 CMD = 'SEND 1 hello';
-await ask();
+R = await ask(CTL, CMD);
 D = await readSocket(CLI, 100, SKT$BLOCKING, 5000);
 crt('READ flags 1 data=', D, ' status=', status());
 let N = await writeSocket(CLI, 'world', 0, 5000);
 crt('WRITE flags 0 n=', N, ' status=', status());
 CMD = 'READ 1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 CMD = 'CONNECT 127.0.0.1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 const CLI2 = await acceptSocket(SRVR, 0);
 crt('ACCEPT timeout 0 status=', status(), ' port=', socketInfo(CLI2, SKT$INFO_PORT));
@@ -53,16 +53,16 @@ crt('CLOSE server status=', status());
 N = await writeSocket(CLI2, 'still here', SKT$BLOCKING, 5000);
 crt('WRITE after server closed n=', N, ' status=', status());
 CMD = 'READ 2';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 CMD = 'CLOSE 1';
-await ask();
+R = await ask(CTL, CMD);
 D = await readSocket(CLI, 100, SKT$BLOCKING, 5000);
 crt('READ client closed data=', D, ' status=', status());
 D = await readSocket(CLI, 100, SKT$BLOCKING, 5000);
 crt('READ client closed again data=', D, ' status=', status());
 CMD = 'RESET 2';
-await ask();
+R = await ask(CTL, CMD);
 D = await readSocket(CLI2, 100, SKT$BLOCKING, 5000);
 crt('READ client reset data=', D, ' status=', status());
 N = await writeSocket(CLI2, 'x', SKT$BLOCKING, 5000);
@@ -75,16 +75,3 @@ SRVR = await createServerSocket('127.0.0.1', SPORT, 0);
 crt('SERVER same port again status=', status());
 await closeSocket(SRVR);
 await closeSocket(CTL);
-
-// ELAPSED: sets E and W
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}
-
-// ASK: sends CMD on the control connection, sets R to the peer's answer
-async function ask(): Promise<void> {
-  await writeSocket(CTL, CMD + '\n', SKT$BLOCKING, 5000);
-  R = await readSocket(CTL, 1000, SKT$BLOCKING, 10000);
-}

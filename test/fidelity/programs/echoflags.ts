@@ -3,10 +3,9 @@
 // strings as arguments, and a large write read back in a bounded loop.
 // PEER: echo
 import { closeSocket, openSocket, readSocket, setSocketMode, socketInfo, status, writeSocket, SKT$BLOCKING, SKT$INFO_BLOCKING, SKT$NON_BLOCKING } from 'scarlet-sockets/basic';
-import { crt, int, sentenceField, str, system1020 } from '../crt.js';
+import { crt, elapsedSince, sentenceField, str, system1020 } from '../crt.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
-let E = 0;
 let W = '';
 const PORT = sentenceField(4);
 const SKT = await openSocket('127.0.0.1', PORT, 0);
@@ -27,11 +26,11 @@ D = await readSocket(SKT, 100, SKT$NON_BLOCKING, 5000);
 crt('READ flags 2 data=', D, ' status=', status());
 let T0 = system1020();
 D = await readSocket(SKT, 100, SKT$NON_BLOCKING, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('READ flags 2 nothing data=', D, ' status=', status(), ' time=', W);
 T0 = system1020();
 D = await readSocket(SKT, 100, 0, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('READ flags 0 nothing data=', D, ' status=', status(), ' time=', W);
 N = await writeSocket(SKT, '', 0, 0);
 crt('WRITE empty n=', N, ' status=', status());
@@ -41,7 +40,7 @@ D = await readSocket(SKT, 100, 0, 5000);
 crt('READ flags 0 now blocking data=', D, ' status=', status());
 T0 = system1020();
 D = await readSocket(SKT, 100, 0, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('READ flags 0 blocking nothing data=', D, ' status=', status(), ' time=', W);
 N = await writeSocket(SKT, 'five', '2', '0');
 crt('WRITE numeric strings n=', N, ' status=', status());
@@ -69,10 +68,3 @@ D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
 crt('READ after max 0 data=', D, ' status=', status());
 await closeSocket(SKT);
 crt('CLOSE status=', status());
-
-// ELAPSED: sets E and W (declared at the top: BASIC variables exist from the start)
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}

@@ -2,6 +2,7 @@
 // PEER: ipv6
 import { acceptSocket, closeSocket, createServerSocket, openSocket, readSocket, serverAddr, socketInfo, status, writeSocket, type BasicSocket, SKT$BLOCKING, SKT$INFO_FAMILY, SKT$INFO_IP_ADDR, SKT$INFO_PORT, SKT$INFO_TYPE } from 'scarlet-sockets/basic';
 import { crt, sentenceField } from '../crt.js';
+import { ask } from '../control.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
 let CMD = '';
@@ -26,26 +27,20 @@ const SRV = await createServerSocket('::1', SPORT, SKT$BLOCKING);
 crt('SERVER status=', status(), ' family=', socketInfo(SRV, SKT$INFO_FAMILY), ' addr=', socketInfo(SRV, SKT$INFO_IP_ADDR), ' port=', socketInfo(SRV, SKT$INFO_PORT));
 CTL = await openSocket('127.0.0.1', CPORT, SKT$BLOCKING);
 CMD = 'CONNECT ::1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 const CLI = await acceptSocket(SRV, 5000);
 crt('ACCEPT status=', status(), ' type=', socketInfo(CLI, SKT$INFO_TYPE), ' family=', socketInfo(CLI, SKT$INFO_FAMILY));
 crt('ACCEPTED addr=', socketInfo(CLI, SKT$INFO_IP_ADDR), ' port=', socketInfo(CLI, SKT$INFO_PORT));
 CMD = 'SEND 1 hello over six';
-await ask();
+R = await ask(CTL, CMD);
 D = await readSocket(CLI, 100, SKT$BLOCKING, 5000);
 crt('READ data=', D, ' status=', status());
 N = await writeSocket(CLI, 'and back', SKT$BLOCKING, 5000);
 CMD = 'READ 1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 await closeSocket(CLI);
 await closeSocket(SRV);
 await closeSocket(CTL);
 crt('SERVER.ADDR ::1=', await serverAddr('::1'), ' status=', status());
-
-// ASK: sends CMD on the control connection, sets R to the peer's answer
-async function ask(): Promise<void> {
-  await writeSocket(CTL, CMD + '\n', SKT$BLOCKING, 5000);
-  R = await readSocket(CTL, 1000, SKT$BLOCKING, 10000);
-}

@@ -2,10 +2,9 @@
 // read, a write that still succeeds, and the write after the peer's reset.
 // PEER: send-then-close
 import { closeSocket, openSocket, readSocket, status, writeSocket, SKT$BLOCKING, SKT$NON_BLOCKING } from 'scarlet-sockets/basic';
-import { crt, int, nap, sentenceField, system1020 } from '../crt.js';
+import { crt, elapsedSince, nap, sentenceField, system1020 } from '../crt.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
-let E = 0;
 let W = '';
 const PORT = sentenceField(4);
 const SKT = await openSocket('127.0.0.1', PORT, SKT$BLOCKING);
@@ -14,7 +13,7 @@ let D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
 crt('READ data=', D, ' status=', status());
 const T0 = system1020();
 D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('READ after close data=', D, ' status=', status(), ' time=', W);
 D = await readSocket(SKT, 100, SKT$NON_BLOCKING, 0);
 crt('READ non-blocking after close data=', D, ' status=', status());
@@ -30,10 +29,3 @@ D = await readSocket(SKT, 100, SKT$BLOCKING, 5000);
 crt('READ after the reset data=', D, ' status=', status());
 await closeSocket(SKT);
 crt('CLOSE status=', status());
-
-// ELAPSED: sets E and W
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}

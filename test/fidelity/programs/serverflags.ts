@@ -2,11 +2,11 @@
 // ::, a host name, bad and long addresses, SKT$NON.BLOCKING, SKT$STREAM + SKT$TCP, SKT$DGRM
 // alone, SKT$UDP, SKT$ICMP, numeric strings, an address that is not local.
 // PEER: clients
-import { acceptSocket, closeSocket, createServerSocket, openSocket, readSocket, socketInfo, status, writeSocket, type BasicSocket, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$INFO_BLOCKING, SKT$INFO_FAMILY, SKT$INFO_IP_ADDR, SKT$INFO_NO_DELAY, SKT$INFO_OPEN, SKT$INFO_PORT, SKT$INFO_TYPE, SKT$NON_BLOCKING, SKT$STREAM, SKT$TCP, SKT$UDP } from 'scarlet-sockets/basic';
-import { crt, int, sentenceField, str, system1020 } from '../crt.js';
+import { acceptSocket, closeSocket, createServerSocket, openSocket, readSocket, socketInfo, status, type BasicSocket, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$INFO_BLOCKING, SKT$INFO_FAMILY, SKT$INFO_IP_ADDR, SKT$INFO_NO_DELAY, SKT$INFO_OPEN, SKT$INFO_PORT, SKT$INFO_TYPE, SKT$NON_BLOCKING, SKT$STREAM, SKT$TCP, SKT$UDP } from 'scarlet-sockets/basic';
+import { crt, elapsedSince, sentenceField, str, system1020 } from '../crt.js';
+import { ask } from '../control.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
-let E = 0;
 let W = '';
 let CMD = '';
 let R = '';
@@ -42,7 +42,7 @@ S = await createServerSocket('127.0.0.1', 0, SKT$NON_BLOCKING);
 crt('SKT$NON.BLOCKING: status=', status(), ' blocking=', socketInfo(S, SKT$INFO_BLOCKING));
 let T0 = system1020();
 let C = await acceptSocket(S, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('ACCEPT timeout 500 status=', status(), ' time=', W);
 await closeSocket(S);
 S = await createServerSocket('127.0.0.1', 0, SKT$STREAM + SKT$TCP);
@@ -57,27 +57,14 @@ S = await createServerSocket('127.0.0.1', SPORT, SKT$DGRM);
 crt('SKT$DGRM: status=', status(), ' type=', socketInfo(S, SKT$INFO_TYPE));
 CTL = await openSocket('127.0.0.1', CPORT, SKT$BLOCKING);
 CMD = 'CONNECT 127.0.0.1';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 C = await acceptSocket(S, 5000);
 crt('SKT$DGRM accept status=', status(), ' type=', socketInfo(C, SKT$INFO_TYPE));
 CMD = 'SEND 1 stream';
-await ask();
+R = await ask(CTL, CMD);
 const D = await readSocket(C, 100, SKT$BLOCKING, 5000);
 crt('SKT$DGRM read data=', D, ' status=', status());
 await closeSocket(C);
 await closeSocket(S);
 await closeSocket(CTL);
-
-// ELAPSED: sets E and W
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}
-
-// ASK: sends CMD on the control connection, sets R to the peer's answer
-async function ask(): Promise<void> {
-  await writeSocket(CTL, CMD + '\n', SKT$BLOCKING, 5000);
-  R = await readSocket(CTL, 1000, SKT$BLOCKING, 10000);
-}

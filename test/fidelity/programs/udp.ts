@@ -3,10 +3,10 @@
 // without a peer, and ACCEPT.SOCKET.CONNECTION on it.
 // PEER: udp
 import { acceptSocket, closeSocket, createServerSocket, openSocket, readSocket, socketInfo, status, writeSocket, type BasicSocket, SKT$BLOCKING, SKT$DGRM, SKT$INFO_BLOCKING, SKT$INFO_FAMILY, SKT$INFO_IP_ADDR, SKT$INFO_KEEP_ALIVE, SKT$INFO_NO_DELAY, SKT$INFO_OPEN, SKT$INFO_PORT, SKT$INFO_TYPE, SKT$UDP } from 'scarlet-sockets/basic';
-import { char, crt, FM, hexOf, int, sentenceField, system1020 } from '../crt.js';
+import { char, crt, elapsedSince, FM, hexOf, sentenceField, system1020 } from '../crt.js';
+import { ask } from '../control.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
-let E = 0;
 let W = '';
 let CMD = '';
 let R = '';
@@ -36,7 +36,7 @@ D = await readSocket(SKT, 2, SKT$BLOCKING, 5000);
 crt('READ max 2 of a datagram data=', D, ' status=', status());
 let T0 = system1020();
 D = await readSocket(SKT, 100, SKT$BLOCKING, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('READ the rest data=', D, ' status=', status(), ' time=', W);
 await closeSocket(SKT);
 SKT = await openSocket('127.0.0.1', CLOSED, SKT$UDP + SKT$BLOCKING);
@@ -56,7 +56,7 @@ const SRV = await createServerSocket('127.0.0.1', SPORT, SKT$UDP);
 crt('SERVER status=', status(), ' type=', socketInfo(SRV, SKT$INFO_TYPE), ' port=', socketInfo(SRV, SKT$INFO_PORT), ' blocking=', socketInfo(SRV, SKT$INFO_BLOCKING), ' family=', socketInfo(SRV, SKT$INFO_FAMILY));
 CTL = await openSocket('127.0.0.1', CPORT, SKT$BLOCKING);
 CMD = 'UDPSEND 127.0.0.1 to the server';
-await ask();
+R = await ask(CTL, CMD);
 crt('PEER ', R);
 D = await readSocket(SRV, 100, SKT$BLOCKING, 5000);
 crt('SERVER READ data=', D, ' status=', status());
@@ -64,20 +64,7 @@ N = await writeSocket(SRV, 'back', SKT$BLOCKING, 1000);
 crt('SERVER WRITE n=', N, ' status=', status());
 T0 = system1020();
 const A = await acceptSocket(SRV, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('SERVER ACCEPT nothing sent status=', status(), ' open=', socketInfo(A, SKT$INFO_OPEN), ' time=', W);
 await closeSocket(SRV);
 await closeSocket(CTL);
-
-// ELAPSED: sets E and W
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}
-
-// ASK: sends CMD on the control connection, sets R to the peer's answer
-async function ask(): Promise<void> {
-  await writeSocket(CTL, CMD + '\n', SKT$BLOCKING, 5000);
-  R = await readSocket(CTL, 1000, SKT$BLOCKING, 10000);
-}

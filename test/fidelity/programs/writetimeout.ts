@@ -2,7 +2,7 @@
 // a blocking write times out with part of the data written, a non-blocking one returns at once.
 // PEER: never-read
 import { closeSocket, openSocket, setSocketMode, socketInfo, status, writeSocket, SKT$BLOCKING, SKT$INFO_BLOCKING, SKT$NON_BLOCKING } from 'scarlet-sockets/basic';
-import { crt, int, sentenceField, str, system1020 } from '../crt.js';
+import { crt, elapsedSince, sentenceField, str, system1020 } from '../crt.js';
 // (no screen pagination to turn off)
 // PAGING = @(0, 0)
 let E = 0;
@@ -19,23 +19,16 @@ if (E < 0) E += 86400000;
 crt('WRITE blocking timeout 1000 status=', status(), ' some=', Number(N > 0), ' all=', Number(N === BIG.length), ' waited=', Number(E >= 900));
 T0 = system1020();
 N = await writeSocket(SKT, 'more', SKT$NON_BLOCKING, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('WRITE non-blocking n=', N, ' status=', status(), ' time=', W);
 T0 = system1020();
 N = await writeSocket(SKT, 'more', 0, 5000);
-elapsed();
+W = elapsedSince(T0);
 crt('WRITE flags 0 n=', N, ' status=', status(), ' time=', W);
 setSocketMode(SKT, SKT$INFO_BLOCKING, 1);
 T0 = system1020();
 N = await writeSocket(SKT, 'more', 0, 500);
-elapsed();
+W = elapsedSince(T0);
 crt('WRITE flags 0 now blocking timeout 500 n=', N, ' status=', status(), ' time=', W);
 await closeSocket(SKT);
 crt('CLOSE status=', status());
-
-// ELAPSED: sets E and W
-function elapsed(): void {
-  E = system1020() - T0;
-  if (E < 0) E += 86400000;
-  if (E < 250) W = '<250ms'; else W = '~' + int((E + 250) / 500) / 2 + 's';
-}
