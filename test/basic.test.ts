@@ -31,6 +31,7 @@ import {
   SKT$INFO_PORT,
   SKT$INFO_TYPE,
   SKT$INFO_TYPE_INCOMING,
+  SKT$NON_BLOCKING,
   SKT$UDP,
   socketInfo,
   status,
@@ -183,13 +184,16 @@ test('each phantom has its own status: concurrent flows never see each other, no
   t.is(status(), ER$CONNECT, "the main line's status is untouched by its phantoms");
 });
 
-test('UDP server sockets keep SKT$BLOCKING (they are read directly)', async (t) => {
+test('UDP server sockets do not keep SKT$BLOCKING either: a read with flags 0 returns at once', async (t) => {
   const { srvr, port } = await basicServer(t, SKT$UDP | SKT$BLOCKING);
-  t.is(socketInfo(srvr, SKT$INFO_BLOCKING), 1);
-  const peer = await openSocket('127.0.0.1', port, SKT$UDP);
+  t.is(socketInfo(srvr, SKT$INFO_BLOCKING), 0);
+  t.is(await readSocket(srvr, 100, 0, 60_000), '');
+  t.is(status(), ER$TIMEOUT);
+  const peer = await openSocket('127.0.0.1', port, SKT$UDP | SKT$BLOCKING);
   t.teardown(() => closeSocket(peer));
+  t.is(socketInfo(peer, SKT$INFO_BLOCKING), 1, 'an opened UDP socket keeps it');
   t.is(await writeSocket(peer, 'PING', 0, 0), 4);
-  t.is(await readSocket(srvr, 100, 0, 5000), 'PING');
+  t.is(await readSocket(srvr, 100, SKT$BLOCKING, 5000), 'PING');
 });
 
 test('the secure calls follow the same convention; a plain socket given to readSecureSocket is a TypeError', async (t) => {
@@ -220,4 +224,22 @@ test('sockets cross the two entry points: one core behind both', async (t) => {
   t.teardown(() => main.closeSocket(accepted as main.Socket));
   raw.write('ABC');
   t.is(await main.readSocket(accepted as main.Socket, 10, SKT$BLOCKING, 5000), 'ABC');
+});
+
+test('a write that times out returns the bytes the socket took (all of them, still queued); a refused one returns 0', async (t) => {
+  const { client, accepted } = await basicPair(t);
+  const big = Buffer.alloc(8 * 1024 * 1024, 0x41);
+  // Nobody reads `accepted`: the kernel buffers fill and the blocking write times out.
+  t.is(await writeSocket(client, big, SKT$BLOCKING, 300), big.length);
+  t.is(status(), ER$TIMEOUT);
+  // Earlier data is still queued: a non-blocking write is refused and takes nothing.
+  t.is(await writeSocket(client, 'more', SKT$NON_BLOCKING, 0), 0);
+  t.is(status(), ER$TIMEOUT);
+  // The main API carries the same count on its SocketError.
+  const err = await t.throwsAsync(main.writeSocket(client as main.Socket, 'more', SKT$NON_BLOCKING), { instanceOf: main.SocketError });
+  t.is(err?.bytesWritten, 0);
+  // The timed-out data was kept: all of it arrives once the peer reads.
+  let got = 0;
+  while (got < big.length) got += (await readSocket(accepted, 1 << 20, SKT$BLOCKING, 5000)).length;
+  t.is(got, big.length);
 });

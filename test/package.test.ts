@@ -38,6 +38,7 @@ test('npm pack installs into a fresh project: ESM, CommonJS, types and the serap
   // What users need and nothing else: built code, the site SERAPHIM serves, the README.
   t.true(paths.includes('dist/index.js') && paths.includes('dist/index.cjs') && paths.includes('dist/index.d.ts') && paths.includes('dist/index.d.cts'));
   t.true(paths.includes('dist/seraphim/cli.js') && paths.includes('dist/seraphim/site/index.html'));
+  t.true(paths.includes('LICENSE'), 'the MIT license travels with the package');
   t.deepEqual(paths.filter((path) => /^(lib|types|test|bench|docs|examples)\//.test(path) || path.endsWith('.pem') || path.endsWith('.key')), []);
   // Nor sources carried inside the source maps.
   const maps = paths.filter((path) => path.endsWith('.map'));

@@ -2,13 +2,14 @@
 // returns and sets status(); none rejects with a SocketError. Each is a thin layer over the
 // main API's function of the same name: arguments read as BASIC reads them, the outcome settled.
 import { openSocket as open, type openSocket as OpenSocket } from '../client-socket.js';
-import { SKT$BLOCKING, SKT$DGRM, SKT$INFO_BLOCKING, SKT$UDP } from '../constants.js';
+import { SKT$BLOCKING, SKT$INFO_BLOCKING } from '../constants.js';
 import { basicInteger, basicNumber, basicString } from '../convention/basic-values.js';
 import { settle } from '../convention/outcome.js';
 import { acceptSocket as accept, createServerSocket as listen } from '../server-socket.js';
 import { asSocket } from '../socket-base.js';
 import { closeSocket as close, readSocket as read, writeSocket as write } from '../socket.js';
 import { TlsContext } from '../tls-context.js';
+import type { SocketError } from '../errors.js';
 import type { BasicNumber, BasicSocket } from '../../types/basic.js';
 import type { ReadSocket, Socket, WriteData, WriteSocket } from '../../types/socket.js';
 
@@ -52,9 +53,10 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * Creates a server socket: the BASIC `SRVR = CREATE.SERVER.SOCKET(addr, port, flags)`. On
  * failure it returns 0 and {@link status} says why (7012 address in use, ...).
  *
- * As in ScarletDME, `SKT$BLOCKING` is not kept on a TCP server socket
- * (`socketInfo(srvr, SKT$INFO_BLOCKING)` is 0) and the sockets it accepts are non-blocking; the
- * main API's `createServerSocket` keeps it and passes it on to accepted sockets instead.
+ * As in ScarletDME, `SKT$BLOCKING` is not kept on a server socket, TCP or UDP
+ * (`socketInfo(srvr, SKT$INFO_BLOCKING)` is 0: a UDP server socket's reads with flags 0 do not
+ * wait) and the sockets it accepts are non-blocking; the main API's `createServerSocket` keeps
+ * it and passes it on to accepted sockets instead.
  *
  * @param addr - the local address to bind, `''` for all
  * @param port - the port, 0 for any free one
@@ -74,10 +76,9 @@ export function createServerSocket(addr: string, port: BasicNumber, flags?: Basi
   return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
 }
 
-/** A server socket's flags as ScarletDME keeps them: SKT$BLOCKING only on a UDP socket, which is read directly. */
+/** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
 export function serverFlags(flags: BasicNumber | undefined): number {
-  const mode = flagsOf(flags);
-  return mode & (SKT$UDP | SKT$DGRM) ? mode : mode & ~SKT$BLOCKING;
+  return flagsOf(flags) & ~SKT$BLOCKING;
 }
 
 /**
@@ -169,9 +170,13 @@ export function writeVia<S extends Socket>(call: WriteSocket<S>, skt: unknown, d
   return settle(() => call(skt as S, bytes, flagsOf(flags), timeoutOf(timeout)), writtenBeforeFailure);
 }
 
-/** What a failed WRITE.SOCKET returns: the bytes of it that were sent before it failed. */
-function writtenBeforeFailure(): number {
-  return 0;
+/**
+ * What a failed WRITE.SOCKET returns: the bytes of it the socket took before it failed. After a
+ * timeout that is all of them, which stay queued (ScarletDME's count stops at what the kernel
+ * took and drops the rest; a port that resends the rest would then send it twice).
+ */
+function writtenBeforeFailure(err: SocketError): number {
+  return err.bytesWritten ?? 0;
 }
 
 /**
