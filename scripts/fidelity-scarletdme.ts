@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { basicBlocks, blockCheck, wrapFragment, type BasicBlock } from '../test/fidelity/doc-blocks.js';
 import { docPeers } from '../test/fidelity/doc-peers.js';
+import { freePort } from '../test/fidelity/peers.js';
 import { expectedPortTranscript } from '../test/fidelity/differences.js';
 import { fidelityPrograms, golden, ROOT, runCommand, runProgram, sdmeRunPath, startCommand } from '../test/fidelity/harness.js';
 
@@ -115,11 +116,14 @@ async function checkBlock(page: string, block: BasicBlock): Promise<void> {
     fail(`${where}: unknown doc peer ${check.peer} (one of ${Object.keys(docPeers).join(', ')})`);
     return;
   }
+  // The port the program and its peer meet on: a free one, given to the program as its first
+  // argument, unless the info string names the port the program has written in (port=N).
   const portWord = block.info.find((word) => word.startsWith('port='));
-  const started = await peer.start(portWord ? Number(portWord.slice('port='.length)) : peer.defaultPort);
+  const port = portWord ? Number(portWord.slice('port='.length)) : await freePort('tcp');
+  const started = await peer.start(port);
   // stdbuf: sdme-run pipes qm through tr, which would hold a server's output (its 'listening'
   // line) in its buffer until the program ends; line-buffered, the peer sees it at once.
-  const program = startCommand('stdbuf', ['-oL', sdmeRunPath(), file]);
+  const program = startCommand('stdbuf', ['-oL', sdmeRunPath(), file, String(port)]);
   try {
     const problem = await started.drive(program);
     // sdme-run reports a compile error on stderr and exits 2 before running anything.

@@ -5,7 +5,8 @@
 // The fence's info string says how a block is checked:
 //   ```basic               a fragment (compiled inside a wrapper) or, when its first line is an
 //                          $INCLUDE, a whole program, which must name its peer to be run
-//   ```basic peer=NAME     a whole program, run against the doc peer NAME (doc-peers.ts)
+//   ```basic peer=NAME     a whole program, run against the doc peer NAME (doc-peers.ts) on a
+//                          free port given as its first argument; `port=N` if it has N written in
 //   ```basic fork          uses the secure calls of the Krowemoh/ScarletDME fork, which upstream
 //                          ScarletDME does not have: skipped, with that reason printed
 //   ```basic fragment      a fragment even though it starts with $INCLUDE

@@ -1,7 +1,7 @@
 // The peers that whole BASIC programs of docs/porting.md run against (```basic peer=NAME), on
-// plain node:net. A program of the page listens on, or connects to, the fixed port the page
-// shows (4000 for the price service, 8080 for the HTTP loop); `port=N` in the info string says
-// another. Each peer checks that the program does what the page says it does.
+// plain node:net. The program gets the port to listen on or connect to as its first argument
+// (FIELD(@SENTENCE, ' ', 4)), a free one; a program that has its port written in says so with
+// `port=N` in the info string. Each peer checks that the program does what the page says.
 import { once } from 'node:events';
 import { connect, createServer, type Socket as NetSocket } from 'node:net';
 import type { StartedCommand } from './harness.js';
@@ -25,7 +25,6 @@ export interface DocPeerRun {
 
 /** A doc peer: started before the program, with the port the program uses. */
 export interface DocPeer {
-  defaultPort: number;
   start(port: number): Promise<DocPeerRun>;
 }
 
@@ -66,9 +65,8 @@ async function connectWhenListening(program: StartedCommand, port: number): Prom
  * sends `request`, takes the answer until `complete` says it is (or the server closes), and
  * `verdict` judges it.
  */
-function clientPeer(defaultPort: number, request: string, complete: (received: string) => boolean, verdict: (answer: string) => string | undefined): DocPeer {
+function clientPeer(request: string, complete: (received: string) => boolean, verdict: (answer: string) => string | undefined): DocPeer {
   return {
-    defaultPort,
     async start(port) {
       let socket: NetSocket | undefined;
       return {
@@ -92,7 +90,6 @@ function clientPeer(defaultPort: number, request: string, complete: (received: s
 export const docPeers: Record<string, DocPeer> = {
   /** A price service for the page's price client: `PRICE<FM>WIDGET` LF -> `12.50<FM>WIDGET` LF; the client must print `Price: 12.50`. */
   'price-server': {
-    defaultPort: 4000,
     async start(port) {
       const sockets: NetSocket[] = [];
       const server = createServer((socket) => {
@@ -118,12 +115,12 @@ export const docPeers: Record<string, DocPeer> = {
   },
 
   /** A client of the page's line server: `PRICE<FM>WIDGET` LF must be answered `12.50<FM>WIDGET` LF. */
-  'price-client': clientPeer(4000, `PRICE${FM}WIDGET\n`, (text) => text.includes('\n'), (reply) =>
+  'price-client': clientPeer(`PRICE${FM}WIDGET\n`, (text) => text.includes('\n'), (reply) =>
     reply === `12.50${FM}WIDGET\n` ? undefined : `the reply to PRICE<FM>WIDGET was ${JSON.stringify(reply)}`,
   ),
 
   /** An HTTP client of the page's SERAPHIM loop: GET /hello must get a 200 with `You asked for /hello`. */
-  'http-client': clientPeer(8080, 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', () => false, (response) =>
+  'http-client': clientPeer('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', () => false, (response) =>
     response.startsWith('HTTP/1.1 200 OK\r\n') && response.includes('You asked for /hello') ? undefined : `the response to GET /hello was ${JSON.stringify(response)}`,
   ),
 };
