@@ -25,12 +25,12 @@ test('masking names the known ports, drops only the debug lines of a failed open
     '0000022B: Failed to connect: 111: Connection refused',
     ' at line 19 of /tmp/scarletdme/acct/BP.OUT/OPENERRORS',
     'refused status=7005 open=0',
-    ' at line 3 of what the program printed itself',
+    ' at line 3 of PROGRAM.TEXT',
     'n=412345 hex=0041234F',
   ].join('\n');
   t.is(
     maskTranscript(raw, [{ port: 41234, label: 'echo-port' }]),
-    ['OPEN port=<echo-port> status=0', 'refused status=7005 open=0', ' at line 3 of what the program printed itself', 'n=412345 hex=0041234F'].join('\n'),
+    ['OPEN port=<echo-port> status=0', 'refused status=7005 open=0', ' at line 3 of PROGRAM.TEXT', 'n=412345 hex=0041234F'].join('\n'),
   );
 });
 
