@@ -81,10 +81,14 @@ function writeGathered(stream: NetSocket, pieces: readonly SocketData[]): boolea
 const lingerExpired = (ms: number): Error =>
   Object.assign(new Error(`the peer did not take the data within ${ms} ms of the close`), { code: 'ETIMEDOUT' });
 
-/** The SocketError for an error the connection failed with. */
+/**
+ * The SocketError for an error the connection failed with. A peer that is gone (EPIPE,
+ * ECONNRESET) is ER$FAILED, as ScarletDME's send() and recv() failures are; only a stream this
+ * side ended or destroyed is ER$SKT_CLOSED.
+ */
 export function connectionError(err: Error, op: string): SocketError {
   const os = osErrorOf(err);
-  if (os === 'EPIPE' || os === 'ERR_STREAM_DESTROYED' || os === 'ERR_STREAM_WRITE_AFTER_END') {
+  if (os === 'ERR_STREAM_DESTROYED' || os === 'ERR_STREAM_WRITE_AFTER_END') {
     return new SocketError(ER$SKT_CLOSED, `${op}: the connection is closed (${os})`, err);
   }
   return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
@@ -110,8 +114,13 @@ export class StreamSocket extends SocketBase {
   private paused = false;
   /** The peer sent FIN: once the buffer is empty, reads fail with ER$SKT_CLOSED. */
   private ended = false;
-  /** The connection failed (ECONNRESET, ...): once the buffer is empty, reads fail with it. */
+  /**
+   * The connection failed (ECONNRESET, ...): once the buffer is empty, the next read fails with
+   * it, and the reads after that with ER$SKT_CLOSED, as recv() reports a socket error once.
+   * Writes keep failing with it.
+   */
   private failure: Error | undefined;
+  private failureReported = false;
   /**
    * The timer of timed reads, kept for the socket's life and re-armed with refresh(): a server
    * that reads each request with a timeout makes no timer per request. It is unreferenced (the
@@ -306,7 +315,11 @@ export class StreamSocket extends SocketBase {
   /** Why a read with an empty buffer cannot wait, if it cannot. */
   private readError(): SocketError | undefined {
     if (this.closed) return new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed');
-    if (this.failure !== undefined) return connectionError(this.failure, 'readSocket');
+    if (this.failure !== undefined && !this.failureReported) {
+      this.failureReported = true;
+      return connectionError(this.failure, 'readSocket');
+    }
+    if (this.failure !== undefined) return new SocketError(ER$SKT_CLOSED, 'readSocket: the connection failed earlier');
     if (this.ended) return new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection');
     return undefined;
   }
@@ -417,7 +430,7 @@ export class StreamSocket extends SocketBase {
   private failed(err: Error): void {
     // Kept, not thrown: the next read (after the buffered bytes) or write reports it.
     this.failure ??= err;
-    this.failReaders(() => connectionError(err, 'readSocket'));
+    this.failReaders(() => this.readError());
     // A TLS error (a corrupt record, an alert) is emitted without destroying the socket; a
     // connection that failed is of no more use, and a peer must not keep it open.
     if (!this.stream.destroyed) this.stream.destroy();

@@ -78,7 +78,7 @@ export function createServerSocket(addr: string, port: BasicNumber, flags?: Basi
 
 /** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
 export function serverFlags(flags: BasicNumber | undefined): number {
-  return flagsOf(flags) & ~SKT$BLOCKING;
+  return (flagsOf(flags) & ~SKT$BLOCKING) >>> 0;
 }
 
 /**
@@ -200,7 +200,10 @@ export async function closeSocket(skt: BasicSocket): Promise<void> {
 /** The flags argument of every call: BASIC's number, 0 when omitted. */
 
 export function flagsOf(flags: BasicNumber | undefined): number {
-  return flags === undefined ? 0 : basicInteger(flags, 'flags');
+  if (flags === undefined) return 0;
+  // ScarletDME reads flags as bits: a negative number has every high bit set, SKT$ICMP among
+  // them, which fails the call with ERAI$SERVICE there, and so here.
+  return basicInteger(flags, 'flags') >>> 0;
 }
 
 function timeoutOf(timeout: BasicNumber | undefined): number {
