@@ -2,11 +2,12 @@
 // against its scripted peer, and its masked transcript must be the one ScarletDME printed for the
 // BASIC original (the golden file written by `npm run fidelity:record`), apart from the
 // deliberate differences listed in test/fidelity/differences.ts.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import test from 'ava';
-import { expectedPortTranscript } from './fidelity/differences.js';
+import { expectedDifferences, expectedPortTranscript } from './fidelity/differences.js';
 import { basicBlocks, blockCheck } from './fidelity/doc-blocks.js';
-import { fidelityPrograms, golden, RUN_LIMIT_MS, runProgram } from './fidelity/harness.js';
+import { fidelityPrograms, golden, ROOT, RUN_LIMIT_MS, runProgram } from './fidelity/harness.js';
 import { maskTranscript } from './fidelity/mask.js';
 
 const programs = fidelityPrograms();
@@ -17,6 +18,15 @@ test('the suite has at least 12 programs, each with a port and a golden', (t) =>
     t.true(existsSync(program.portPath), `${program.name} has no port`);
     t.not(golden(program), undefined, `${program.name} has no golden: run npm run fidelity:record`);
   }
+});
+
+test('every deliberate difference is a row of the porting guide that quotes ScarletDME\'s line', (t) => {
+  const guide = readFileSync(join(ROOT, 'docs/porting.md'), 'utf8');
+  for (const difference of expectedDifferences) {
+    t.true(guide.includes(difference.scarletdme), `docs/porting.md does not quote ${difference.program}'s line: ${difference.scarletdme}`);
+    t.true(programs.some((program) => program.name === difference.program), `no program ${difference.program}`);
+  }
+  t.pass();
 });
 
 test('masking names the known ports, drops only the debug lines of a failed open, and keeps every other number', (t) => {

@@ -1,7 +1,8 @@
 // Where scarlet-sockets/basic deliberately departs from ScarletDME: a ScarletDME behaviour that is
 // a defect a port should not inherit. Each entry must also be a row of the "Differences from
-// ScarletDME" table in docs/porting.md. The suite asserts exactly the difference: ScarletDME's
-// transcript has `scarletdme` where the port's has `library`, and every other line is equal.
+// ScarletDME" table in docs/porting.md that quotes the `scarletdme` line (test/fidelity.test.ts
+// checks it). The suite asserts exactly the difference: ScarletDME's transcript has `scarletdme`
+// where the port's has `library`, and every other line is equal.
 
 /** One deliberate departure, as the transcript line of each side shows it. */
 export interface ExpectedDifference {
