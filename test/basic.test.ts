@@ -3,7 +3,7 @@
 // prints for the same programs is checked by test/fidelity.)
 import { once } from 'node:events';
 import { createServer as netServer, connect as netConnect, type Socket as NetSocket } from 'node:net';
-import test, { type ExecutionContext } from 'ava';
+import anyTest, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
   acceptSocket,
@@ -16,6 +16,7 @@ import {
   ER$SERVER,
   ER$SKT_CLOSED,
   ER$TIMEOUT,
+  ERAI$SERVICE,
   openSecureSocket,
   openSocket,
   phantom,
@@ -41,6 +42,14 @@ import {
 } from '../lib/basic/index.js';
 import * as main from '../lib/index.js';
 import { clientContext, serverContext } from './helpers/tls.js';
+
+/**
+ * ava runs a file's tests at once in one process: each runs in a phantom of its own, so that
+ * one test's calls never set the status another reads (what phantom exists for).
+ */
+function test(title: string, body: (t: ExecutionContext) => Promise<void>): void {
+  anyTest(title, (t) => phantom(() => body(t)));
+}
 
 /** A basic server socket on a free loopback port, closed when the test ends. */
 async function basicServer(t: ExecutionContext, flags: number | string = 0): Promise<{ srvr: BasicSocket; port: number }> {
@@ -163,7 +172,7 @@ test("serverAddr returns '' with status 7001 for a name that does not resolve", 
   t.is(status(), ER$SERVER);
 });
 
-test('each phantom has its own status: concurrent flows never see each other, nor the main line theirs', async (t) => {
+test('each phantom has its own status: concurrent flows never see each other, nor the flow that started them theirs', async (t) => {
   const { client, accepted } = await basicPair(t);
   await openSocket('127.0.0.1', await closedPort(), 0);
   t.is(status(), ER$CONNECT);
@@ -181,7 +190,7 @@ test('each phantom has its own status: concurrent flows never see each other, no
     return status();
   });
   t.deepEqual(await Promise.all([failing, succeeding]), [ER$TIMEOUT, 0]);
-  t.is(status(), ER$CONNECT, "the main line's status is untouched by its phantoms");
+  t.is(status(), ER$CONNECT, "the enclosing flow's status is untouched by its phantoms");
 });
 
 test('UDP server sockets do not keep SKT$BLOCKING either: a read with flags 0 returns at once', async (t) => {
@@ -242,4 +251,11 @@ test('a write that times out returns the bytes the socket took (all of them, sti
   let got = 0;
   while (got < big.length) got += (await readSocket(accepted, 1 << 20, SKT$BLOCKING, 5000)).length;
   t.is(got, big.length);
+});
+
+test('a negative flags value is bits, as ScarletDME reads it: SKT$ICMP among them fails the call with ERAI$SERVICE', async (t) => {
+  t.is(await openSocket('127.0.0.1', 1, -1), 0);
+  t.is(status(), ERAI$SERVICE);
+  t.is(await createServerSocket('127.0.0.1', 0, '-1'), 0);
+  t.is(status(), ERAI$SERVICE);
 });

@@ -78,7 +78,7 @@ export function createServerSocket(addr: string, port: BasicNumber, flags?: Basi
 
 /** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
 export function serverFlags(flags: BasicNumber | undefined): number {
-  return flagsOf(flags) & ~SKT$BLOCKING;
+  return (flagsOf(flags) & ~SKT$BLOCKING) >>> 0;
 }
 
 /**
