@@ -27,6 +27,7 @@ import {
   SKT$BLOCKING,
   SKT$INFO_BLOCKING,
   SKT$INFO_KEEP_ALIVE,
+  SKT$INFO_LOCAL_ADDR,
   SKT$INFO_NO_DELAY,
   SKT$INFO_OPEN,
   SKT$INFO_PORT,
@@ -258,4 +259,11 @@ test('a negative flags value is bits, as ScarletDME reads it: SKT$ICMP among the
   t.is(status(), ERAI$SERVICE);
   t.is(await createServerSocket('127.0.0.1', 0, '-1'), 0);
   t.is(status(), ERAI$SERVICE);
+});
+
+test("the differences that no fidelity program shows: a server socket is not read, the library's own SOCKET.INFO keys answer", async (t) => {
+  const { srvr } = await basicServer(t);
+  await t.throwsAsync(readSocket(srvr, 10, 0, 0), { instanceOf: TypeError });
+  await t.throwsAsync(writeSocket(srvr, 'x', 0, 0), { instanceOf: TypeError });
+  t.is(socketInfo(srvr, SKT$INFO_LOCAL_ADDR), '127.0.0.1', 'key 100, which ScarletDME does not have, answers');
 });
