@@ -32,7 +32,7 @@ class WriteWaiter extends Waiter<number> {
     timeout: number,
     queue: Waiter<number>[],
   ) {
-    super(timeout, queue, writeTimeout);
+    super(timeout, queue, () => writeTimeout(length));
   }
 }
 
@@ -41,10 +41,10 @@ function readTimerFired(skt: StreamSocket): void {
 }
 
 const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
-const writeTimeout = (): SocketError =>
-  new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
+const writeTimeout = (length: number): SocketError =>
+  new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued', undefined, length);
 const wouldBlock = (): SocketError =>
-  new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
+  new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued', undefined, 0);
 
 /**
  * Writes one piece of bytes, with no write callback (Node would allocate and schedule one per
@@ -191,7 +191,7 @@ export class StreamSocket extends SocketBase {
     const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
     if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
-      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed'));
+      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0));
     }
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
