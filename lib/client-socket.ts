@@ -24,7 +24,9 @@ import type { SecureSocket, Socket } from '../types/socket.js';
  *   (`SKT$DGRM` alone changes nothing, as in ScarletDME)
  * @param connectTimeout - seconds to wait for the connection (OpenQM's fourth argument);
  *   default 30; 0 leaves it to the system
- * @returns the connected socket (`SKT$INFO_TYPE` is `SKT$INFO_TYPE_OUTGOING`)
+ * @returns the connected socket (`SKT$INFO_TYPE` is `SKT$INFO_TYPE_OUTGOING`). As in
+ *   ScarletDME, a server that accepts and resets at once still gives a socket: its first read
+ *   fails with `ER$FAILED` (ECONNRESET)
  * @throws SocketError `ER$CONNECT` (7005) when the connection fails, `osError` saying why
  *   (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...); `ERAI$NONAME` (7021) or another `ERAI$` status
  *   when the name cannot be resolved, a malformed address included (as in ScarletDME, anything

@@ -120,7 +120,8 @@ export function writeSocket(skt: Socket, data: WriteData, flags?: number, timeou
  * Closes a socket: the BASIC `CLOSE.SOCKET skt`. For a connection, queued writes are flushed,
  * then the end of stream is sent (a peer that never drains is cut off after 5 s); the promise
  * resolves once the data has been handed to the kernel. For a server socket, it stops listening:
- * the sockets it accepted stay open and usable. Closing twice is harmless.
+ * the sockets it accepted stay open and usable; connections still waiting in its accept queue
+ * are reset, as in ScarletDME. Closing twice is harmless.
  *
  * @param skt - any socket of the library
  * @returns when the close is done

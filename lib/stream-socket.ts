@@ -1,4 +1,4 @@
-import type { Socket as NetSocket } from 'node:net';
+import { isIPv6, type Socket as NetSocket } from 'node:net';
 import {
   CLOSE_LINGER,
   ER$FAILED,
@@ -147,12 +147,14 @@ export class StreamSocket extends SocketBase {
     super(blocking);
     this.type = type;
     this.stream = stream;
-    // Addresses are kept so socketInfo still answers after the connection is gone.
-    this.remoteAddress = stream.remoteAddress ?? '';
-    this.remotePort = stream.remotePort ?? 0;
+    // Addresses are kept so socketInfo still answers after the connection is gone. A connection
+    // reset while it was being made (see connectTcp) has none any more: its error names the peer.
+    const peer = (stream.errored ?? {}) as { address?: unknown; port?: unknown };
+    this.remoteAddress = stream.remoteAddress ?? (typeof peer.address === 'string' ? peer.address : '');
+    this.remotePort = stream.remotePort ?? (typeof peer.port === 'number' ? peer.port : 0);
     this.localAddress = stream.localAddress ?? '';
     this.localPort = stream.localPort ?? 0;
-    this.family = stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    this.family = (stream.remoteFamily ?? (isIPv6(this.remoteAddress) ? 'IPv6' : 'IPv4')) === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
     (stream as OwnedStream)[owner] = this;
     // With a DirectReader no 'data' event fires, but the listener still puts the stream in
     // flowing mode, which is what makes it emit 'end'.

@@ -75,7 +75,7 @@ for (const program of only === '--docs' ? [] : fidelityPrograms()) {
   if (live.exitCode !== 0 || live.stderr !== '') problems.push(`ScarletDME run failed (exit ${live.exitCode}):\n${live.stderr}`);
   if (recorded === undefined) problems.push('no golden: run npm run fidelity:record');
   else if (live.masked !== recorded) problems.push(`live ScarletDME differs from the golden:\n${lineDiff('golden', recorded, 'live', live.masked)}`);
-  const wanted = expectedPortTranscript(program.name, live.masked);
+  const wanted = expectedPortTranscript(program.name, live.masked, port.masked);
   if (port.masked !== wanted) problems.push(`the port differs from ScarletDME:\n${lineDiff('scarletdme', wanted, 'port', port.masked)}${port.stderr ? `\n  port stderr: ${port.stderr.split('\n')[0]}` : ''}`);
   if (problems.length === 0) console.log(`ok   ${program.name}`);
   else fail(`${program.name}: ${problems.join('\n')}`);

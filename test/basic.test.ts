@@ -27,6 +27,7 @@ import {
   SKT$BLOCKING,
   SKT$INFO_BLOCKING,
   SKT$INFO_KEEP_ALIVE,
+  SKT$INFO_LOCAL_ADDR,
   SKT$INFO_NO_DELAY,
   SKT$INFO_OPEN,
   SKT$INFO_PORT,
@@ -258,4 +259,34 @@ test('a negative flags value is bits, as ScarletDME reads it: SKT$ICMP among the
   t.is(status(), ERAI$SERVICE);
   t.is(await createServerSocket('127.0.0.1', 0, '-1'), 0);
   t.is(status(), ERAI$SERVICE);
+});
+
+test("the differences that no fidelity program shows: a server socket is not read, the library's own SOCKET.INFO keys answer", async (t) => {
+  const { srvr } = await basicServer(t);
+  await t.throwsAsync(readSocket(srvr, 10, 0, 0), { instanceOf: TypeError });
+  await t.throwsAsync(writeSocket(srvr, 'x', 0, 0), { instanceOf: TypeError });
+  t.is(socketInfo(srvr, SKT$INFO_LOCAL_ADDR), '127.0.0.1', 'key 100, which ScarletDME does not have, answers');
+});
+
+test('closing with bytes unread ends the connection in order; a non-blocking write is queued whole; UDP has no TCP modes', async (t) => {
+  const { client, accepted } = await basicPair(t);
+  await writeSocket(client, 'unread', 0, 0);
+  await writeSocket(accepted, 'BYE', 0, 0);
+  t.is(await readSocket(accepted, 100, SKT$BLOCKING, 5000), 'unread');
+  await writeSocket(client, 'more unread', 0, 0);
+  // `accepted` has 'more unread' waiting when it closes: ScarletDME's kernel would reset.
+  t.is(await readSocket(accepted, 1, SKT$BLOCKING, 5000), 'm');
+  await closeSocket(accepted);
+  t.is(await readSocket(client, 100, SKT$BLOCKING, 5000), 'BYE');
+  t.is(await readSocket(client, 100, SKT$BLOCKING, 5000), '');
+  t.is(status(), ER$SKT_CLOSED, 'an orderly end, not ER$FAILED');
+
+  const other = await basicPair(t);
+  const big = Buffer.alloc(8 * 1024 * 1024, 0x42);
+  t.is(await writeSocket(other.client, big, SKT$NON_BLOCKING, 0), big.length);
+  t.is(status(), 0);
+
+  const { srvr } = await basicServer(t, SKT$UDP);
+  t.is(setSocketMode(srvr, SKT$INFO_NO_DELAY, 1), 0);
+  t.is(status(), ER$BAD_KEY);
 });

@@ -5,10 +5,13 @@ import {
   createServerSocket,
   ER$BAD_NAME,
   ER$CONNECT,
+  ER$FAILED,
   ER$SERVER,
+  ER$SKT_CLOSED,
   ERAI$NONAME,
   ERAI$SERVICE,
   openSocket,
+  readSocket,
   SKT$BLOCKING,
   SKT$DGRM,
   SKT$ICMP,
@@ -22,6 +25,7 @@ import {
   writeSocket,
 } from '../lib/index.js';
 import { expectSocketError, readExactly } from './helpers/assertions.js';
+import { rawServer } from './helpers/raw-peer.js';
 import { listen } from './helpers/sockets.js';
 
 // Resolves nowhere by RFC 6761, so the lookup fails without depending on the network.
@@ -77,6 +81,22 @@ test('SKT$DGRM alone makes a TCP socket, as in ScarletDME: only SKT$UDP makes a 
   t.teardown(() => closeSocket(incoming));
   await writeSocket(skt, 'tcp', SKT$BLOCKING, 5000);
   t.is(await readExactly(incoming, 3), 'tcp');
+});
+
+test('a server that accepts and resets at once: openSocket succeeds and the first read reports the reset, as in ScarletDME', async (t) => {
+  // ScarletDME: OPEN.SOCKET status 0, then READ.SOCKET 1008, READ.SOCKET 7013, WRITE.SOCKET 1008.
+  const { port, connection } = await rawServer(t);
+  for (let i = 0; i < 5; i++) {
+    // Reset within the server's 'connection' event, before the client has seen its connect end.
+    void connection().then((peer) => peer.resetAndDestroy());
+    const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
+    t.teardown(() => closeSocket(skt));
+    t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '127.0.0.1');
+    t.is(socketInfo(skt, SKT$INFO_PORT), port);
+    await expectSocketError(t, () => readSocket(skt, 10, SKT$BLOCKING, 5000), ER$FAILED, 'ECONNRESET');
+    await expectSocketError(t, () => readSocket(skt, 10, SKT$BLOCKING, 5000), ER$SKT_CLOSED);
+    await expectSocketError(t, () => writeSocket(skt, 'x', SKT$BLOCKING, 5000), ER$FAILED);
+  }
 });
 
 test('an opened socket is SKT$INFO_TYPE_OUTGOING and tells the server address and port', async (t) => {

@@ -59,7 +59,7 @@ for (const program of programs) {
     const recorded = golden(program);
     if (recorded === undefined) return t.fail(`no golden for ${program.name}`);
     const run = await runProgram(program, 'port');
-    t.is(run.masked, expectedPortTranscript(program.name, recorded), run.stderr === '' ? undefined : `the port wrote on stderr:\n${run.stderr}`);
+    t.is(run.masked, expectedPortTranscript(program.name, recorded, run.masked), run.stderr === '' ? undefined : `the port wrote on stderr:\n${run.stderr}`);
     t.false(run.timedOut, `the port did not end within ${RUN_LIMIT_MS} ms (a socket still open?)`);
   });
 }

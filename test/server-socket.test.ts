@@ -6,6 +6,7 @@ import {
   ER$BAD_NAME,
   ER$BIND,
   ER$CONNECT,
+  ER$FAILED,
   ER$INCOMP_PROTO,
   ER$SKT_CLOSED,
   ER$TIMEOUT,
@@ -189,6 +190,17 @@ test('closing the server socket leaves accepted sockets working and rejects a pe
     await exchange(t, outgoing, incoming, `to server ${i}`);
     await exchange(t, incoming, outgoing, `to client ${i}`);
   }
+});
+
+test('closing the server socket resets the connections still waiting in its accept queue, as in ScarletDME', async (t) => {
+  // ScarletDME: READ.SOCKET on such a connection gives 1008, then 7013; WRITE.SOCKET 1008.
+  const { server, port } = await listen(t);
+  const waiting = await client(t, port);
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_QUEUED) === 1), 'the connection never reached the accept queue');
+  await closeSocket(server);
+  await expectSocketError(t, () => readSocket(waiting, 10, SKT$BLOCKING, 5000), ER$FAILED, 'ECONNRESET');
+  await expectSocketError(t, () => readSocket(waiting, 10, SKT$BLOCKING, 5000), ER$SKT_CLOSED);
+  await expectSocketError(t, () => writeSocket(waiting, 'x', SKT$BLOCKING, 5000), ER$FAILED);
 });
 
 test('a new server socket binds the same port right after the old one closed', async (t) => {

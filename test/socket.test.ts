@@ -259,8 +259,10 @@ test('a read on a reset connection gives ER$FAILED with ECONNRESET, after the by
   const uncaught = watchUncaught(t);
   const { client, peer } = await clientOnRawPeer(t);
   peer.write('before reset');
-  // Reading one byte proves the library took the whole chunk from the kernel: Linux reports a
-  // reset that arrives while bytes still wait in the kernel as a plain end of stream.
+  // Reading one byte proves the library took the whole chunk from the kernel: a reset that
+  // arrives while bytes still wait there shows as a plain end of stream (libuv, after a short
+  // read, takes epoll's hang-up for the end without reading the error; ScarletDME's recv() would
+  // report the reset).
   t.is(await readSocket(client, 1, SKT$BLOCKING, 5000), 'b');
   peer.resetAndDestroy();
   const { data, error } = await readUntilError(client);

@@ -138,7 +138,16 @@ export function readSocket(skt: BasicSocket, maxLen: BasicNumber, flags?: BasicN
 
 /** READ.SOCKET through a main-API read (plain or secure). */
 export function readVia<S extends Socket>(call: ReadSocket<S>, skt: unknown, maxLen: BasicNumber, flags: BasicNumber | undefined, timeout: BasicNumber | undefined): Promise<string> {
-  return settle(() => call(skt as S, basicInteger(maxLen, 'maxLen'), flagsOf(flags), timeoutOf(timeout)), NOTHING_READ);
+  return settle(() => {
+    const most = basicInteger(maxLen, 'maxLen');
+    // Asked for no bytes, nothing is read: '' with status 0 (ScarletDME reports 7013, the peer
+    // closed, on a healthy connection: a difference in docs/porting.md).
+    if (most < 1) {
+      asSocket(skt);
+      return Promise.resolve('');
+    }
+    return call(skt as S, most, flagsOf(flags), timeoutOf(timeout));
+  }, NOTHING_READ);
 }
 
 /**

@@ -18,6 +18,7 @@ crt('port 0: status=', status(), ' port=', socketInfo(S, SKT$INFO_PORT), ' addr=
 await closeSocket(S);
 S = await createServerSocket('', 0, 0);
 crt('empty address: status=', status(), ' open=', socketInfo(S, SKT$INFO_OPEN));
+if (socketInfo(S, SKT$INFO_OPEN)) await closeSocket(S);
 S = await createServerSocket('0.0.0.0', 0, 0);
 crt('0.0.0.0: status=', status(), ' addr=', socketInfo(S, SKT$INFO_IP_ADDR), ' family=', socketInfo(S, SKT$INFO_FAMILY));
 await closeSocket(S);
