@@ -267,7 +267,8 @@ export const SKT$INFO_QUEUED = 102;
 
 /**
  * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
- * because the accept queue was full; for a UDP socket, how many datagrams were dropped because
+ * because the accept queue was full (for a secure server socket, also those closed because its
+ * handshake slots were taken: 1024 in all, 64 for one peer address); for a UDP socket, how many datagrams were dropped because
  * nobody read them.
  *
  * @example
@@ -393,7 +394,8 @@ export const SKT$INFO_TLS_HANDSHAKE_FAILURES = 206;
 
 /**
  * Added by scarlet-sockets: for a secure server socket, how many handshakes were cut off by the
- * context's handshake timeout.
+ * context's handshake timeout (or, for a connection that sent no byte, by the 3 s first-byte
+ * deadline).
  *
  * @example
  * ```ts
@@ -707,5 +709,19 @@ export const DATAGRAM_QUEUE_LIMIT = 1024;
 export const DEFAULT_CONNECT_TIMEOUT = 30_000;
 /** TLS handshakes a secure server socket runs at once before it closes new connections. */
 export const HANDSHAKE_LIMIT = 1024;
+/**
+ * TLS handshakes a secure server socket runs at once for one peer (an IPv4 address, an IPv6
+ * /64) before it closes that peer's new connections: a sixteenth of HANDSHAKE_LIMIT, so one
+ * address that stalls its handshakes leaves the other slots to everyone else. A browser opens
+ * about six connections to a site; this leaves room for a few dozen behind one NAT address
+ * handshaking at the same moment.
+ */
+export const HANDSHAKE_PEER_LIMIT = 64;
+/**
+ * How long a connection to a secure server socket may stay silent before its first byte (ms),
+ * when the context's handshake timeout is longer. A real client sends its ClientHello as soon
+ * as TCP connects; one that sends nothing holds a handshake slot for nothing.
+ */
+export const FIRST_BYTE_TIMEOUT = 3_000;
 /** How long a closed socket keeps draining its peer before it is destroyed (ms). */
 export const CLOSE_LINGER = 5_000;

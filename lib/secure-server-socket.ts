@@ -2,12 +2,15 @@ import type { Server, Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
   HANDSHAKE_LIMIT,
+  HANDSHAKE_PEER_LIMIT,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
   SKT$INFO_TYPE_INCOMING,
 } from './constants.js';
+import { PeerShare, peerKey } from './peer-share.js';
 import { SecureStreamSocket } from './secure-stream-socket.js';
+import { endpointsOf, type Endpoints } from './stream-socket.js';
 import { TcpServerSocket } from './tcp-server-socket.js';
 import type { TlsContext } from './tls-context.js';
 import { serverHandshake, type HandshakeOutcome } from './tls-handshake.js';
@@ -25,6 +28,8 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   readonly context: TlsContext;
   /** Connections whose handshake runs now, so close() can end them. */
   private readonly inFlight = new Set<NetSocket>();
+  /** Handshakes running now, per peer (address, or IPv6 /64). */
+  private readonly handshakes = new PeerShare();
   private failures = 0;
   private timeouts = 0;
 
@@ -34,24 +39,37 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   }
 
   protected override admit(raw: NetSocket): void {
-    if (this.closed || this.inFlight.size >= HANDSHAKE_LIMIT) {
+    // Taken now: a peer that resets right after its handshake is gone from the socket by then.
+    const endpoints = endpointsOf(raw);
+    const peer = peerKey(endpoints.remoteAddress);
+    // One peer gets a share of the handshake slots, never all of them: connections that stall
+    // from one address cannot keep everybody else out.
+    if (this.closed || this.inFlight.size >= HANDSHAKE_LIMIT || this.handshakes.held(peer) >= HANDSHAKE_PEER_LIMIT) {
       this.countDropped();
       raw.destroy();
       return;
     }
     this.inFlight.add(raw);
-    serverHandshake(raw, this.context, (tls) => this.onSecure(tls, raw), (outcome) => this.onFailed(outcome, raw));
+    this.handshakes.take(peer);
+    serverHandshake(
+      raw,
+      this.context,
+      (tls) => this.onSecure(tls, raw, peer, endpoints),
+      (outcome) => this.onFailed(outcome, raw, peer),
+    );
   }
 
-  private readonly onSecure = (tls: TLSSocket, raw: NetSocket): void => {
+  private readonly onSecure = (tls: TLSSocket, raw: NetSocket, peer: string, endpoints: Endpoints): void => {
     this.inFlight.delete(raw);
-    const skt = new SecureStreamSocket(tls, SKT$INFO_TYPE_INCOMING, this.blocking, this.context);
+    this.handshakes.release(peer);
+    const skt = new SecureStreamSocket(tls, SKT$INFO_TYPE_INCOMING, this.blocking, this.context, { endpoints });
     this.applyModes(skt);
     this.offer(skt);
   };
 
-  private readonly onFailed = (outcome: HandshakeOutcome, raw: NetSocket): void => {
+  private readonly onFailed = (outcome: HandshakeOutcome, raw: NetSocket, peer: string): void => {
     this.inFlight.delete(raw);
+    this.handshakes.release(peer);
     if (this.closed) return; // cut off by close(), not the client's fault
     if (outcome === 'timeout') this.timeouts++;
     else this.failures++;

@@ -90,6 +90,31 @@ export function connectionError(err: Error, op: string): SocketError {
   return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
 }
 
+/** Both ends of a connection, as socketInfo tells them. */
+export interface Endpoints {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly family: 1 | 2;
+}
+
+/**
+ * Reads both ends of a connected stream. Taken once, when the connection is accepted (or
+ * connects): Node asks the kernel only while the socket is open, so read later (after a TLS
+ * handshake) it gives '' for a peer that has reset meanwhile, and a request could be served
+ * from an address nobody can see.
+ */
+export function endpointsOf(stream: NetSocket): Endpoints {
+  return {
+    remoteAddress: stream.remoteAddress ?? '',
+    remotePort: stream.remotePort ?? 0,
+    localAddress: stream.localAddress ?? '',
+    localPort: stream.localPort ?? 0,
+    family: stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4,
+  };
+}
+
 /** Where a stream's StreamSocket is kept, for the shared event listeners. */
 const owner = Symbol('StreamSocket');
 type OwnedStream = NetSocket & { [owner]: StreamSocket };
@@ -124,26 +149,20 @@ export class StreamSocket extends SocketBase {
   private keepAlive = false;
   /** Milliseconds a close lets queued bytes drain (SKT$INFO_LINGER); 0 closes at once. */
   private linger = CLOSE_LINGER;
-  private readonly remoteAddress: string;
-  private readonly remotePort: number;
-  private readonly localAddress: string;
-  private readonly localPort: number;
-  private readonly family: 1 | 2;
+  /** Both ends, kept so socketInfo still answers after the connection is gone. */
+  readonly endpoints: Endpoints;
 
   /**
    * @param reader - where the bytes come from when the socket was connected with one; 'data'
    *   events otherwise
+   * @param endpoints - both ends as taken when the connection was accepted or connected; read
+   *   from the stream now when omitted (a connection made just before)
    */
-  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean, reader?: DirectReader) {
+  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean, reader?: DirectReader, endpoints?: Endpoints) {
     super(blocking);
     this.type = type;
     this.stream = stream;
-    // Addresses are kept so socketInfo still answers after the connection is gone.
-    this.remoteAddress = stream.remoteAddress ?? '';
-    this.remotePort = stream.remotePort ?? 0;
-    this.localAddress = stream.localAddress ?? '';
-    this.localPort = stream.localPort ?? 0;
-    this.family = stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    this.endpoints = endpoints ?? endpointsOf(stream);
     (stream as OwnedStream)[owner] = this;
     // With a DirectReader no 'data' event fires, but the listener still puts the stream in
     // flowing mode, which is what makes it emit 'end'.
@@ -238,7 +257,7 @@ export class StreamSocket extends SocketBase {
    * Hands the connection over to a new owner (startTls): this socket stops reading and counts as
    * closed, and the bytes it had buffered are returned so they are not lost.
    */
-  detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean } {
+  detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean; endpoints: Endpoints } {
     const stream = this.stream;
     stream.off('data', StreamSocket.onData);
     stream.off('end', StreamSocket.onEnd);
@@ -254,25 +273,25 @@ export class StreamSocket extends SocketBase {
     const upgraded = (): SocketError => new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
     this.failReaders(upgraded);
     this.failWriters(upgraded);
-    return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive };
+    return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive, endpoints: this.endpoints };
   }
 
   override info(key: number): unknown {
     switch (key) {
       case SKT$INFO_PORT:
-        return this.remotePort;
+        return this.endpoints.remotePort;
       case SKT$INFO_IP_ADDR:
-        return this.remoteAddress;
+        return this.endpoints.remoteAddress;
       case SKT$INFO_NO_DELAY:
         return this.noDelay;
       case SKT$INFO_KEEP_ALIVE:
         return this.keepAlive;
       case SKT$INFO_FAMILY:
-        return this.family;
+        return this.endpoints.family;
       case SKT$INFO_LOCAL_ADDR:
-        return this.localAddress;
+        return this.endpoints.localAddress;
       case SKT$INFO_LOCAL_PORT:
-        return this.localPort;
+        return this.endpoints.localPort;
       case SKT$INFO_LINGER:
         return this.linger;
       default:

@@ -1,27 +1,31 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as netCreateServer, type Socket as NetSocket } from 'node:net';
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import test, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
+  acceptSocket,
   closeSocket,
   openSecureSocket,
   SKT$BLOCKING,
   SKT$INFO_DROPPED,
+  SKT$INFO_IP_ADDR,
   SKT$INFO_LOCAL_PORT,
   SKT$INFO_PORT,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
   socketInfo,
+  startTls,
   type SecureServerSocket,
   type SecureSocket,
 } from '../lib/index.js';
 import { waitFor, withLimit } from './helpers/assertions.js';
-import { openFdCount } from './helpers/sockets.js';
+import { captureClientHello } from './helpers/client-hello.js';
+import { listen, openFdCount } from './helpers/sockets.js';
 import { clientContext, devCertificates, secureListen, serverContext } from './helpers/tls.js';
 
 // Process-wide figures (open fds, latency): the tests of this file run one at a time.
@@ -32,6 +36,12 @@ const SILENT = 200;
 const GARBAGE = 200;
 const HALF_HELLO = 50;
 const HOSTILE = SILENT + GARBAGE + HALF_HELLO;
+/**
+ * The hostile connections come from this many loopback addresses (127.0.0.10 and on), each
+ * within its share of handshakes (HANDSHAKE_PEER_LIMIT, 64): this test is about many stalled
+ * handshakes at once, the per-address share has tests of its own below.
+ */
+const ADDRESSES = 10;
 /** Good clients per phase, one every GOOD_INTERVAL ms. */
 const GOOD = 40;
 const GOOD_INTERVAL = 50;
@@ -50,7 +60,8 @@ const BASELINE_FLOOR_MS = 20;
 
 /**
  * The attacker, a child process (as a real one would be: its own sockets and CPU, not the
- * server's). On `attack` it opens the hostile connections to 127.0.0.1:port in WAVES waves:
+ * server's). On `attack` it opens the hostile connections to 127.0.0.1:port in WAVES waves,
+ * from ADDRESSES addresses in turn:
  * silent ones send nothing, garbage ones send random bytes, half-hello ones send the first half
  * of a real ClientHello; none ever sends more or closes its side (allowHalfOpen). It reports
  * `{"ended": [[kind, connected, lifetimeMs], ...]}` once the server has ended every one (its
@@ -62,8 +73,8 @@ const ATTACKER = `
 const net = require('node:net');
 const crypto = require('node:crypto');
 const readline = require('node:readline');
-const [port, silent, garbage, halves, waves, waveInterval, probes, probeInterval] = process.argv.slice(1, 9).map(Number);
-const halfHello = Buffer.from(process.argv[9], 'hex');
+const [port, silent, garbage, halves, waves, waveInterval, probes, probeInterval, addresses] = process.argv.slice(1, 10).map(Number);
+const halfHello = Buffer.from(process.argv[10], 'hex');
 const kinds = [...Array(silent).fill('silent'), ...Array(garbage).fill('garbage'), ...Array(halves).fill('half-hello')];
 // Interleaved, so every wave has some of each kind.
 const order = kinds.map((kind, i) => ({ kind, key: (i * 7919) % kinds.length })).sort((a, b) => a.key - b.key).map((o) => o.kind);
@@ -81,7 +92,8 @@ function check() {
   }
 }
 function hostile(kind) {
-  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  // Spread over ADDRESSES loopback addresses, so no one address passes its share of handshakes.
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, localAddress: '127.0.0.' + (10 + (all.length % addresses)) });
   const h = { kind, socket, connected: false, connectedAt: 0, lifetime: NaN, ended: false, closed: false };
   socket.on('error', () => {});
   socket.resume(); // read (and drop) whatever the server sends, so its FIN shows as 'end'
@@ -135,7 +147,7 @@ interface AttackerReport {
 
 /** Starts the attacker; it is ended (stdin closed, then killed by its PID if need be) when the test ends. */
 async function startAttacker(t: ExecutionContext, port: number, halfHello: Buffer) {
-  const args = [port, SILENT, GARBAGE, HALF_HELLO, WAVES, WAVE_INTERVAL, PROBES, PROBE_INTERVAL].map(String);
+  const args = [port, SILENT, GARBAGE, HALF_HELLO, WAVES, WAVE_INTERVAL, PROBES, PROBE_INTERVAL, ADDRESSES].map(String);
   const child = spawn(process.execPath, ['-e', ATTACKER, ...args, halfHello.toString('hex')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   t.teardown(async () => {
@@ -158,40 +170,6 @@ async function startAttacker(t: ExecutionContext, port: number, halfHello: Buffe
       return withLimit(exited, 5000, 'the attacker did not exit');
     },
   };
-}
-
-/**
- * The first bytes a real TLS client sends: node:tls connects to a raw TCP server that records
- * the first chunk (the ClientHello record) and hangs up.
- */
-async function captureClientHello(t: ExecutionContext): Promise<Buffer> {
-  const raw = netCreateServer();
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const peers: NetSocket[] = [];
-  t.teardown(() => {
-    for (const peer of peers) peer.destroy();
-    raw.close();
-  });
-  const first = new Promise<Buffer>((resolve) =>
-    raw.once('connection', (peer: NetSocket) => {
-      peers.push(peer);
-      peer.on('error', () => undefined);
-      peer.once('data', (chunk: Buffer) => {
-        resolve(chunk);
-        peer.destroy();
-      });
-    }),
-  );
-  const address = raw.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  const client = tlsConnect({ host: '127.0.0.1', port: address.port, servername: 'localhost', ca: devCertificates().ca.cert });
-  client.on('error', () => undefined); // the recorder hangs up mid-handshake
-  try {
-    return await withLimit(first, 5000, 'no ClientHello');
-  } finally {
-    client.destroy();
-  }
 }
 
 /** p99 by nearest rank (for 40 samples, the largest). */
@@ -339,4 +317,116 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
   t.is(closed, HOSTILE);
   t.is(await attacker.stop(), 0);
   t.log(`${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+});
+
+/** A raw TCP connection to 127.0.0.1:port from `localAddress`, destroyed when the test ends; resolves once connected. */
+async function rawFrom(t: ExecutionContext, port: number, localAddress: string): Promise<NetSocket> {
+  const socket = netConnect({ host: '127.0.0.1', port, localAddress, allowHalfOpen: true });
+  t.teardown(() => socket.destroy());
+  socket.on('error', () => undefined); // the server resets some of them on purpose
+  await withLimit(once(socket, 'connect'), 10_000, `no connection from ${localAddress}`);
+  return socket;
+}
+
+/** Resolves when the server has ended `socket` (its FIN or a reset), with the ms since `since`. */
+function endedAfter(socket: NetSocket, since: number): Promise<number> {
+  socket.resume(); // whatever the server sends is dropped, so its FIN shows as 'end'
+  return new Promise((resolve) => {
+    const done = (): void => resolve(performance.now() - since);
+    socket.once('end', done);
+    socket.once('close', done);
+  });
+}
+
+/** A TLS client to 127.0.0.1:port from `localAddress` that trusts the development CA; resolves once its handshake is done. */
+async function tlsFrom(t: ExecutionContext, port: number, localAddress: string) {
+  const raw = netConnect({ host: '127.0.0.1', port, localAddress });
+  raw.on('error', () => undefined); // some tests reset it on purpose
+  const client = tlsConnect({ socket: raw, servername: 'localhost', ca: devCertificates().ca.cert });
+  t.teardown(() => raw.destroy());
+  client.on('error', () => undefined);
+  await withLimit(once(client, 'secureConnect'), 10_000, `no handshake from ${localAddress}`);
+  return { raw, client };
+}
+
+test.serial('one address gets at most HANDSHAKE_PEER_LIMIT (64) handshake slots; the next are closed and counted, and other addresses are still served', async (t) => {
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 30_000 }));
+  const flooding = 100;
+  const silent = await Promise.all(Array.from({ length: flooding }, () => rawFrom(t, port, '127.0.0.3')));
+  const ends = silent.map((socket) => endedAfter(socket, performance.now()));
+  // The server sees the connections a little after the client does: wait until it has taken all.
+  const taken = await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) + socketInfo(server, SKT$INFO_DROPPED) === flooding, 10_000, 10);
+  t.true(taken, `${socketInfo(server, SKT$INFO_TLS_HANDSHAKING)} handshaking, ${socketInfo(server, SKT$INFO_DROPPED)} dropped`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 64);
+  t.is(socketInfo(server, SKT$INFO_DROPPED), flooding - 64);
+  // The ones past the share were closed at once (they sent nothing, so no timeout was due).
+  const closedAtOnce = await Promise.race([Promise.all(ends.slice(64)).then(() => true), delay(10_000).then(() => false)]);
+  t.true(closedAtOnce, 'the connections past the share were closed');
+
+  // Another address completes its handshake and is accepted, with its own address.
+  const { client } = await tlsFrom(t, port, '127.0.0.2');
+  t.true(client.authorized);
+  const accepted = await acceptSecureSocket(server, 10_000);
+  t.teardown(() => closeSocket(accepted));
+  t.is(socketInfo(accepted, SKT$INFO_IP_ADDR), '127.0.0.2');
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 64, 'the flood still holds its share');
+});
+
+test.serial('a connection that sends no byte is cut off after FIRST_BYTE_TIMEOUT (3 s), before the whole handshake timeout; one that started its handshake is given the whole', async (t) => {
+  t.timeout(60_000);
+  const handshakeTimeout = 8000;
+  const hello = await captureClientHello(t);
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout }));
+  const silent = await rawFrom(t, port, '127.0.0.4');
+  const started = await rawFrom(t, port, '127.0.0.4');
+  const since = performance.now();
+  started.write(hello.subarray(0, Math.floor(hello.length / 2)));
+  const silentEnd = endedAfter(silent, since);
+  const startedEnd = endedAfter(started, since);
+
+  const silentMs = await withLimit(silentEnd, handshakeTimeout + 10_000, 'the silent connection was not cut off');
+  t.log(`silent connection cut off after ${silentMs.toFixed(0)} ms`);
+  t.true(silentMs >= 3000 * 0.9, `cut off after ${silentMs.toFixed(0)} ms, before its first-byte deadline`);
+  t.true(silentMs < handshakeTimeout - 1000, `cut off after ${silentMs.toFixed(0)} ms: the first-byte deadline did not apply`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 1);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 1, 'the connection that started its handshake is still in it');
+
+  const startedMs = await withLimit(startedEnd, handshakeTimeout + 10_000, 'the stalled handshake was not cut off');
+  t.log(`stalled handshake cut off after ${startedMs.toFixed(0)} ms`);
+  t.true(startedMs >= handshakeTimeout * 0.9, `a started handshake was cut off after ${startedMs.toFixed(0)} ms`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 2);
+});
+
+test.serial('an accepted secure socket keeps its peer address and port when the peer resets right after its request', async (t) => {
+  const { server, port } = await secureListen(t, serverContext());
+  // The reset races the server's handshake: tried several times, every one must keep the address.
+  for (let i = 0; i < 20; i++) {
+    const { raw, client } = await tlsFrom(t, port, '127.0.0.5');
+    const clientPort = raw.localPort as number;
+    client.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', () => raw.resetAndDestroy());
+    const accepted = await acceptSecureSocket(server, 10_000);
+    t.teardown(() => closeSocket(accepted));
+    t.is(socketInfo(accepted, SKT$INFO_IP_ADDR), '127.0.0.5');
+    t.is(socketInfo(accepted, SKT$INFO_PORT), clientPort);
+    t.is(socketInfo(accepted, SKT$INFO_LOCAL_PORT), port);
+    await closeSocket(accepted);
+  }
+});
+
+test.serial('a socket upgraded with startTls keeps the peer address taken when it was accepted', async (t) => {
+  const { server, port } = await listen(t);
+  const raw = netConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' });
+  raw.on('error', () => undefined); // reset on purpose below
+  t.teardown(() => raw.destroy());
+  await withLimit(once(raw, 'connect'), 10_000, 'no connection');
+  const plain = await acceptSocket(server, 10_000);
+  const upgrading = startTls(plain, serverContext(), { role: 'server' });
+  const client = tlsConnect({ socket: raw, servername: 'localhost', ca: devCertificates().ca.cert });
+  client.on('error', () => undefined);
+  await withLimit(once(client, 'secureConnect'), 10_000, 'no handshake');
+  client.write('hello', () => raw.resetAndDestroy());
+  const secure = await upgrading;
+  t.teardown(() => closeSocket(secure));
+  t.is(socketInfo(secure, SKT$INFO_IP_ADDR), '127.0.0.6');
+  t.is(socketInfo(secure, SKT$INFO_PORT), socketInfo(plain, SKT$INFO_PORT));
 });

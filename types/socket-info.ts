@@ -33,7 +33,7 @@ export interface SocketInfoValues {
   101: number;
   /** `SKT$INFO_QUEUED`: connections waiting in a server socket's accept queue. */
   102: number;
-  /** `SKT$INFO_DROPPED`: connections (or datagrams) dropped because the queue was full. */
+  /** `SKT$INFO_DROPPED`: connections (or datagrams) dropped because the queue (or a secure server's handshake slots) was full. */
   103: number;
   /** `SKT$INFO_PEER_ADDR`: a UDP socket's last sender's address. */
   104: string;

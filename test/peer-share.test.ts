@@ -1,0 +1,34 @@
+import test from 'ava';
+import { PeerShare, peerKey } from '../lib/peer-share.js';
+
+test('peerKey counts an IPv4 address alone, and an IPv4 address seen through a dual-stack listener as the same', (t) => {
+  t.is(peerKey('203.0.113.7'), '203.0.113.7');
+  t.is(peerKey('::ffff:203.0.113.7'), '203.0.113.7');
+  t.is(peerKey('::FFFF:203.0.113.7'), '203.0.113.7');
+  t.not(peerKey('203.0.113.7'), peerKey('203.0.113.8'));
+});
+
+test('peerKey counts every IPv6 address of one /64 as one peer, whatever its spelling', (t) => {
+  const key = peerKey('2001:db8:1:2::1');
+  t.is(key, '2001:db8:1:2::/64');
+  t.is(peerKey('2001:0db8:0001:0002:ffff:eeee:dddd:cccc'), key);
+  t.is(peerKey('2001:db8:1:2:0:0:0:99'), key);
+  t.not(peerKey('2001:db8:1:3::1'), key);
+  t.is(peerKey('::1'), '0:0:0:0::/64');
+  t.is(peerKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
+  t.is(peerKey('2001:db8::'), '2001:db8:0:0::/64');
+});
+
+test('PeerShare counts what each peer holds and forgets a peer that holds nothing', (t) => {
+  const share = new PeerShare();
+  share.take('a');
+  share.take('a');
+  share.take('b');
+  t.is(share.held('a'), 2);
+  t.is(share.held('b'), 1);
+  share.release('a');
+  share.release('b');
+  t.is(share.held('a'), 1);
+  t.is(share.held('b'), 0);
+  t.is(share.held('c'), 0);
+});
