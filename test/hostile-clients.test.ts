@@ -25,6 +25,7 @@ import {
 } from '../lib/index.js';
 import { waitFor, withLimit } from './helpers/assertions.js';
 import { captureClientHello } from './helpers/client-hello.js';
+import { endedAfter, rawFrom, tlsFrom } from './helpers/loopback-peers.js';
 import { listen, openFdCount } from './helpers/sockets.js';
 import { clientContext, devCertificates, secureListen, serverContext } from './helpers/tls.js';
 
@@ -318,36 +319,6 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
   t.is(await attacker.stop(), 0);
   t.log(`${((performance.now() - started) / 1000).toFixed(1)} s in all`);
 });
-
-/** A raw TCP connection to 127.0.0.1:port from `localAddress`, destroyed when the test ends; resolves once connected. */
-async function rawFrom(t: ExecutionContext, port: number, localAddress: string): Promise<NetSocket> {
-  const socket = netConnect({ host: '127.0.0.1', port, localAddress, allowHalfOpen: true });
-  t.teardown(() => socket.destroy());
-  socket.on('error', () => undefined); // the server resets some of them on purpose
-  await withLimit(once(socket, 'connect'), 10_000, `no connection from ${localAddress}`);
-  return socket;
-}
-
-/** Resolves when the server has ended `socket` (its FIN or a reset), with the ms since `since`. */
-function endedAfter(socket: NetSocket, since: number): Promise<number> {
-  socket.resume(); // whatever the server sends is dropped, so its FIN shows as 'end'
-  return new Promise((resolve) => {
-    const done = (): void => resolve(performance.now() - since);
-    socket.once('end', done);
-    socket.once('close', done);
-  });
-}
-
-/** A TLS client to 127.0.0.1:port from `localAddress` that trusts the development CA; resolves once its handshake is done. */
-async function tlsFrom(t: ExecutionContext, port: number, localAddress: string) {
-  const raw = netConnect({ host: '127.0.0.1', port, localAddress });
-  raw.on('error', () => undefined); // some tests reset it on purpose
-  const client = tlsConnect({ socket: raw, servername: 'localhost', ca: devCertificates().ca.cert });
-  t.teardown(() => raw.destroy());
-  client.on('error', () => undefined);
-  await withLimit(once(client, 'secureConnect'), 10_000, `no handshake from ${localAddress}`);
-  return { raw, client };
-}
 
 test.serial('one address gets at most HANDSHAKE_PEER_LIMIT (64) handshake slots; the next are closed and counted, and other addresses are still served', async (t) => {
   const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 30_000 }));

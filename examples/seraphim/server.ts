@@ -9,6 +9,7 @@ import {
   createSecureServerSocket,
   createServerSocket,
   SKT$BLOCKING,
+  SKT$INFO_IP_ADDR,
   SKT$INFO_LINGER,
   SKT$INFO_NO_DELAY,
   SKT$INFO_PORT,
@@ -20,6 +21,7 @@ import {
   type TlsContext,
   type TlsContextOptions,
 } from '../../lib/index.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { AccessLog } from './http/access-log.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
 import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
@@ -54,6 +56,12 @@ export interface SeraphimOptions {
   staticFiles?: StaticFileOptions;
   /** Open connections at most; more get 503 and are closed. Default 1024. */
   maxConnections?: number;
+  /**
+   * Open connections from one client address at most. A new one past it closes that address's
+   * oldest idle connection (waiting for a request), or with none idle gets 503 and is closed.
+   * Default 64.
+   */
+  maxConnectionsPerAddress?: number;
   /** Milliseconds `close()` lets requests in flight finish before cutting them off. Default 4000. */
   shutdownTimeout?: number;
   /** Told about errors: a handler that threw, an accept that failed. Default: `console.error`. */
@@ -99,7 +107,7 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   const files = await StaticFiles.create(options.root, options.staticFiles);
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const maxConnections = options.maxConnections ?? 1024;
+  const slots = new ConnectionSlots<HttpConnection>(options.maxConnections ?? 1024, options.maxConnectionsPerAddress ?? 64);
   const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
   const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
 
@@ -161,12 +169,18 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_DELAY));
         continue;
       }
-      if (closing || connections.size >= maxConnections) {
+      const connection = new HttpConnection(skt, listener.options);
+      // The address as the library took it at accept.
+      const address = socketInfo(skt, SKT$INFO_IP_ADDR);
+      if (closing || slots.admit(address, connection) === 'busy') {
         void refuseBusy(skt, listener);
         continue;
       }
-      const connection = new HttpConnection(skt, listener.options);
-      connections.set(connection, connection.run().finally(() => connections.delete(connection)));
+      const done = (): void => {
+        connections.delete(connection);
+        slots.release(address, connection);
+      };
+      connections.set(connection, connection.run().finally(done));
     }
   }
 

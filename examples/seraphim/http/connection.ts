@@ -68,6 +68,11 @@ export class HttpConnection {
     this.#remoteAddress = socketInfo(skt, SKT$INFO_IP_ADDR);
   }
 
+  /** Waiting for a request: a new connection before its first byte, or an idle keep-alive one. */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
   /**
    * Graceful stop: an idle connection closes now; a busy one finishes its request, answers with
    * `Connection: close`, and closes.
