@@ -268,7 +268,8 @@ export const SKT$INFO_QUEUED = 102;
 /**
  * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
  * because the accept queue was full (for a secure server socket, also those closed because its
- * handshake slots were taken: 1024 in all, 64 for one peer address); for a UDP socket, how many datagrams were dropped because
+ * handshake slots were taken, 1024 in all and 64 for one peer address, or because the peer
+ * started more than 32 handshakes a second after a burst of 64); for a UDP socket, how many datagrams were dropped because
  * nobody read them.
  *
  * @example
@@ -701,6 +702,14 @@ export const ER$BADADDR = 7027;
 
 /** Bytes a connected socket buffers from the kernel before it stops reading. */
 export const READ_HIGH_WATER = 256 * 1024;
+/**
+ * The listen backlog a server socket asks the kernel for: connections the kernel has completed
+ * and the process has not yet taken (the kernel caps it at net.core.somaxconn, 4096 by default
+ * on Linux 5.4 and later). Node's default, 511, is less than a thousand connections that one
+ * address keeps opening as fast as they are closed: the kernel then drops everyone's new
+ * connections alike, and a client waits a second or more for its retransmitted SYN.
+ */
+export const LISTEN_BACKLOG = 4096;
 /** Connections a server socket holds for `acceptSocket` before it closes new ones. */
 export const ACCEPT_QUEUE_LIMIT = 512;
 /** Datagrams a UDP socket holds for `readSocket` before it drops new ones. */
@@ -717,6 +726,14 @@ export const HANDSHAKE_LIMIT = 1024;
  * handshaking at the same moment.
  */
 export const HANDSHAKE_PEER_LIMIT = 64;
+/**
+ * TLS handshakes a secure server socket starts for one peer a second, once it has used its
+ * first HANDSHAKE_PEER_LIMIT: a full handshake costs the server a private-key operation (about
+ * a millisecond of CPU, more on a busy machine), so a peer that reconnects as fast as it is
+ * closed could otherwise take the whole process for its handshakes. Past the rate the peer's
+ * new connections are closed at once, before any TLS work.
+ */
+export const HANDSHAKE_PEER_RATE = 32;
 /**
  * How long a connection to a secure server socket may stay silent before its first byte (ms),
  * when the context's handshake timeout is longer. A real client sends its ClientHello as soon

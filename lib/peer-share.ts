@@ -43,3 +43,47 @@ export class PeerShare {
     else this.#held.delete(key);
   }
 }
+
+/** Peers remembered before PeerRate forgets those whose bucket has refilled (then twice the peers left). */
+const FIRST_SWEEP = 1024;
+
+/**
+ * A rate per peer: a bucket of `burst` tokens, refilled at `perSecond` tokens a second, one
+ * taken for each event let through. A peer whose bucket has refilled is as one never seen, so it
+ * is forgotten when the map grows: the map holds about the peers of the last few seconds.
+ */
+export class PeerRate {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #sweepAt = FIRST_SWEEP;
+
+  constructor(
+    readonly burst: number,
+    readonly perSecond: number,
+  ) {}
+
+  /** Takes one of `key`'s tokens: false (and nothing taken) when it has none left. */
+  take(key: string, now = performance.now()): boolean {
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      if (this.#buckets.size >= this.#sweepAt) this.sweep(now);
+      bucket = { tokens: this.burst, at: now };
+      this.#buckets.set(key, bucket);
+    } else {
+      bucket.tokens = this.refilled(bucket, now);
+      bucket.at = now;
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens--;
+    return true;
+  }
+
+  private refilled(bucket: { tokens: number; at: number }, now: number): number {
+    return Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000);
+  }
+
+  /** Forgets the peers whose bucket is full again. */
+  private sweep(now: number): void {
+    for (const [key, bucket] of this.#buckets) if (this.refilled(bucket, now) >= this.burst) this.#buckets.delete(key);
+    this.#sweepAt = Math.max(FIRST_SWEEP, 2 * this.#buckets.size);
+  }
+}

@@ -3,12 +3,13 @@ import type { TLSSocket } from 'node:tls';
 import {
   HANDSHAKE_LIMIT,
   HANDSHAKE_PEER_LIMIT,
+  HANDSHAKE_PEER_RATE,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
   SKT$INFO_TYPE_INCOMING,
 } from './constants.js';
-import { PeerShare, peerKey } from './peer-share.js';
+import { PeerRate, PeerShare, peerKey } from './peer-share.js';
 import { SecureStreamSocket } from './secure-stream-socket.js';
 import { endpointsOf, type Endpoints } from './stream-socket.js';
 import { TcpServerSocket } from './tcp-server-socket.js';
@@ -30,6 +31,8 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   private readonly inFlight = new Set<NetSocket>();
   /** Handshakes running now, per peer (address, or IPv6 /64). */
   private readonly handshakes = new PeerShare();
+  /** Handshakes started per peer: a burst of HANDSHAKE_PEER_LIMIT, then HANDSHAKE_PEER_RATE a second. */
+  private readonly handshakeRate = new PeerRate(HANDSHAKE_PEER_LIMIT, HANDSHAKE_PEER_RATE);
   private failures = 0;
   private timeouts = 0;
 
@@ -43,8 +46,14 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
     const endpoints = endpointsOf(raw);
     const peer = peerKey(endpoints.remoteAddress);
     // One peer gets a share of the handshake slots, never all of them: connections that stall
-    // from one address cannot keep everybody else out.
-    if (this.closed || this.inFlight.size >= HANDSHAKE_LIMIT || this.handshakes.held(peer) >= HANDSHAKE_PEER_LIMIT) {
+    // from one address cannot keep everybody else out. And a share of the CPU: past a burst, a
+    // peer starts only so many handshakes a second.
+    if (
+      this.closed ||
+      this.inFlight.size >= HANDSHAKE_LIMIT ||
+      this.handshakes.held(peer) >= HANDSHAKE_PEER_LIMIT ||
+      !this.handshakeRate.take(peer)
+    ) {
       this.countDropped();
       raw.destroy();
       return;

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket as NetSocket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
@@ -23,11 +24,14 @@ import {
   type SecureServerSocket,
   type SecureSocket,
 } from '../lib/index.js';
-import { waitFor, withLimit } from './helpers/assertions.js';
+import { p99, waitFor, withLimit } from './helpers/assertions.js';
 import { captureClientHello } from './helpers/client-hello.js';
+import { startLineChild } from './helpers/line-child.js';
 import { endedAfter, rawFrom, tlsFrom } from './helpers/loopback-peers.js';
 import { listen, openFdCount } from './helpers/sockets.js';
 import { clientContext, devCertificates, secureListen, serverContext } from './helpers/tls.js';
+
+const run = promisify(execFile);
 
 // Process-wide figures (open fds, latency): the tests of this file run one at a time.
 
@@ -149,34 +153,9 @@ interface AttackerReport {
 /** Starts the attacker; it is ended (stdin closed, then killed by its PID if need be) when the test ends. */
 async function startAttacker(t: ExecutionContext, port: number, halfHello: Buffer) {
   const args = [port, SILENT, GARBAGE, HALF_HELLO, WAVES, WAVE_INTERVAL, PROBES, PROBE_INTERVAL, ADDRESSES].map(String);
-  const child = spawn(process.execPath, ['-e', ATTACKER, ...args, halfHello.toString('hex')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  t.teardown(async () => {
-    child.stdin.end();
-    const gone = await withLimit(exited, 5000, 'attacker still running').then(() => true, () => false);
-    if (!gone && child.pid !== undefined) process.kill(child.pid);
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async (limitMs: number, what: string): Promise<AttackerReport> => {
-    const line = await withLimit(lines.next(), limitMs, what);
-    if (line.done === true) throw new Error(`the attacker exited before ${what}`);
-    return JSON.parse(line.value) as AttackerReport;
-  };
-  t.true((await next(10_000, 'the attacker was ready')).ready);
-  return {
-    command: (line: 'attack' | 'probe') => child.stdin.write(`${line}\n`),
-    next,
-    stop: async () => {
-      child.stdin.end();
-      return withLimit(exited, 5000, 'the attacker did not exit');
-    },
-  };
-}
-
-/** p99 by nearest rank (for 40 samples, the largest). */
-function p99(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN;
+  const attacker = startLineChild<AttackerReport>(t, ['-e', ATTACKER, ...args, halfHello.toString('hex')]);
+  t.true((await attacker.next(10_000, 'the attacker was ready')).ready);
+  return attacker;
 }
 
 /**
@@ -261,7 +240,7 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
   const baseline = await goodClients(port, acceptedAt, clients);
 
   // The attack: 450 hostile connections in waves over the whole phase, while good clients go on.
-  attacker.command('attack');
+  attacker.send('attack');
   const underAttack = await goodClients(port, acceptedAt, clients);
   const fdsDuringAttack = openFdCount();
 
@@ -313,7 +292,7 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
 
   // Each hostile client sees 'close': its probe byte is answered with a reset, as only a peer that
   // has closed the connection does.
-  attacker.command('probe');
+  attacker.send('probe');
   const { closed } = await attacker.next(PROBES * PROBE_INTERVAL + 10_000, 'every hostile client saw its connection close');
   t.is(closed, HOSTILE);
   t.is(await attacker.stop(), 0);
@@ -400,4 +379,40 @@ test.serial('a socket upgraded with startTls keeps the peer address taken when i
   t.teardown(() => closeSocket(secure));
   t.is(socketInfo(secure, SKT$INFO_IP_ADDR), '127.0.0.6');
   t.is(socketInfo(secure, SKT$INFO_PORT), socketInfo(plain, SKT$INFO_PORT));
+});
+
+test.serial('one address starts at most 64 handshakes at once and then 32 a second (HANDSHAKE_PEER_RATE): the rest are closed before any TLS work', async (t) => {
+  const { server, port } = await secureListen(t, serverContext());
+  const total = 200;
+  const started = performance.now();
+  // Garbage, not a ClientHello: each handshake fails at once, so the address never holds more
+  // than a few handshake slots; only the rate can stop it.
+  for (let batch = 0; batch < total / 20; batch++) {
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => rawFrom(t, port, '127.0.0.7')));
+    await Promise.all(sockets.map((socket) => {
+      const ended = endedAfter(socket, started);
+      socket.write('this is not TLS\r\n\r\n');
+      return withLimit(ended, 10_000, 'a garbage connection was not closed');
+    }));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const failures = socketInfo(server, SKT$INFO_TLS_HANDSHAKE_FAILURES);
+  const dropped = socketInfo(server, SKT$INFO_DROPPED);
+  t.log(`${total} connections in ${seconds.toFixed(2)} s: ${failures} handshakes tried (and failed), ${dropped} closed before`);
+  t.is(failures + dropped, total, 'every connection accounted for');
+  t.true(failures >= 64, `${failures} handshakes tried: the burst was not let through`);
+  t.true(failures <= 64 + Math.ceil(32 * seconds) + 1, `${failures} handshakes tried in ${seconds.toFixed(2)} s`);
+  // Another address is not held back by that one's rate.
+  const { client } = await tlsFrom(t, port, '127.0.0.2');
+  t.true(client.authorized);
+});
+
+test.serial('a server socket asks the kernel for a listen backlog of 4096 (capped by net.core.somaxconn), not Node\'s 511', async (t) => {
+  const { port } = await listen(t);
+  const { port: securePort } = await secureListen(t, serverContext());
+  const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  // For a listening socket, ss reports the backlog in the Send-Q column.
+  const { stdout } = await run('ss', ['-Hltn', `( sport = :${port} or sport = :${securePort} )`]);
+  const backlogs = stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[2]));
+  t.deepEqual(backlogs, [Math.min(4096, somaxconn), Math.min(4096, somaxconn)]);
 });
