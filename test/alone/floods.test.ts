@@ -153,12 +153,23 @@ async function flood(t: ExecutionContext, kind: FloodKind): Promise<void> {
   t.log(`slowest probes: ${[...answered].sort((a, b) => b - a).slice(0, 5).map((ms) => ms.toFixed(0)).join(', ')} ms`);
   t.log(`server fds ${fdsBefore} before, ${fdsAtStart} at full strength, ${fdsDuring} at the end; RSS ${MiB(rssBefore)} MiB before, ${MiB(rssDuring)} MiB at the end`);
 
-  // Once the flood stops, the server lets go of what it held.
+  // Once the flood stops, the server lets go of what it held, while the probe goes on as the
+  // ordinary traffic of a server would (a server with no traffic at all has no reason to
+  // collect its garbage).
   const stopped = performance.now();
+  let settled = false;
+  const traffic = (async () => {
+    for (let i = 0; i < SETTLE_MS / PROBE_INTERVAL_MS && !settled; i++) {
+      await probeOnce(port, ca);
+      await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS)); // the probe's pace, on purpose
+    }
+  })();
   const fdsBack = await waitFor(() => openFdCount(cli.pid) <= fdsBefore * 1.1, SETTLE_MS, 100);
   const fdsMs = performance.now() - stopped;
   const rssBack = await waitFor(() => memoryOf(cli.pid, 'VmRSS') <= rssBefore * 1.1, SETTLE_MS, 100);
   const rssMs = performance.now() - stopped;
+  settled = true;
+  await traffic;
   t.log(`after the flood: fds ${openFdCount(cli.pid)} (back after ${fdsMs.toFixed(0)} ms), RSS ${MiB(memoryOf(cli.pid, 'VmRSS'))} MiB (back after ${rssMs.toFixed(0)} ms)`);
   t.true(report.connected > 0, 'the flood reached the server');
   t.true(fdsAtStart > fdsBefore + 20 || fdsDuring > fdsBefore + 20, 'the flood held server connections (so the figures mean something)');
