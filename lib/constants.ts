@@ -427,6 +427,33 @@ export const SKT$INFO_TLS_PEER_CERT = 208;
  */
 export const SKT$INFO_TLS_HANDSHAKING = 209;
 
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer (an
+ * IPv4 address, or an IPv6 /64) may run at once; past it the peer's new connections are closed
+ * at once and counted in `SKT$INFO_DROPPED`. Default 64; 0 means no limit. Settable with
+ * `setSocketMode`: raise it (or set 0) when every client comes through one address, a proxy or
+ * load balancer on the same machine, a benchmark on loopback.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKES, 256); // many clients behind one NAT address
+ * ```
+ */
+export const SKT$INFO_PEER_HANDSHAKES = 210;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer may
+ * start a second once it has used a burst of `SKT$INFO_PEER_HANDSHAKES` (64); past it the peer's
+ * new connections are closed before any TLS work and counted in `SKT$INFO_DROPPED`. Default 32;
+ * 0 means no limit. Settable with `setSocketMode`.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKE_RATE, 0); // a load balancer on loopback in front
+ * ```
+ */
+export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
+
 // ---------------------------------------------------------------------------------------------
 // Status numbers (ERR.H), the value of STATUS() after a failed call
 // ---------------------------------------------------------------------------------------------

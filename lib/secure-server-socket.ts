@@ -4,6 +4,8 @@ import {
   HANDSHAKE_LIMIT,
   HANDSHAKE_PEER_LIMIT,
   HANDSHAKE_PEER_RATE,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
@@ -14,6 +16,7 @@ import { SecureStreamSocket } from './secure-stream-socket.js';
 import { endpointsOf, type Endpoints } from './stream-socket.js';
 import { TcpServerSocket } from './tcp-server-socket.js';
 import type { TlsContext } from './tls-context.js';
+import { checkLimit } from './validation.js';
 import { serverHandshake, type HandshakeOutcome } from './tls-handshake.js';
 import type { SecureServerSocket as SecureServerSocketType } from '../types/socket.js';
 
@@ -31,8 +34,10 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   private readonly inFlight = new Set<NetSocket>();
   /** Handshakes running now, per peer (address, or IPv6 /64). */
   private readonly handshakes = new PeerShare();
-  /** Handshakes started per peer: a burst of HANDSHAKE_PEER_LIMIT, then HANDSHAKE_PEER_RATE a second. */
-  private readonly handshakeRate = new PeerRate(HANDSHAKE_PEER_LIMIT, HANDSHAKE_PEER_RATE);
+  /** Handshakes one peer may run at once (SKT$INFO_PEER_HANDSHAKES); 0: no limit. */
+  private peerHandshakes = HANDSHAKE_PEER_LIMIT;
+  /** Handshakes started per peer: a burst, then SKT$INFO_PEER_HANDSHAKE_RATE a second; none: no limit. */
+  private handshakeRate: PeerRate | undefined = new PeerRate(HANDSHAKE_PEER_LIMIT, HANDSHAKE_PEER_RATE);
   private failures = 0;
   private timeouts = 0;
 
@@ -51,8 +56,8 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
     if (
       this.closed ||
       this.inFlight.size >= HANDSHAKE_LIMIT ||
-      this.handshakes.held(peer) >= HANDSHAKE_PEER_LIMIT ||
-      !this.handshakeRate.take(peer)
+      (this.peerHandshakes > 0 && this.handshakes.held(peer) >= this.peerHandshakes) ||
+      (this.handshakeRate !== undefined && !this.handshakeRate.take(peer))
     ) {
       this.countDropped();
       raw.destroy();
@@ -98,8 +103,24 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
         return this.timeouts;
       case SKT$INFO_TLS_HANDSHAKING:
         return this.inFlight.size;
+      case SKT$INFO_PEER_HANDSHAKES:
+        return this.peerHandshakes;
+      case SKT$INFO_PEER_HANDSHAKE_RATE:
+        return this.handshakeRate?.perSecond ?? 0;
       default:
         return super.info(key);
     }
+  }
+
+  override setMode(key: number, value: unknown): void {
+    if (key !== SKT$INFO_PEER_HANDSHAKES && key !== SKT$INFO_PEER_HANDSHAKE_RATE) {
+      super.setMode(key, value);
+      return;
+    }
+    const limit = checkLimit(value, key === SKT$INFO_PEER_HANDSHAKES ? 'peer handshakes' : 'peer handshake rate');
+    const rate = key === SKT$INFO_PEER_HANDSHAKE_RATE ? limit : (this.handshakeRate?.perSecond ?? 0);
+    if (key === SKT$INFO_PEER_HANDSHAKES) this.peerHandshakes = limit;
+    // The burst is the limit at once (or its default when that is off); peers start afresh.
+    this.handshakeRate = rate === 0 ? undefined : new PeerRate(this.peerHandshakes || HANDSHAKE_PEER_LIMIT, rate);
   }
 }

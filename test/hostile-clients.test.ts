@@ -15,10 +15,13 @@ import {
   SKT$INFO_DROPPED,
   SKT$INFO_IP_ADDR,
   SKT$INFO_LOCAL_PORT,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_PORT,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
+  setSocketMode,
   socketInfo,
   startTls,
   type SecureServerSocket,
@@ -415,4 +418,27 @@ test.serial('a server socket asks the kernel for a listen backlog of 4096 (cappe
   const { stdout } = await run('ss', ['-Hltn', `( sport = :${port} or sport = :${securePort} )`]);
   const backlogs = stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[2]));
   t.deepEqual(backlogs, [Math.min(4096, somaxconn), Math.min(4096, somaxconn)]);
+});
+
+test.serial('the limits per peer are settable on a secure server socket (SKT$INFO_PEER_HANDSHAKES, SKT$INFO_PEER_HANDSHAKE_RATE); 0 turns them off', async (t) => {
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 30_000 }));
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKES), 64);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKE_RATE), 32);
+  t.throws(() => setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, -1), { instanceOf: TypeError });
+  t.throws(() => setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 1.5), { instanceOf: TypeError });
+
+  // 10 at once: the 11th silent connection from one address is closed.
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 10);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKES), 10);
+  await Promise.all(Array.from({ length: 11 }, () => rawFrom(t, port, '127.0.0.8')));
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) + socketInfo(server, SKT$INFO_DROPPED) === 11, 10_000, 10));
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 10);
+
+  // Both off: 150 silent connections from one address all get to handshake.
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 0);
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 0);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKE_RATE), 0);
+  await Promise.all(Array.from({ length: 150 }, () => rawFrom(t, port, '127.0.0.9')));
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) === 160, 10_000, 10), `${socketInfo(server, SKT$INFO_TLS_HANDSHAKING)} handshaking`);
+  t.is(socketInfo(server, SKT$INFO_DROPPED), 1);
 });

@@ -32,6 +32,9 @@ Options:
   --access-log FILE|-|off access log in Combined Log Format + ms (default - : stdout)
   --send-timeout MS       a client must take each write of up to 64 KiB within MS
                           milliseconds or is cut off (default 30000)
+  --per-address on|off    limits per client address: 64 connections, 64 TLS handshakes at
+                          once and 32 a second after those (default on; off behind a proxy
+                          or load balancer through which every client comes from one address)
   --quiet                 print only errors (and no access log unless --access-log is given)
   -h, --help              show this help
 
@@ -52,6 +55,8 @@ interface CliOptions {
   httpPort: number | 'auto';
   httpsPort: number | 'auto';
   sendTimeout: number;
+  /** The limits per client address (SeraphimOptions' defaults), or none. */
+  perAddress: boolean;
   cert?: string;
   key?: string;
   pfx?: string;
@@ -71,6 +76,13 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) usageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** An `on`/`off` option. */
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value !== 'on' && value !== 'off') usageError(`--${name} takes on or off, not ${JSON.stringify(value)}`);
+  return value === 'on';
 }
 
 /** A port option: a number, 0 for disabled, or `auto` for a free port. */
@@ -105,6 +117,7 @@ function parseCommandLine(argv: string[]): CliOptions {
         workers: { type: 'string' },
         'access-log': { type: 'string' },
         'send-timeout': { type: 'string' },
+        'per-address': { type: 'string' },
         quiet: { type: 'boolean' },
       },
     }));
@@ -124,6 +137,7 @@ function parseCommandLine(argv: string[]): CliOptions {
     httpPort: port('http-port', values['http-port'], 8080),
     httpsPort: port('https-port', values['https-port'], 8443),
     sendTimeout: integer('send-timeout', values['send-timeout'], 30_000, 1, 3_600_000),
+    perAddress: onOff('per-address', values['per-address'], true),
     stateDir: resolve(values['state-dir'] ?? '.seraphim'),
     workers: integer('workers', values.workers, 1, 1, 256),
     accessLog: values['access-log'] ?? (values.quiet ? undefined : '-'),
@@ -171,6 +185,7 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
     httpPort: listenPort(options.httpPort),
     httpsPort: listenPort(options.httpsPort),
     timeouts: { send: options.sendTimeout },
+    ...(options.perAddress ? {} : { maxConnectionsPerAddress: 0, maxHandshakesPerAddress: 0, handshakesPerSecondPerAddress: 0 }),
     ...(context === undefined ? {} : { context }),
     ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
     accessLog,

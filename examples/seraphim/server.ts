@@ -12,6 +12,8 @@ import {
   SKT$INFO_IP_ADDR,
   SKT$INFO_LINGER,
   SKT$INFO_NO_DELAY,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_PORT,
   setSocketMode,
   socketInfo,
@@ -59,9 +61,13 @@ export interface SeraphimOptions {
   /**
    * Open connections from one client address at most. A new one past it closes that address's
    * oldest idle connection (waiting for a request), or with none idle gets 503 and is closed.
-   * Default 64.
+   * Default 64; 0 for no limit (behind a proxy through which every client comes from one address).
    */
   maxConnectionsPerAddress?: number;
+  /** TLS handshakes one client address (IPv6: one /64) may run at once (SKT$INFO_PEER_HANDSHAKES). Default 64; 0 for no limit. */
+  maxHandshakesPerAddress?: number;
+  /** TLS handshakes one client address may start a second after that burst (SKT$INFO_PEER_HANDSHAKE_RATE). Default 32; 0 for no limit. */
+  handshakesPerSecondPerAddress?: number;
   /** Milliseconds `close()` lets requests in flight finish before cutting them off. Default 4000. */
   shutdownTimeout?: number;
   /** Told about errors: a handler that threw, an accept that failed. Default: `console.error`. */
@@ -107,7 +113,8 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   const files = await StaticFiles.create(options.root, options.staticFiles);
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const slots = new ConnectionSlots<HttpConnection>(options.maxConnections ?? 1024, options.maxConnectionsPerAddress ?? 64);
+  const perAddress = options.maxConnectionsPerAddress ?? 64;
+  const slots = new ConnectionSlots<HttpConnection>(options.maxConnections ?? 1024, perAddress === 0 ? Infinity : perAddress);
   const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
   const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
 
@@ -119,8 +126,10 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   try {
     if (httpsPort !== false) {
       const server = await createSecureServerSocket(host, httpsPort, SKT$BLOCKING, options.context as TlsContext);
-      httpsListenPort = socketInfo(server, SKT$INFO_PORT);
       listeners.push({ server, secure: true, options: connectionOptions(true, files.serve.bind(files)) });
+      if (options.maxHandshakesPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, options.maxHandshakesPerAddress);
+      if (options.handshakesPerSecondPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, options.handshakesPerSecondPerAddress);
+      httpsListenPort = socketInfo(server, SKT$INFO_PORT);
     }
     if (httpPort !== false) {
       const server = await createServerSocket(host, httpPort, SKT$BLOCKING);
