@@ -16,8 +16,10 @@ const shared: Options = {
 rmSync('dist', { recursive: true, force: true });
 
 export default defineConfig([
-  // The library: ESM and CommonJS, with declarations for both.
-  { ...shared, entry: ['lib/index.ts'], format: ['esm', 'cjs'], dts: true },
+  // The library's two entry points, ESM and CommonJS, with declarations for both. Split, in
+  // CommonJS too, so that both entries share one copy of the core: a socket or TlsContext made
+  // through one is the library's own to the other.
+  { ...shared, entry: { index: 'lib/index.ts', basic: 'lib/basic/index.ts' }, format: ['esm', 'cjs'], dts: true, splitting: true },
   // The `seraphim` command, with its sample site beside it (its default --root).
   {
     ...shared,

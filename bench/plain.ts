@@ -15,18 +15,14 @@ import { performance } from 'node:perf_hooks';
 import { inProcessHost, workerHost } from './lib/host.js';
 import { environment, parseOptions, UsageError, type TestName } from './lib/options.js';
 import { HOST } from './lib/peers.js';
+import { giveUpAfter } from './lib/processes.js';
 import { result, table, writeJson, type TestResult } from './lib/report.js';
 import { alternate, bulkRound, MiB, pingPongRound } from './lib/rounds.js';
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const env = environment();
-  // The last resort: no run may hang. Unref'd, so it never keeps the process alive by itself.
-  const budget = opts.quick ? 120_000 : 900_000;
-  setTimeout(() => {
-    console.error(`bench: still running after ${budget / 1000} s; giving up`);
-    process.exit(2);
-  }, budget).unref();
+  giveUpAfter(opts.quick ? 120_000 : 900_000);
 
   console.log(`scarlet-sockets plain benchmark: facade vs raw node:net on ${HOST}`);
   console.log(`Node ${env.node} (V8 ${env.v8}), ${env.platform}/${env.arch}, ${env.cpus} CPUs (${env.cpuModel})`);

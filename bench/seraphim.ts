@@ -32,6 +32,7 @@ import { createDevelopmentCertificates } from '../lib/index.js';
 import { environment, integerOption, onlyTests } from './lib/options.js';
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
+import { giveUpAfter } from './lib/processes.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
 import { FLAG_CHECK_PREFIX, serverRole } from './lib/seraphim-roles.js';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
@@ -120,15 +121,6 @@ function measuringBudget(groups: readonly { servers: readonly WebServer[] }[], o
   const perServer = FILES.length * (opts.rounds * opts.duration + opts.warmup);
   const seconds = groups.reduce((sum, g) => sum + g.servers.length * perServer, 0);
   return Math.max(MIN_BUDGET, 2 * seconds * 1000);
-}
-
-/** Kills every child and exits with status 2 after `ms`, unless cleared first. */
-function giveUpAfter(ms: number): NodeJS.Timeout {
-  return setTimeout(() => {
-    console.error(`bench: still running after ${ms / 1000} s; giving up`);
-    killAll();
-    process.exit(2);
-  }, ms).unref();
 }
 
 /** The files both kinds of server answer. */

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killChildren, runSTime, startClientChild, startServerChild, type CpuMemSample, type ServerChild, type STimeResult } from './lib/children.js';
+import { giveUpAfter } from './lib/processes.js';
 import { inProcessHost, workerHost } from './lib/host.js';
 import { environment, UsageError } from './lib/options.js';
 import { HOST, type Variant } from './lib/peers.js';
@@ -248,13 +249,7 @@ function withNegotiation(r: TestResult, label: string, rounds: Rounds): TestResu
 async function main(): Promise<void> {
   const opts = parseTlsOptions(process.argv.slice(2));
   const env = environment();
-  // The last resort: no run may hang. Unref'd, so it never keeps the process alive by itself.
-  const budget = opts.quick ? 120_000 : 900_000;
-  setTimeout(() => {
-    console.error(`bench: still running after ${budget / 1000} s; giving up`);
-    killChildren();
-    process.exit(2);
-  }, budget).unref();
+  giveUpAfter(opts.quick ? 120_000 : 900_000);
 
   const openssl = opensslVersion();
   console.log(`scarlet-sockets TLS benchmark: facade vs raw node:tls on ${HOST}`);

@@ -1,7 +1,5 @@
-import { isIP } from 'node:net';
 import {
   ER$BAD_NAME,
-  ER$BADADDR,
   ER$RESOLVE,
   ERAI$ADDRFAMILY,
   ERAI$AGAIN,
@@ -34,25 +32,21 @@ const RESOLVE_STATUS: ReadonlyMap<string, number> = new Map([
   ['EAI_SYSTEM', ERAI$SYSTEM],
 ]);
 
-/** One label of a host name (letters, digits, hyphens, underscores as some hosts use). */
-const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+/** The longest address OPEN.SOCKET and CREATE.SERVER.SOCKET take, in characters (ScarletDME's buffer). */
+export const ADDRESS_LIMIT = 80;
+/** The longest name SERVER.ADDR takes, in characters (ScarletDME's buffer). */
+export const NAME_LIMIT = 64;
 
 /**
- * Checks that `host` is an IP address or a well-formed host name, without looking it up, and
- * returns it without IPv6 brackets. Malformed -> ER$BADADDR; empty -> ER$BAD_NAME.
+ * Checks that `host` is not empty and not longer than ScarletDME takes (ER$BAD_NAME), and
+ * returns it unchanged. Whether it is an address or a name is left to the system resolver, as
+ * in ScarletDME: a malformed address such as `256.1.1.1` is an unknown name (ERAI$NONAME), and
+ * the short forms inet_aton knows (`127.1` for 127.0.0.1) work.
  */
-export function checkHost(host: string, op: string): string {
+export function checkHost(host: string, op: string, limit = ADDRESS_LIMIT): string {
   if (host === '') throw new SocketError(ER$BAD_NAME, `${op}: the address is empty`);
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (isIP(bare) !== 0) return bare;
-  const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
-  const labels = name.split('.');
-  // All digits and dots but not an IPv4 address (like 256.1.1.1): a mistyped address, not a name.
-  const looksNumeric = /^[0-9.]+$/.test(name);
-  if (looksNumeric || name.length > 253 || !labels.every((label) => LABEL.test(label))) {
-    throw new SocketError(ER$BADADDR, `${op}: ${JSON.stringify(host)} is not a valid IP address or host name`);
-  }
-  return bare;
+  if (host.length > limit) throw new SocketError(ER$BAD_NAME, `${op}: the address is longer than ${limit} characters`);
+  return host;
 }
 
 /** True when a Node.js error came from resolving a name (getaddrinfo). */

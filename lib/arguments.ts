@@ -22,12 +22,15 @@ export interface OpenArguments {
   readonly connectMs: number;
 }
 
-/** Checks `(addr, port, flags)` of a server socket; `''` binds every address. */
+/**
+ * Checks `(addr, port, flags)` of a server socket. `''` binds every address (ScarletDME fails
+ * with ERAI$NONAME there, against its own documentation: a difference this library does not copy).
+ */
 export function listenArguments(addr: unknown, port: unknown, flags: unknown, op: string, tlsOnly = false): ListenArguments {
   const address = checkAddress(addr);
   const host = address === '' ? undefined : checkHost(address, op);
   const mode = checkFlags(flags);
-  return { host, port: checkPort(port), blocking: (mode & SKT$BLOCKING) !== 0, transport: transport(mode, op, tlsOnly) };
+  return { host, port: checkPort(port), blocking: (mode & SKT$BLOCKING) !== 0, transport: transport(mode, op, 'listen', tlsOnly) };
 }
 
 /**
@@ -43,13 +46,13 @@ export function openArguments(addr: unknown, port: unknown, flags: unknown, conn
     host,
     port: checkPort(port),
     blocking: (mode & SKT$BLOCKING) !== 0,
-    transport: transport(mode, op, tlsOnly),
+    transport: transport(mode, op, 'open', tlsOnly),
     connectMs: seconds === undefined ? DEFAULT_CONNECT_TIMEOUT : seconds * 1000,
   };
 }
 
-function transport(mode: number, op: string, tlsOnly: boolean): 'tcp' | 'udp' {
-  const kind = transportOf(mode, op);
+function transport(mode: number, op: string, role: 'open' | 'listen', tlsOnly: boolean): 'tcp' | 'udp' {
+  const kind = transportOf(mode, op, role);
   if (kind === 'udp' && tlsOnly) throw new SocketError(ER$INCOMP_PROTO, `${op}: TLS runs over TCP, not SKT$UDP`);
   return kind;
 }

@@ -21,14 +21,19 @@ import type { SecureSocket, Socket } from '../types/socket.js';
  * @param addr - the server: an IPv4 or IPv6 address or a host name
  * @param port - the server's port
  * @param flags - `SKT$BLOCKING` or `SKT$NON_BLOCKING` (default), `SKT$TCP` (default) or `SKT$UDP`
+ *   (`SKT$DGRM` alone changes nothing, as in ScarletDME)
  * @param connectTimeout - seconds to wait for the connection (OpenQM's fourth argument);
  *   default 30; 0 leaves it to the system
- * @returns the connected socket (`SKT$INFO_TYPE` is `SKT$INFO_TYPE_OUTGOING`)
+ * @returns the connected socket (`SKT$INFO_TYPE` is `SKT$INFO_TYPE_OUTGOING`). As in
+ *   ScarletDME, a server that accepts and resets at once still gives a socket: its first read
+ *   fails with `ER$FAILED` (ECONNRESET)
  * @throws SocketError `ER$CONNECT` (7005) when the connection fails, `osError` saying why
  *   (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...); `ERAI$NONAME` (7021) or another `ERAI$` status
- *   when the name cannot be resolved; `ER$BADADDR` (7027) for a malformed address;
- *   `ER$BAD_NAME` (1003) for an empty one; `ER$INCOMP_PROTO` (7025) for SKT$RAW or SKT$ICMP
- * @throws TypeError / RangeError for arguments of the wrong type or range
+ *   when the name cannot be resolved, a malformed address included (as in ScarletDME, anything
+ *   that is not an IP address goes to the resolver as a name); `ER$BAD_NAME` (1003) for an empty
+ *   address or one longer than 80 characters; `ERAI$SERVICE` (7022) for SKT$RAW or SKT$ICMP and
+ *   for a port outside 0 to 65535
+ * @throws TypeError for arguments of the wrong type
  *
  * @example
  * ```ts

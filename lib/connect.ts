@@ -9,8 +9,17 @@ import { osErrorOf, SocketError } from './errors.js';
  * Connects a TCP socket; resolves once connected, with failures mapped to ScarletDME statuses.
  * With a DirectReader the socket's bytes go to it instead of 'data' events.
  */
-export function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
-  return connected(connect({ host, port, allowHalfOpen: true, onread: reader?.option }), host, port, timeoutMs, op);
+export async function connectTcp(host: string, port: number, timeoutMs: number, op: string, reader?: DirectReader): Promise<NetSocket> {
+  const raw = connect({ host, port, allowHalfOpen: true, onread: reader?.option });
+  try {
+    return await connected(raw, host, port, timeoutMs, op);
+  } catch (err) {
+    // A peer that accepts and resets at once: libuv reports the reset as the connect's own
+    // failure, where ScarletDME's connect() succeeds and its first recv() fails (1008). The
+    // failed socket is returned, for its first read to report the reset.
+    if (err instanceof SocketError && err.osError === 'ECONNRESET' && raw.errored) return raw;
+    throw err;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * ScarletDME's socket constants (SYSCOM/KEYS.H) and status numbers (SYSCOM/ERR.H), with the
- * same numeric values, named as BASIC names them with dots turned into underscores.
+ * ScarletDME's socket constants (SYSCOM/KEYS.H) and status numbers (SYSCOM/ERR.H up to 7013;
+ * 7014 to 7027 exist only in ScarletDME's C header gplsrc/err.h), with the same numeric values,
+ * named as BASIC names them with dots turned into underscores.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -42,7 +43,8 @@ export const SKT$NON_BLOCKING = 2;
 export const SKT$STREAM = 0;
 
 /**
- * `SKT$DGRM`: a datagram socket. Implies {@link SKT$UDP}.
+ * `SKT$DGRM`: the datagram socket type. As in ScarletDME it only goes with {@link SKT$UDP}:
+ * `SKT$UDP` is what makes a datagram socket, and `SKT$DGRM` alone changes nothing (a TCP socket).
  *
  * @example
  * ```ts
@@ -52,12 +54,13 @@ export const SKT$STREAM = 0;
 export const SKT$DGRM = 0x100;
 
 /**
- * `SKT$RAW`: a raw socket. Node.js offers no raw sockets: opening one fails with
- * {@link ER$INCOMP_PROTO}.
+ * `SKT$RAW`: a raw socket. ScarletDME has this value in its C headers but not in SYSCOM/KEYS.H.
+ * As there, `openSocket` with it fails with {@link ERAI$SERVICE} and `createServerSocket`
+ * ignores it (a TCP server socket).
  *
  * @example
  * ```ts
- * await openSocket('127.0.0.1', 0, SKT$RAW); // throws SocketError ER$INCOMP_PROTO
+ * await openSocket('127.0.0.1', 7, SKT$RAW); // throws SocketError ERAI$SERVICE
  * ```
  */
 export const SKT$RAW = 0x200;
@@ -84,12 +87,12 @@ export const SKT$TCP = 0;
 export const SKT$UDP = 0x10000;
 
 /**
- * `SKT$ICMP`: the ICMP protocol. Node.js offers no raw sockets: opening one fails with
- * {@link ER$INCOMP_PROTO}.
+ * `SKT$ICMP`: the ICMP protocol. As in ScarletDME, `openSocket` and `createServerSocket` with
+ * it fail with {@link ERAI$SERVICE}.
  *
  * @example
  * ```ts
- * await openSocket('127.0.0.1', 0, SKT$ICMP); // throws SocketError ER$INCOMP_PROTO
+ * await openSocket('127.0.0.1', 7, SKT$ICMP); // throws SocketError ERAI$SERVICE
  * ```
  */
 export const SKT$ICMP = 0x20000;
@@ -150,8 +153,9 @@ export const SKT$INFO_TYPE_INCOMING = 2;
 export const SKT$INFO_TYPE_OUTGOING = 3;
 
 /**
- * `SKT$INFO.PORT`: the port: the bound port of a server socket (the real one when it was
- * created with port 0), the peer's port of a connected socket.
+ * `SKT$INFO.PORT`: the port: the bound port of a server socket, the peer's port of a connected
+ * socket. Extension: for a server socket created with port 0 it is the port the system picked;
+ * ScarletDME reports the port argument, 0.
  *
  * @example
  * ```ts
@@ -174,6 +178,9 @@ export const SKT$INFO_IP_ADDR = 3;
 
 /**
  * `SKT$INFO.BLOCKING`: is blocking the socket's default mode? Settable with `setSocketMode`.
+ * Extension: a server socket created with `SKT$BLOCKING` says true and passes the mode on to
+ * the sockets it accepts; in ScarletDME a new server socket says 0 and accepted sockets are
+ * always non-blocking.
  *
  * @example
  * ```ts
@@ -194,7 +201,8 @@ export const SKT$INFO_BLOCKING = 4;
 export const SKT$INFO_NO_DELAY = 5;
 
 /**
- * `SKT$INFO.KEEP.ALIVE`: are TCP keep-alive probes enabled? Settable with `setSocketMode`.
+ * `SKT$INFO.KEEP.ALIVE`: are TCP keep-alive probes enabled? Settable with `setSocketMode`: 1
+ * turns them on, 0 off. (ScarletDME turns them on for 0 as well, a defect not copied here.)
  *
  * @example
  * ```ts
@@ -469,7 +477,8 @@ export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
 export const ER$MEM = 1001;
 
 /**
- * `ER$BAD.NAME`: an empty or unusable name or address.
+ * `ER$BAD.NAME`: an empty address or name, or one longer than ScarletDME takes (80 characters
+ * for `openSocket` and `createServerSocket`, 64 for `serverAddr`).
  *
  * @example
  * ```ts
@@ -490,7 +499,8 @@ export const ER$BAD_NAME = 1003;
 export const ER$BAD_KEY = 1006;
 
 /**
- * `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET).
+ * `ER$FAILED`: the operation failed; `osError` says why (a reset connection: ECONNRESET; a peer gone
+ * under a write: EPIPE).
  *
  * @example
  * ```ts
@@ -653,7 +663,8 @@ export const ERAI$MEMORY = 7019;
 export const ERAI$NODATA = 7020;
 
 /**
- * `ERAI$NONAME`: the host name is not known.
+ * `ERAI$NONAME`: the host name is not known, or is malformed (`'256.1.1.1'`, `'bad name!'`):
+ * as in ScarletDME, what is not an IP address goes to the resolver as a name.
  *
  * @example
  * ```ts
@@ -663,11 +674,13 @@ export const ERAI$NODATA = 7020;
 export const ERAI$NONAME = 7021;
 
 /**
- * `ERAI$SERVICE`: service not supported for the socket type.
+ * `ERAI$SERVICE`: the resolver refuses the service for this socket type. As in ScarletDME, this
+ * is what `SKT$RAW` and `SKT$ICMP` sockets and ports outside 0 to 65535 fail with.
  *
  * @example
  * ```ts
- * if (err instanceof SocketError && err.status === ERAI$SERVICE) console.error(err.osError);
+ * await openSocket('127.0.0.1', 7, SKT$ICMP); // throws SocketError ERAI$SERVICE
+ * await openSocket('127.0.0.1', 70000); // throws SocketError ERAI$SERVICE
  * ```
  */
 export const ERAI$SERVICE = 7022;
@@ -693,11 +706,12 @@ export const ERAI$SOCKTYPE = 7023;
 export const ERAI$SYSTEM = 7024;
 
 /**
- * `ER$INCOMP.PROTO`: the flags ask for a protocol/transport combination that is not available.
+ * `ER$INCOMP.PROTO`: the call does not go with this kind of socket: `SKT$UDP` given to a
+ * secure call (TLS runs over TCP), or `acceptSocket` on a UDP socket.
  *
  * @example
  * ```ts
- * await openSocket('127.0.0.1', 7, SKT$RAW); // throws SocketError ER$INCOMP_PROTO
+ * await acceptSocket(udpServer); // throws SocketError ER$INCOMP_PROTO
  * ```
  */
 export const ER$INCOMP_PROTO = 7025;
@@ -714,11 +728,13 @@ export const ER$INCOMP_PROTO = 7025;
 export const ER$NONBLOCK_FAIL = 7026;
 
 /**
- * `ER$BADADDR`: a malformed host name or IP address.
+ * `ER$BADADDR`: ScarletDME's status for an address the system gave that it could not print.
+ * Kept for ScarletDME compatibility; this release does not raise it. A malformed address is, as
+ * in ScarletDME, a name the resolver does not know: {@link ERAI$NONAME}.
  *
  * @example
  * ```ts
- * await openSocket('256.1.1.1', 80); // throws SocketError ER$BADADDR
+ * await openSocket('256.1.1.1', 80); // throws SocketError ERAI$NONAME, not ER$BADADDR
  * ```
  */
 export const ER$BADADDR = 7027;

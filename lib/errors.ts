@@ -64,13 +64,21 @@ export class SocketError extends Error {
   readonly code: SocketErrorCode;
   /** The operating system's error name when the OS gave one (for example `'ECONNREFUSED'`). */
   readonly osError: string | undefined;
+  /**
+   * For a failed `writeSocket`, how many bytes of its data the socket had taken: all of them
+   * after `ER$TIMEOUT` on a blocking write (they stay queued and are still sent if the peer
+   * catches up), 0 when the write was refused. `undefined` for other calls and for a
+   * connection that failed (what reached the peer then cannot be known).
+   */
+  readonly bytesWritten: number | undefined;
 
   /**
    * @param status - an `ER$` status number
    * @param message - what failed, for people
    * @param cause - the Node.js error behind it, if any; its `code` becomes `osError`
+   * @param bytesWritten - for a failed write: the bytes of it the socket had taken
    */
-  constructor(status: number, message: string, cause?: unknown) {
+  constructor(status: number, message: string, cause?: unknown, bytesWritten?: number) {
     super(message, cause === undefined ? undefined : { cause });
     const code = CODE_OF_STATUS.get(status);
     if (code === undefined) throw new RangeError(`unknown socket status ${status}`);
@@ -78,6 +86,7 @@ export class SocketError extends Error {
     this.status = status;
     this.code = code;
     this.osError = osErrorOf(cause);
+    this.bytesWritten = bytesWritten;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * scarlet-sockets: ScarletDME's Pick BASIC socket API as a typed, promise-based facade.
  *
- * @packageDocumentation
+ * @module scarlet-sockets
  */
 
 export {

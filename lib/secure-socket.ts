@@ -25,7 +25,9 @@ let systemContext: TlsContext | undefined;
  * Creates a server socket whose accepted connections speak TLS: the BASIC
  * `CREATE.SECURE.SERVER.SOCKET(addr, port, flags, cert, key)`. Pass a {@link TlsContext} you
  * own (the recommended form: it outlives the server socket and can be reloaded), or the paths
- * of a PEM certificate and key, from which a context is made.
+ * of a PEM certificate and key, from which a context is made. (The secure calls come from a
+ * ScarletDME fork, Krowemoh/ScarletDME, which had them from 2023 to 2025; upstream ScarletDME
+ * has none.)
  *
  * Handshakes run in the background, each bounded by the context's handshake timeout; only
  * completed ones reach `acceptSecureSocket`. Closing this socket stops listening and nothing

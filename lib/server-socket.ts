@@ -10,12 +10,17 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  * Creates a server socket listening on `addr` and `port`: the BASIC
  * `CREATE.SERVER.SOCKET(addr, port, flags)`.
  *
- * `addr` `''` binds every local address; port 0 lets the system pick a free port, which
- * `socketInfo(srvr, SKT$INFO_PORT)` then tells. With `SKT$UDP` the result is a UDP socket that
- * is read and written directly. With `SKT$BLOCKING` the sockets it accepts are blocking by
- * default (otherwise they are non-blocking, as in ScarletDME). With a {@link TlsContext} as
- * fourth argument (OpenQM's reserved `context` slot) the server socket is secure, exactly as
- * `createSecureServerSocket` makes it.
+ * `addr` `''` binds every local address (ScarletDME documents that too, but there it fails with
+ * `ERAI$NONAME`). Port 0 lets the system pick a free port, which `socketInfo(srvr,
+ * SKT$INFO_PORT)` then tells (an extension: ScarletDME reports the port argument, 0). With
+ * `SKT$UDP` the result is a UDP socket that is read and written directly. With a
+ * {@link TlsContext} as fourth argument (OpenQM's reserved `context` slot) the server socket is
+ * secure, exactly as `createSecureServerSocket` makes it.
+ *
+ * Extension: with `SKT$BLOCKING` the sockets it accepts are blocking by default, and
+ * `socketInfo(srvr, SKT$INFO_BLOCKING)` is true. In ScarletDME every accepted socket is
+ * non-blocking whatever the server socket's flags, and a new server socket's SKT$INFO.BLOCKING
+ * is 0: a port that keeps the BASIC program's shape passes `SKT$BLOCKING` to its reads.
  *
  * @param addr - local address to bind: an IPv4 or IPv6 address, a host name, or `''` for all
  * @param port - port to listen on, 0 for any free one
@@ -23,10 +28,11 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  * @param context - a TlsContext with a certificate, to serve TLS; omitted for plain TCP
  * @returns the listening server socket
  * @throws SocketError `ER$BIND` (7012) when the address cannot be bound, `osError` saying why
- *   (EADDRINUSE, EACCES, EADDRNOTAVAIL); `ER$BADADDR` (7027) for a malformed address; an
- *   `ERAI$` status when a host name cannot be resolved; `ER$INCOMP_PROTO` (7025) for SKT$RAW or
- *   SKT$ICMP.
- * @throws TypeError / RangeError for arguments of the wrong type or range
+ *   (EADDRINUSE, EACCES, EADDRNOTAVAIL); an `ERAI$` status when the name cannot be resolved, a
+ *   malformed address included (`ERAI$NONAME`, 7021); `ER$BAD_NAME` (1003) for an address longer
+ *   than 80 characters; `ERAI$SERVICE` (7022) for SKT$ICMP and for a port outside 0 to 65535.
+ *   (SKT$RAW is ignored here, as in ScarletDME.)
+ * @throws TypeError for arguments of the wrong type
  *
  * @example
  * ```ts

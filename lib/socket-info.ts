@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { checkHost, isResolveError } from './address.js';
+import { checkHost, isResolveError, NAME_LIMIT } from './address.js';
 import { ER$SERVER, SKT$INFO_OPEN } from './constants.js';
 import { SocketError } from './errors.js';
 import { asSocket, SocketBase } from './socket-base.js';
@@ -13,7 +13,8 @@ import type { SocketInfoKey, SocketInfoValues, SocketModeKey } from '../types/so
  * - `SKT$INFO_BLOCKING`: the default mode of reads and writes whose flags are 0 (1 blocking,
  *   0 non-blocking). On a server socket: the default of the sockets it accepts from now on.
  * - `SKT$INFO_NO_DELAY`: 1 turns Nagle's algorithm off (TCP_NODELAY).
- * - `SKT$INFO_KEEP_ALIVE`: 1 turns TCP keep-alive probes on.
+ * - `SKT$INFO_KEEP_ALIVE`: 1 turns TCP keep-alive probes on, 0 off (ScarletDME turns them on
+ *   for 0 too, a defect not copied).
  * - `SKT$INFO_LINGER`: milliseconds a close lets queued bytes drain (default 5000); 0 closes at
  *   once, dropping them.
  * - `SKT$INFO_PEER_HANDSHAKES`, `SKT$INFO_PEER_HANDSHAKE_RATE` (secure server socket): the TLS
@@ -26,7 +27,8 @@ import type { SocketInfoKey, SocketInfoValues, SocketModeKey } from '../types/so
  * @param key - one of the keys above
  * @param value - the new setting (truthy or falsy)
  * @returns `true`, as BASIC's 1 for success
- * @throws SocketError `ER$BAD_KEY` (1006) for a key that cannot be set on this socket
+ * @throws SocketError `ER$BAD_KEY` (1006) for a key that cannot be set on this socket (where
+ *   ScarletDME returns 0 with STATUS() 1006)
  * @throws TypeError when `skt` is not a socket
  *
  * @example
@@ -57,8 +59,11 @@ export function setSocketMode(skt: Socket, key: SocketModeKey, value: number | b
  *
  * @param skt - a socket (any value for `SKT$INFO_OPEN`)
  * @param key - an `SKT$INFO_*` key
+ * Extensions: yes/no keys give `true`/`false` where BASIC gives 1/0, and a key the socket does
+ * not have throws, where ScarletDME returns 0 and leaves STATUS() as it was.
+ *
  * @returns the value for that key, typed by {@link SocketInfoValues}
- * @throws SocketError `ER$BAD_KEY` (1006) for a key this socket does not have
+ * @throws SocketError `ER$BAD_KEY` (1006) for a key this socket does not have (extension)
  * @throws TypeError when `skt` is not a socket (except for `SKT$INFO_OPEN`)
  *
  * @example
@@ -76,12 +81,15 @@ export function socketInfo<K extends SocketInfoKey>(skt: unknown, key: K): Socke
 
 /**
  * Resolves a host name to an IP address: the BASIC `SERVER.ADDR(name)`. An IP address is
- * returned as it is.
+ * returned as it is; the short forms the system resolver knows are completed (`127.1` gives
+ * `127.0.0.1`), as in ScarletDME.
  *
- * @param name - a host name or IP address
+ * @param name - a host name or IP address, at most 64 characters (ScarletDME's limit)
  * @returns the first address the system resolver gives (IPv4 or IPv6)
- * @throws SocketError `ER$SERVER` (7001) when the name cannot be resolved (`osError` says why);
- *   `ER$BADADDR` (7027) for a malformed name; `ER$BAD_NAME` (1003) for an empty one
+ * @throws SocketError `ER$SERVER` (7001) when the resolver refuses the name, unknown or
+ *   malformed (`osError` says why); `ER$BAD_NAME` (1003) for an empty name or one longer than
+ *   64 characters. (ScarletDME sets 7001 too, then crashes in its clean-up; this library does
+ *   not copy the crash.)
  *
  * @example
  * ```ts
@@ -90,7 +98,7 @@ export function socketInfo<K extends SocketInfoKey>(skt: unknown, key: K): Socke
  * ```
  */
 export async function serverAddr(name: string): Promise<string> {
-  const host = checkHost(checkAddress(name, 'name'), 'serverAddr');
+  const host = checkHost(checkAddress(name, 'name'), 'serverAddr', NAME_LIMIT);
   try {
     return (await lookup(host)).address;
   } catch (err) {

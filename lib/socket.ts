@@ -22,7 +22,8 @@ import type { Socket, WriteData } from '../types/socket.js';
  * @throws SocketError `ER$TIMEOUT` (1011) when nothing came within the timeout, or at once for a
  *   non-blocking read with nothing buffered; `ER$SKT_CLOSED` (7013) when the peer closed and
  *   every byte it sent has been read, or the socket was closed here; `ER$FAILED` (1008) when the
- *   connection failed, `osError` saying why (ECONNRESET, ...)
+ *   connection failed, `osError` saying why (ECONNRESET, ...): reported by one read, the reads
+ *   after it giving `ER$SKT_CLOSED`, as in ScarletDME
  * @throws TypeError when `skt` is not a socket or is a TCP server socket
  *
  * @example
@@ -91,8 +92,9 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
  *   waits without limit
  * @returns the number of bytes written
  * @throws SocketError `ER$TIMEOUT` (1011) when the peer did not drain in time (the data stays
- *   queued and is still sent if the peer catches up); `ER$SKT_CLOSED` (7013) when the socket or
- *   the peer is closed; `ER$FAILED` (1008) when the connection failed, `osError` saying why
+ *   queued and is still sent if the peer catches up); `ER$SKT_CLOSED` (7013) when the socket was
+ *   closed here; `ER$FAILED` (1008) when the peer is gone or the connection failed, `osError`
+ *   saying why (EPIPE, ECONNRESET), as ScarletDME gives 1008 when send() fails
  * @throws TypeError when `skt` is not a socket or `data` is not bytes
  *
  * @example
@@ -118,7 +120,8 @@ export function writeSocket(skt: Socket, data: WriteData, flags?: number, timeou
  * Closes a socket: the BASIC `CLOSE.SOCKET skt`. For a connection, queued writes are flushed,
  * then the end of stream is sent (a peer that never drains is cut off after 5 s); the promise
  * resolves once the data has been handed to the kernel. For a server socket, it stops listening:
- * the sockets it accepted stay open and usable. Closing twice is harmless.
+ * the sockets it accepted stay open and usable; connections still waiting in its accept queue
+ * are reset, as in ScarletDME. Closing twice is harmless.
  *
  * @param skt - any socket of the library
  * @returns when the close is done

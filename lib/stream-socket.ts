@@ -1,4 +1,4 @@
-import type { Socket as NetSocket } from 'node:net';
+import { isIPv6, type Socket as NetSocket } from 'node:net';
 import {
   CLOSE_LINGER,
   ER$FAILED,
@@ -32,7 +32,7 @@ class WriteWaiter extends Waiter<number> {
     timeout: number,
     queue: Waiter<number>[],
   ) {
-    super(timeout, queue, writeTimeout);
+    super(timeout, queue, () => writeTimeout(length));
   }
 }
 
@@ -41,10 +41,10 @@ function readTimerFired(skt: StreamSocket): void {
 }
 
 const readTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'readSocket: no data within the timeout');
-const writeTimeout = (): SocketError =>
-  new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued');
+const writeTimeout = (length: number): SocketError =>
+  new SocketError(ER$TIMEOUT, 'writeSocket: the peer did not take the data within the timeout; it stays queued', undefined, length);
 const wouldBlock = (): SocketError =>
-  new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued');
+  new SocketError(ER$TIMEOUT, 'writeSocket: non-blocking write while earlier data is still queued', undefined, 0);
 
 /**
  * Writes one piece of bytes, with no write callback (Node would allocate and schedule one per
@@ -81,10 +81,14 @@ function writeGathered(stream: NetSocket, pieces: readonly SocketData[]): boolea
 const lingerExpired = (ms: number): Error =>
   Object.assign(new Error(`the peer did not take the data within ${ms} ms of the close`), { code: 'ETIMEDOUT' });
 
-/** The SocketError for an error the connection failed with. */
+/**
+ * The SocketError for an error the connection failed with. A peer that is gone (EPIPE,
+ * ECONNRESET) is ER$FAILED, as ScarletDME's send() and recv() failures are; only a stream this
+ * side ended or destroyed is ER$SKT_CLOSED.
+ */
 export function connectionError(err: Error, op: string): SocketError {
   const os = osErrorOf(err);
-  if (os === 'EPIPE' || os === 'ERR_STREAM_DESTROYED' || os === 'ERR_STREAM_WRITE_AFTER_END') {
+  if (os === 'ERR_STREAM_DESTROYED' || os === 'ERR_STREAM_WRITE_AFTER_END') {
     return new SocketError(ER$SKT_CLOSED, `${op}: the connection is closed (${os})`, err);
   }
   return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
@@ -106,12 +110,16 @@ export interface Endpoints {
  * from an address nobody can see.
  */
 export function endpointsOf(stream: NetSocket): Endpoints {
+  // A connection reset while it was being made (see connectTcp) has no peer address any more:
+  // its error names the peer.
+  const peer = (stream.errored ?? {}) as { address?: unknown; port?: unknown };
+  const remoteAddress = stream.remoteAddress ?? (typeof peer.address === 'string' ? peer.address : '');
   return {
-    remoteAddress: stream.remoteAddress ?? '',
-    remotePort: stream.remotePort ?? 0,
+    remoteAddress,
+    remotePort: stream.remotePort ?? (typeof peer.port === 'number' ? peer.port : 0),
     localAddress: stream.localAddress ?? '',
     localPort: stream.localPort ?? 0,
-    family: stream.remoteFamily === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4,
+    family: (stream.remoteFamily ?? (isIPv6(remoteAddress) ? 'IPv6' : 'IPv4')) === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4,
   };
 }
 
@@ -135,8 +143,13 @@ export class StreamSocket extends SocketBase {
   private paused = false;
   /** The peer sent FIN: once the buffer is empty, reads fail with ER$SKT_CLOSED. */
   private ended = false;
-  /** The connection failed (ECONNRESET, ...): once the buffer is empty, reads fail with it. */
+  /**
+   * The connection failed (ECONNRESET, ...): once the buffer is empty, the next read fails with
+   * it, and the reads after that with ER$SKT_CLOSED, as recv() reports a socket error once.
+   * Writes keep failing with it.
+   */
   private failure: Error | undefined;
+  private failureReported = false;
   /**
    * The timer of timed reads, kept for the socket's life and re-armed with refresh(): a server
    * that reads each request with a timeout makes no timer per request. It is unreferenced (the
@@ -201,7 +214,7 @@ export class StreamSocket extends SocketBase {
     const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
     if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
-      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed'));
+      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0));
     }
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
@@ -325,7 +338,11 @@ export class StreamSocket extends SocketBase {
   /** Why a read with an empty buffer cannot wait, if it cannot. */
   private readError(): SocketError | undefined {
     if (this.closed) return new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed');
-    if (this.failure !== undefined) return connectionError(this.failure, 'readSocket');
+    if (this.failure !== undefined && !this.failureReported) {
+      this.failureReported = true;
+      return connectionError(this.failure, 'readSocket');
+    }
+    if (this.failure !== undefined) return new SocketError(ER$SKT_CLOSED, 'readSocket: the connection failed earlier');
     if (this.ended) return new SocketError(ER$SKT_CLOSED, 'readSocket: the peer closed the connection');
     return undefined;
   }
@@ -436,7 +453,7 @@ export class StreamSocket extends SocketBase {
   private failed(err: Error): void {
     // Kept, not thrown: the next read (after the buffered bytes) or write reports it.
     this.failure ??= err;
-    this.failReaders(() => connectionError(err, 'readSocket'));
+    this.failReaders(() => this.readError());
     // A TLS error (a corrupt record, an alert) is emitted without destroying the socket; a
     // connection that failed is of no more use, and a peer must not keep it open.
     if (!this.stream.destroyed) this.stream.destroy();

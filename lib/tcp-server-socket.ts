@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket as NetSocket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { isResolveError, resolveError } from './address.js';
 import {
   ACCEPT_QUEUE_LIMIT,
@@ -116,14 +117,18 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
     return Promise.reject(new TypeError('skt is a TCP server socket: write to the sockets that acceptSocket returns'));
   }
 
-  /** Stops listening. Sockets already accepted are not touched; queued, unaccepted ones are closed. */
+  /**
+   * Stops listening. Sockets already accepted are not touched; queued, unaccepted ones are reset,
+   * as the kernel resets the connections waiting on a listening socket that ScarletDME closes
+   * (their client reads ER$FAILED with ECONNRESET, not an orderly end).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.server.close();
     const closed = new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket was closed');
     for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
-    for (const skt of this.queue.splice(0)) skt.stream.destroy();
+    for (const skt of this.queue.splice(0)) reset(skt.stream);
   }
 
   override info(key: number): unknown {
@@ -155,6 +160,12 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
     else super.setMode(key, value);
   }
 
+}
+
+/** Closes a connection with a TCP reset. A TLS socket has no TCP handle of its own: it is destroyed. */
+function reset(stream: NetSocket): void {
+  if (stream instanceof TLSSocket) stream.destroy();
+  else stream.resetAndDestroy();
 }
 
 /** Binds and listens; resolves with the listening net.Server. */

@@ -1,15 +1,20 @@
-import { ER$INCOMP_PROTO, SKT$BLOCKING, SKT$DGRM, SKT$ICMP, SKT$NON_BLOCKING, SKT$RAW, SKT$UDP } from './constants.js';
+import { ERAI$SERVICE, SKT$BLOCKING, SKT$ICMP, SKT$NON_BLOCKING, SKT$RAW, SKT$UDP } from './constants.js';
 import { SocketError } from './errors.js';
 import type { SocketData, WriteData } from '../types/socket.js';
 
 /** Any byte outside a Pick byte string's range U+0000..U+00FF. */
 const NOT_A_BYTE = /[^\u0000-\u00ff]/;
 
+/**
+ * An integer port. One outside 0 to 65535 fails as in ScarletDME, whose resolver refuses it as
+ * a service: ERAI$SERVICE. (ScarletDME takes a port above 65535 modulo 65536, silently using
+ * another port; this library refuses it too.)
+ */
 export function checkPort(port: unknown, name = 'port'): number {
   if (typeof port !== 'number' || !Number.isInteger(port)) {
     throw new TypeError(`${name} must be an integer, got ${describe(port)}`);
   }
-  if (port < 0 || port > 65535) throw new RangeError(`${name} must be 0 to 65535, got ${port}`);
+  if (port < 0 || port > 65535) throw new SocketError(ERAI$SERVICE, `${name} must be 0 to 65535, got ${port}`);
   return port;
 }
 
@@ -89,10 +94,16 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** The transport a socket's flags ask for; raw and ICMP sockets do not exist in Node.js. */
-export function transportOf(flags: number, op: string): 'tcp' | 'udp' {
-  if (flags & (SKT$RAW | SKT$ICMP)) {
-    throw new SocketError(ER$INCOMP_PROTO, `${op}: raw and ICMP sockets (SKT$RAW, SKT$ICMP) are not available in Node.js`);
+/**
+ * The transport a socket's flags ask for, as ScarletDME reads them: only SKT$UDP makes a
+ * datagram socket (SKT$DGRM alone changes nothing, SKT$TCP and SKT$STREAM being 0). Raw and
+ * ICMP sockets fail with ERAI$SERVICE, the status ScarletDME's resolver gives them; on a server
+ * socket ScarletDME ignores SKT$RAW (only SKT$ICMP fails), and so does this.
+ */
+export function transportOf(flags: number, op: string, role: 'open' | 'listen'): 'tcp' | 'udp' {
+  const refused = role === 'open' ? SKT$RAW | SKT$ICMP : SKT$ICMP;
+  if (flags & refused) {
+    throw new SocketError(ERAI$SERVICE, `${op}: raw and ICMP sockets (${role === 'open' ? 'SKT$RAW, ' : ''}SKT$ICMP) are not available`);
   }
-  return flags & (SKT$UDP | SKT$DGRM) ? 'udp' : 'tcp';
+  return flags & SKT$UDP ? 'udp' : 'tcp';
 }

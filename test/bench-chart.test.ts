@@ -152,6 +152,35 @@ test('loadResults reads a results directory and names a file it cannot use', (t)
   t.regex(err?.message ?? '', /other\.json: unknown "benchmark"/);
 });
 
+test('a bench/basic.ts run is read: its rows say basic/main, come after plain, and pass at 0.95x', (t) => {
+  const basic = {
+    benchmark: 'basic',
+    date: '2026-01-02T03:06:00.000Z',
+    environment,
+    mode: 'full',
+    compared: { raw: 'main', facade: 'basic' },
+    results: [
+      { id: 'pp1', name: 'ping-pong 64 B, 1 conn', unit: 'round trips/s', raw: figures(100), facade: figures(96), ratio: 0.96, target: 0.95, pass: true, setup: {} },
+      { id: 'pp50', name: 'ping-pong 64 B, 50 conn', unit: 'round trips/s', raw: figures(100), facade: figures(94), ratio: 0.94, target: 0.95, pass: false, setup: {} },
+    ],
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'bench-chart-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'tls.json'), JSON.stringify(tls));
+  writeFileSync(join(dir, 'basic.json'), JSON.stringify(basic));
+  writeFileSync(join(dir, 'plain.json'), JSON.stringify(plain));
+  const data = loadResults(dir);
+  t.deepEqual(
+    data.runs.map((r) => r.benchmark),
+    ['plain', 'basic/main', 'TLS'],
+  );
+  const svg = renderChart(data);
+  const found = bars(svg).map((b) => `${b.label}: ${b.verdict}`);
+  t.true(found.includes('basic/main ping-pong 1 conn: PASS')); // 0.96 >= 0.95
+  t.true(found.includes('basic/main ping-pong 50 conn: BELOW')); // 0.94 < 0.95
+  t.true(svg.includes('basic/main (basic.json): 2026-01-02 03:06 UTC, full run'));
+});
+
 test('docs/benchmarks.md shows the committed chart', (t) => {
   const svgPath = new URL('../docs/images/benchmark-ratios.svg', import.meta.url);
   t.true(existsSync(svgPath), 'docs/images/benchmark-ratios.svg is missing: npm run bench:chart');

@@ -50,7 +50,7 @@ test('every row of docs/errors.md names a known status, once', (t) => {
  * `// #region docs` and `// #endregion docs`, with the package name where the example imports
  * `../lib/index.js`.
  */
-const EXCERPT = /<!-- (examples\/[\w.-]+\.ts), #region (\w+)\b[^>]*-->\n```ts\n([\s\S]*?)```\n/g;
+const EXCERPT = /<!-- (examples\/[\w./-]+\.ts), #region (\w+)\b[^>]*-->\n```ts\n([\s\S]*?)```\n/g;
 
 function region(file: string, name: string): string | undefined {
   const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
@@ -64,7 +64,18 @@ test('the ported programs in docs/porting.md are the code of their example files
   const page = readFileSync(new URL('../docs/porting.md', import.meta.url), 'utf8');
   const excerpts = [...page.matchAll(EXCERPT)];
   const files = excerpts.map((match) => match[1]);
-  t.deepEqual(files, ['examples/price-client.ts', 'examples/line-server.ts', 'examples/seraphim-loop.ts'], 'the excerpt comments in docs/porting.md');
+  t.deepEqual(
+    files,
+    [
+      'examples/basic/price-client.ts',
+      'examples/price-client.ts',
+      'examples/basic/line-server.ts',
+      'examples/line-server.ts',
+      'examples/basic/seraphim-loop.ts',
+      'examples/seraphim-loop.ts',
+    ],
+    'the excerpt comments in docs/porting.md',
+  );
   for (const [, file = '', name = '', block = ''] of excerpts) {
     const code = region(file, name);
     if (code === undefined) {

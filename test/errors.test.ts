@@ -206,10 +206,11 @@ test('bad maxLen, timeout, flags or data throw TypeError or RangeError, and the 
   t.is((await readExactly(accepted, 2)).toString('latin1'), 'ok');
 });
 
-test('a bad port or accept timeout throws TypeError or RangeError', async (t) => {
+test('a port that is not an integer, or a bad accept timeout, throws TypeError or RangeError', async (t) => {
   const { server } = await listen(t);
   const any = (value: unknown) => value as number;
-  for (const port of [70_000, 65_536, -1, 1.5, Number.NaN, any('80')]) {
+  // (An integer port outside 0 to 65535 is a SocketError, as in ScarletDME: client-socket.test.)
+  for (const port of [1.5, Number.NaN, any('80')]) {
     await failsWith(t, `openSocket port ${String(port)}`, () => openSocket('127.0.0.1', port, SKT$BLOCKING), TypeError, RangeError);
     await failsWith(t, `createServerSocket port ${String(port)}`, () => createServerSocket('127.0.0.1', port, SKT$BLOCKING), TypeError, RangeError);
   }

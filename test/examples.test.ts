@@ -1,127 +1,26 @@
 // The programs in examples/, run as their users run them: child processes on loopback, checked
 // by what they print and how they exit. Serial: each starts tsx (a compile) and some make RSA
 // keys, and the machine running the suite may have two cores.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import {
   closeSocket,
   createCertificateAuthority,
   createServerSocket,
-  openSocket,
   readSocket,
   SKT$BLOCKING,
   SKT$INFO_PORT,
   socketInfo,
   SocketError,
   writeSocket,
-  type Socket,
 } from '../lib/index.js';
 import { createSampleHandler } from '../examples/seraphim/routes/sample-routes.js';
-import { waitFor, withLimit } from './helpers/assertions.js';
+import { waitFor } from './helpers/assertions.js';
+import { client, FM, readLines, readToClose, runExample, startExample, STOP_TIMEOUT, stopExample } from './helpers/examples.js';
 import { caFile, startTestServer, tempDir } from './helpers/seraphim.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NODE_TSX = ['--import', 'tsx'];
-/** How long an example may take to start or to run (tsx compiles it first). */
-const START_TIMEOUT = 30_000;
-/** How long a server example may take to exit after SIGTERM. */
-const STOP_TIMEOUT = 10_000;
-const FM = '\xFE';
-
-/** A server example running as a child process of this test. */
-interface Running {
-  readonly child: ChildProcess;
-  /** The port from its `<name> listening on 127.0.0.1:<port>` line. */
-  readonly port: number;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-/**
- * Starts `examples/<file>` and resolves once it printed `<name> listening on 127.0.0.1:<port>`.
- * Whatever happens, the process this starts does not outlive the test: only its own PID is killed.
- */
-async function startExample(t: ExecutionContext, file: string, name: string, args: readonly string[]): Promise<Running> {
-  const child = spawn(process.execPath, [...NODE_TSX, `examples/${file}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const listening = new RegExp(`^${name} listening on 127\\.0\\.0\\.1:(\\d+)\\b`, 'm');
-  const started = await Promise.race([
-    waitFor(() => listening.test(out) || child.exitCode !== null, START_TIMEOUT, 20),
-    exited.then(() => false),
-  ]);
-  const port = Number(listening.exec(out)?.[1]);
-  if (!started || !(port > 0)) throw new Error(`${file} did not print "${name} listening on 127.0.0.1:<port>"; stdout: ${out}; stderr: ${err}`);
-  return { child, port, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Sends SIGTERM to the example (its own PID) and asserts that it exits 0 in time. */
-async function stopExample(t: ExecutionContext, running: Running): Promise<void> {
-  t.truthy(running.child.pid);
-  process.kill(running.child.pid as number, 'SIGTERM');
-  const [code, signal] = await withLimit(running.exited, STOP_TIMEOUT, 'no exit after SIGTERM');
-  t.is(signal, null);
-  t.is(code, 0, running.stderr());
-}
-
-/** Runs a client example to its end (bounded); resolves with its exit code and output, also on failure. */
-function runExample(file: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...NODE_TSX, `examples/${file}`, ...args], { cwd: ROOT, timeout: START_TIMEOUT }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A blocking client of the library on loopback, closed when the test ends. */
-async function client(t: ExecutionContext, port: number): Promise<Socket> {
-  const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
-  t.teardown(() => closeSocket(skt));
-  return skt;
-}
-
-/** Reads until `lines` line feeds have arrived (each read waits at most 5 s; at most 64 KiB). */
-async function readLines(skt: Socket, lines: number): Promise<string> {
-  let got = '';
-  while (got.split('\n').length - 1 < lines) {
-    if (got.length > 65536) throw new Error(`no ${lines} lines in 64 KiB: ${JSON.stringify(got.slice(0, 200))}`);
-    got += await readSocket(skt, 4096, 0, 5000);
-  }
-  return got;
-}
-
-/**
- * Reads until the peer closes (ER$SKT_CLOSED), then closes our side as a client does (a server
- * whose peer keeps its half open waits for it before its process can exit). Each read waits at
- * most `timeout` ms.
- */
-async function readToClose(skt: Socket, timeout = 5000): Promise<string> {
-  let got = '';
-  for (;;) {
-    try {
-      got += await readSocket(skt, 4096, 0, timeout);
-    } catch (err) {
-      if (err instanceof SocketError && err.code === 'ER$SKT_CLOSED') break;
-      throw err;
-    }
-    if (got.length > 65536) throw new Error('more than 64 KiB before the close');
-  }
-  await closeSocket(skt);
-  return got;
-}
 
 test.serial('the echo server example echoes the echo client example and stops on SIGTERM', async (t) => {
   const server = await startExample(t, 'echo-server.ts', 'echo server', ['--port', '0']);

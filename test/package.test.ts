@@ -38,6 +38,7 @@ test('npm pack installs into a fresh project: ESM, CommonJS, types and the serap
   // What users need and nothing else: built code, the site SERAPHIM serves, the README.
   t.true(paths.includes('dist/index.js') && paths.includes('dist/index.cjs') && paths.includes('dist/index.d.ts') && paths.includes('dist/index.d.cts'));
   t.true(paths.includes('dist/seraphim/cli.js') && paths.includes('dist/seraphim/site/index.html'));
+  t.true(paths.includes('LICENSE'), 'the MIT license travels with the package');
   t.deepEqual(paths.filter((path) => /^(lib|types|test|bench|docs|examples)\//.test(path) || path.endsWith('.pem') || path.endsWith('.key')), []);
   // Nor sources carried inside the source maps.
   const maps = paths.filter((path) => path.endsWith('.map'));
@@ -56,18 +57,31 @@ test('npm pack installs into a fresh project: ESM, CommonJS, types and the serap
   t.is(esm.stdout.trim(), 'function 1 7013');
   const cjs = await run('node', ['-e', "const s = require('scarlet-sockets'); console.log(typeof s.createTlsContext, s.SKT$UDP);"], { cwd: project });
   t.is(cjs.stdout.trim(), 'function 65536');
+  // scarlet-sockets/basic from both module systems, sharing one core with the main entry: a socket
+  // made through one is a socket to the other.
+  const crossEntries = [
+    "const skt = await basic.createServerSocket('127.0.0.1', '0', 0);",
+    'console.log(basic.status(), main.socketInfo(skt, main.SKT$INFO_OPEN), basic.socketInfo(skt, basic.SKT$INFO_BLOCKING));',
+    'await main.closeSocket(skt);',
+  ].join(' ');
+  const esmBasic = await run('node', ['--input-type=module', '-e', `import * as basic from 'scarlet-sockets/basic'; import * as main from 'scarlet-sockets'; ${crossEntries}`], { cwd: project });
+  t.is(esmBasic.stdout.trim(), '0 true 0');
+  const cjsBasic = await run('node', ['-e', `const basic = require('scarlet-sockets/basic'); const main = require('scarlet-sockets'); (async () => { ${crossEntries} })();`], { cwd: project });
+  t.is(cjsBasic.stdout.trim(), '0 true 0');
 
   // The declarations: a correct use compiles, a plain socket given to readSecureSocket does not.
   writeFileSync(
     join(project, 'use.ts'),
     [
       "import { openSocket, readSecureSocket, readSocket, socketInfo, SKT$BLOCKING, SKT$INFO_PORT, type Socket } from 'scarlet-sockets';",
+      "import * as basic from 'scarlet-sockets/basic';",
       'export async function demo(): Promise<number> {',
       "  const skt: Socket = await openSocket('127.0.0.1', 4000, SKT$BLOCKING);",
       '  const text: string = await readSocket(skt, 10);',
       '  // @ts-expect-error a plain socket is not a SecureSocket',
       '  await readSecureSocket(skt, 10);',
-      '  return text.length + socketInfo(skt, SKT$INFO_PORT);',
+      "  const line: string = await basic.readSocket(await basic.openSocket('127.0.0.1', '4000', basic.SKT$BLOCKING), '10', 0, 0);",
+      '  return text.length + line.length + socketInfo(skt, SKT$INFO_PORT) + basic.status();',
       '}',
       '',
     ].join('\n'),

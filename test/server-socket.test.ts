@@ -3,14 +3,19 @@ import {
   acceptSocket,
   closeSocket,
   createServerSocket,
+  ER$BAD_NAME,
   ER$BIND,
   ER$CONNECT,
+  ER$FAILED,
   ER$INCOMP_PROTO,
   ER$SKT_CLOSED,
   ER$TIMEOUT,
+  ERAI$NONAME,
+  ERAI$SERVICE,
   openSocket,
   readSocket,
   SKT$BLOCKING,
+  SKT$DGRM,
   SKT$ICMP,
   SKT$INFO_FAMILY,
   SKT$INFO_FAMILY_IPV6,
@@ -87,9 +92,39 @@ test('a port already in use gives ER$BIND with osError EADDRINUSE', async (t) =>
   await expectSocketError(t, () => createServerSocket('127.0.0.1', port, SKT$BLOCKING), ER$BIND, 'EADDRINUSE');
 });
 
-test('SKT$RAW and SKT$ICMP server sockets give ER$INCOMP_PROTO', async (t) => {
-  await expectSocketError(t, () => createServerSocket('127.0.0.1', 0, SKT$RAW), ER$INCOMP_PROTO);
-  await expectSocketError(t, () => createServerSocket('127.0.0.1', 0, SKT$ICMP), ER$INCOMP_PROTO);
+test('an SKT$ICMP server socket gives ERAI$SERVICE, as in ScarletDME', async (t) => {
+  await expectSocketError(t, () => createServerSocket('127.0.0.1', 0, SKT$ICMP), ERAI$SERVICE);
+});
+
+test('SKT$RAW, and SKT$DGRM alone, are ignored by createServerSocket as in ScarletDME: a TCP server socket', async (t) => {
+  for (const flags of [SKT$RAW, SKT$DGRM, SKT$RAW | SKT$BLOCKING]) {
+    const server = await createServerSocket('127.0.0.1', 0, flags);
+    t.teardown(() => closeSocket(server));
+    const outgoing = await client(t, socketInfo(server, SKT$INFO_PORT));
+    const incoming = await accept(t, server);
+    await exchange(t, outgoing, incoming, `flags ${flags}`);
+  }
+});
+
+test('a malformed address is an unknown name (ERAI$NONAME), one over 80 characters ER$BAD_NAME, as in ScarletDME', async (t) => {
+  for (const addr of ['256.1.1.1', 'bad name!', '[127.0.0.1]', 'a'.repeat(80)]) {
+    await expectSocketError(t, () => createServerSocket(addr, 0, SKT$BLOCKING), ERAI$NONAME);
+  }
+  await expectSocketError(t, () => createServerSocket('a'.repeat(81), 0, SKT$BLOCKING), ER$BAD_NAME);
+  // inet_aton's short form 1.2.3 is 1.2.0.3, an address this machine does not have.
+  await expectSocketError(t, () => createServerSocket('1.2.3', 0, SKT$BLOCKING), ER$BIND, 'EADDRNOTAVAIL');
+});
+
+test("an address in inet_aton's short form binds: '127.1' is 127.0.0.1", async (t) => {
+  const server = await createServerSocket('127.1', 0, SKT$BLOCKING);
+  t.teardown(() => closeSocket(server));
+  t.is(socketInfo(server, SKT$INFO_IP_ADDR), '127.0.0.1');
+});
+
+test('a port outside 0 to 65535 gives ERAI$SERVICE, as ScarletDME gives for -1', async (t) => {
+  for (const port of [-1, 65_536, 70_000]) {
+    await expectSocketError(t, () => createServerSocket('127.0.0.1', port, SKT$BLOCKING), ERAI$SERVICE);
+  }
 });
 
 test('connections made before acceptSocket wait in the queue and are accepted in order', async (t) => {
@@ -155,6 +190,17 @@ test('closing the server socket leaves accepted sockets working and rejects a pe
     await exchange(t, outgoing, incoming, `to server ${i}`);
     await exchange(t, incoming, outgoing, `to client ${i}`);
   }
+});
+
+test('closing the server socket resets the connections still waiting in its accept queue, as in ScarletDME', async (t) => {
+  // ScarletDME: READ.SOCKET on such a connection gives 1008, then 7013; WRITE.SOCKET 1008.
+  const { server, port } = await listen(t);
+  const waiting = await client(t, port);
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_QUEUED) === 1), 'the connection never reached the accept queue');
+  await closeSocket(server);
+  await expectSocketError(t, () => readSocket(waiting, 10, SKT$BLOCKING, 5000), ER$FAILED, 'ECONNRESET');
+  await expectSocketError(t, () => readSocket(waiting, 10, SKT$BLOCKING, 5000), ER$SKT_CLOSED);
+  await expectSocketError(t, () => writeSocket(waiting, 'x', SKT$BLOCKING, 5000), ER$FAILED);
 });
 
 test('a new server socket binds the same port right after the old one closed', async (t) => {

@@ -72,7 +72,8 @@ const TEST_LABELS: Record<string, string> = {
   'memory-heap': 'memory per conn (heap)',
 };
 
-const BENCHMARK_NAMES: Record<string, string> = { plain: 'plain', tls: 'TLS', seraphim: 'SERAPHIM' };
+/** bench/basic.ts's ratio is scarlet-sockets/basic over the main API, hence "basic/main". */
+const BENCHMARK_NAMES: Record<string, string> = { plain: 'plain', basic: 'basic/main', tls: 'TLS', seraphim: 'SERAPHIM' };
 
 function runOf(data: Json, file: string): ChartRun {
   const env = isObject(data.environment) ? data.environment : {};
@@ -88,7 +89,7 @@ function runOf(data: Json, file: string): ChartRun {
   };
 }
 
-/** The bars of bench/plain.ts and bench/tls.ts (bench/lib/report.ts's `TestResult`s). */
+/** The bars of bench/plain.ts, bench/basic.ts and bench/tls.ts (bench/lib/report.ts's `TestResult`s). */
 function facadeBars(prefix: string, data: Json, file: string): ChartBar[] {
   if (!Array.isArray(data.results)) throw new ChartInputError(`${file}: no "results" array`);
   return data.results.map((r: unknown, i): ChartBar => {
@@ -141,6 +142,8 @@ export function chartInput(data: unknown, file: string): { run: ChartRun; bars: 
   switch (data.benchmark) {
     case 'plain':
       return { run, bars: facadeBars('plain', data, file) };
+    case 'basic':
+      return { run, bars: facadeBars(run.benchmark, data, file) };
     case 'tls':
       return { run, bars: facadeBars('TLS', data, file) };
     case 'seraphim':
@@ -150,11 +153,12 @@ export function chartInput(data: unknown, file: string): { run: ChartRun; bars: 
   }
 }
 
-const ORDER = ['plain', 'TLS', 'SERAPHIM'];
+const ORDER = ['plain', 'basic/main', 'TLS', 'SERAPHIM'];
 
 /**
  * Reads every *.json in `dir` (bench/results/). A file that is not a benchmark's results throws a
- * {@link ChartInputError} naming it. Runs come in the order plain, TLS, SERAPHIM, then by file name.
+ * {@link ChartInputError} naming it. Runs come in the order plain, basic/main, TLS, SERAPHIM, then by
+ * file name.
  */
 export function loadResults(dir: string): ChartData {
   const files = readdirSync(dir)

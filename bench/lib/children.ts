@@ -54,9 +54,9 @@ export type FromClientChild =
 
 // ---------------------------------------------------------------------------------------------
 
-/** Forks a TypeScript child under tsx, with gc() exposed, and registers it. */
-function forkChild(script: string, extraArgs: string[] = []): ChildProcess {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+/** Forks a TypeScript child (a path relative to this file) under tsx, with gc() exposed, and registers it. */
+export function forkChild(script: string, extraArgs: string[] = [], args: string[] = []): ChildProcess {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
     cwd: ROOT,
     execArgv: ['--import', 'tsx', '--expose-gc', ...extraArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -76,7 +76,7 @@ export interface ServerChild {
 }
 
 /** Disconnects a child, which then exits; kills it by PID if it has not within `ms`. */
-function stopChild(child: ChildProcess, ms = 5_000): Promise<void> {
+export function stopChild(child: ChildProcess, ms = 5_000): Promise<void> {
   return exited(child, ms, () => {
     if (child.connected) child.disconnect();
     else killChild(child);

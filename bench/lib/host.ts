@@ -3,13 +3,13 @@
  * default), or in a worker thread (`--worker`). Both variants always run in the same place.
  */
 import { Worker } from 'node:worker_threads';
-import { startBulkReceiver, startEchoServer, type ServerRole, type Variant } from './peers.js';
+import { startBulkReceiver, startEchoServer, type PingPongVariant, type ServerRole, type Variant } from './peers.js';
 import type { TlsMaterial } from './tls-material.js';
 
 /** A server side to start; with `tls`, over TLS with that certificate (PEM, so it crosses to a worker). */
 export type ServerSpec =
   | { kind: 'bulk'; variant: Variant; maxBytes: number; tls?: TlsMaterial }
-  | { kind: 'echo'; variant: Variant; connections: number; messageSize: number; maxEchoes: number; tls?: TlsMaterial };
+  | { kind: 'echo'; variant: PingPongVariant; connections: number; messageSize: number; maxEchoes: number; tls?: TlsMaterial };
 
 /** Messages to the worker. */
 export type ToWorker = { type: 'start'; id: number; spec: ServerSpec } | { type: 'abort'; id: number };

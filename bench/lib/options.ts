@@ -1,5 +1,5 @@
 import { availableParallelism, cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/plain.ts knows, by the short name `--only` takes. */
@@ -28,32 +28,40 @@ const USAGE = `usage: npm run bench -- [--quick] [--worker] [--rounds N] [--only
 /** A bad command line: printed without a stack. */
 export class UsageError extends Error {}
 
-export function parseOptions(argv: string[]): BenchOptions {
-  try {
-    return parse(argv);
-  } catch (err) {
-    throw err instanceof UsageError ? err : new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-}
+/** The flags a benchmark's command line may have, as node:util's parseArgs takes them. */
+type Flags = NonNullable<ParseArgsConfig['options']>;
+type FlagsConfig<F extends Flags> = { args: string[]; options: F; strict: true; allowPositionals: false };
+type ParsedFlags<F extends Flags> = ReturnType<typeof parseArgs<FlagsConfig<F>>>['values'];
 
-function parse(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      worker: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
-      only: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
+/**
+ * Parses a benchmark's command line (strict, no positionals). `--help` / `-h` prints `usage` and
+ * exits; a flag it does not know, or a value of the wrong kind, is a UsageError with `usage`.
+ */
+export function parseFlags<F extends Flags>(argv: string[], flags: F, usage: string): ParsedFlags<F> {
+  let values: ParsedFlags<F>;
+  try {
+    values = parseArgs<FlagsConfig<F>>({ args: argv, options: flags, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
+  if ((values as { help?: unknown }).help === true) {
+    console.log(usage);
     process.exit(0);
   }
+  return values;
+}
+
+/** The flags every benchmark of rounds takes (bench/plain.ts, bench/tls.ts, bench/basic.ts). */
+export const ROUND_FLAGS = {
+  quick: { type: 'boolean', default: false },
+  rounds: { type: 'string' },
+  only: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies Flags;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const values = parseFlags(argv, { ...ROUND_FLAGS, worker: { type: 'boolean', default: false } }, USAGE);
   const quick = values.quick === true;
   return {
     quick,

@@ -6,6 +6,10 @@
  * createSecureServerSocket with the same certificate (see ./tls-material.ts). The loops are the
  * same for both transports, so the plain and the TLS figures measure the same work.
  *
+ * Ping-pong has two more variants, for bench/basic.ts: `main`, the facade loops reading latin1
+ * strings (readSocket) as a port of a BASIC program does, and `basic`, the same loops ported to
+ * scarlet-sockets/basic (./basic-peers.ts).
+ *
  * Server side (may run in a worker thread): the bulk receiver and the echo server.
  * Client side (always the main thread): the bulk sender and the ping-pong clients.
  *
@@ -26,6 +30,7 @@ import {
   ER$SKT_CLOSED,
   openSecureSocket,
   openSocket,
+  readSocket,
   readSocketBuffer,
   SKT$BLOCKING,
   SKT$INFO_PORT,
@@ -38,13 +43,16 @@ import {
   type ServerSocket,
   type Socket,
 } from '../../lib/index.js';
+import { runPingPongBasic, startEchoBasic } from './basic-peers.js';
 import { facadeClientContext, facadeServerContext, rawClientOptions, rawServerOptions, type Negotiated, type TlsMaterial } from './tls-material.js';
 
 export type Variant = 'raw' | 'facade';
+/** The ping-pong variants: raw and facade, and the pair bench/basic.ts compares. */
+export type PingPongVariant = Variant | 'main' | 'basic';
 
 export const HOST = '127.0.0.1';
 /** How long a server side waits for its connections before it gives up. */
-const ACCEPT_TIMEOUT = 10_000;
+export const ACCEPT_TIMEOUT = 10_000;
 
 /** A started server side: where to connect, what it reports when done, how to force it to stop. */
 export interface ServerRole<R> {
@@ -302,17 +310,59 @@ async function sendFacade(skt: Socket, total: number, maxMs: number): Promise<Bu
 // Ping-pong: the client writes a message, the server echoes it, the client reads it back whole.
 
 /**
- * The echo server for `connections` connections. Raw: writes back each 'data' chunk. Facade:
- * reads until a whole message is there, writes it back, until ER$SKT_CLOSED.
+ * How a facade loop reads: Buffers (readSocketBuffer), or latin1 strings (readSocket) as a port
+ * of a BASIC program reads, which is what the `main` variant compares with scarlet-sockets/basic
+ * (whose READ.SOCKET returns strings only).
+ */
+interface Reads<T extends Buffer | string> {
+  read(skt: Socket, maxLen: number, flags: number, timeout: number): Promise<T>;
+  /** The parts of a message read in more than one piece, as one. */
+  join(parts: T[], length: number): T;
+  /** The client's message, as this variant writes it. */
+  message(bytes: Buffer): T;
+}
+
+const BUFFER_READS: Reads<Buffer> = {
+  read: readSocketBuffer,
+  join: (parts, length) => Buffer.concat(parts, length),
+  message: (bytes) => bytes,
+};
+
+const STRING_READS: Reads<string> = {
+  read: readSocket,
+  join: (parts) => parts.join(''),
+  message: (bytes) => bytes.toString('latin1'),
+};
+
+/**
+ * The echo server for `connections` connections. Raw: writes back each 'data' chunk. Facade and
+ * main: reads until a whole message is there, writes it back, until ER$SKT_CLOSED. Basic: the
+ * same loop on scarlet-sockets/basic.
  */
 export async function startEchoServer(
-  variant: Variant,
+  variant: PingPongVariant,
   connections: number,
   messageSize: number,
   maxEchoes: number,
   tls?: TlsMaterial,
 ): Promise<ServerRole<EchoServed>> {
-  return variant === 'raw' ? startEchoRaw(connections, messageSize, tls) : startEchoFacade(connections, messageSize, maxEchoes, tls);
+  switch (variant) {
+    case 'raw':
+      return startEchoRaw(connections, messageSize, tls);
+    case 'facade':
+      return startEchoFacade(connections, messageSize, maxEchoes, BUFFER_READS, tls);
+    case 'main':
+      return startEchoFacade(connections, messageSize, maxEchoes, STRING_READS, plainOnly(variant, tls));
+    case 'basic':
+      plainOnly(variant, tls);
+      return startEchoBasic(connections, messageSize, maxEchoes);
+  }
+}
+
+/** The main/basic pair runs on plain TCP only (bench/basic.ts). */
+function plainOnly(variant: PingPongVariant, tls: TlsMaterial | undefined): undefined {
+  if (tls !== undefined) throw new Error(`ping-pong variant ${variant} runs on plain TCP only`);
+  return undefined;
 }
 
 async function startEchoRaw(connections: number, messageSize: number, tls?: TlsMaterial): Promise<ServerRole<EchoServed>> {
@@ -336,7 +386,13 @@ async function startEchoRaw(connections: number, messageSize: number, tls?: TlsM
   return { port, result, abort: () => abortRaw(server, sockets) };
 }
 
-async function startEchoFacade(connections: number, messageSize: number, maxEchoes: number, tls?: TlsMaterial): Promise<ServerRole<EchoServed>> {
+async function startEchoFacade<T extends Buffer | string>(
+  connections: number,
+  messageSize: number,
+  maxEchoes: number,
+  reads: Reads<T>,
+  tls?: TlsMaterial,
+): Promise<ServerRole<EchoServed>> {
   const server = await createFacadeServer(tls);
   const port = socketInfo(server, SKT$INFO_PORT);
   const sockets: Socket[] = [server];
@@ -345,7 +401,7 @@ async function startEchoFacade(connections: number, messageSize: number, maxEcho
     for (let i = 0; i < connections; i++) {
       const skt = await acceptFacade(server, tls);
       sockets.push(skt);
-      loops.push(echoFacade(skt, messageSize, maxEchoes));
+      loops.push(echoFacade(skt, messageSize, maxEchoes, reads));
     }
     await closeSocket(server);
     const counts = await Promise.all(loops);
@@ -355,21 +411,21 @@ async function startEchoFacade(connections: number, messageSize: number, maxEcho
 }
 
 /** The ported echo loop: read a whole message, write it back; ends when the peer closes. */
-async function echoFacade(skt: Socket, messageSize: number, maxEchoes: number): Promise<number> {
+async function echoFacade<T extends Buffer | string>(skt: Socket, messageSize: number, maxEchoes: number, reads: Reads<T>): Promise<number> {
   let echoed = 0;
   try {
     // Bounded by the cap on round trips; the client's close ends it much earlier.
     while (echoed <= maxEchoes) {
-      let message = await readSocketBuffer(skt, messageSize, SKT$BLOCKING, 0);
+      let message = await reads.read(skt, messageSize, SKT$BLOCKING, 0);
       if (message.length < messageSize) {
         const parts = [message];
         let got = message.length;
         while (got < messageSize) {
-          const part = await readSocketBuffer(skt, messageSize - got, SKT$BLOCKING, 0);
+          const part = await reads.read(skt, messageSize - got, SKT$BLOCKING, 0);
           parts.push(part);
           got += part.length;
         }
-        message = Buffer.concat(parts, got);
+        message = reads.join(parts, got);
       }
       await writeSocket(skt, message, SKT$BLOCKING, 0);
       echoed++;
@@ -386,7 +442,7 @@ async function echoFacade(skt: Socket, messageSize: number, maxEchoes: number): 
  * or the connections together made `maxRoundTrips`; then each closes.
  */
 export async function runPingPong(
-  variant: Variant,
+  variant: PingPongVariant,
   port: number,
   connections: number,
   messageSize: number,
@@ -394,21 +450,43 @@ export async function runPingPong(
   maxRoundTrips: number,
   tls?: TlsMaterial,
 ): Promise<ClientRole<PingPongDone>> {
-  const message = Buffer.alloc(messageSize, 0x5a);
+  const bytes = Buffer.alloc(messageSize, 0x5a);
   const perConnection = Math.ceil(maxRoundTrips / connections);
   const state = { stop: false };
-  if (variant === 'raw') {
-    const sockets = await Promise.all(Array.from({ length: connections }, () => connectRaw(port, tls)));
-    const done = timed(state, ms, () => sockets.map((sock) => pingPongRaw(sock, message, state, perConnection)));
-    return { abort: () => sockets.forEach((sock) => sock.destroy()), done, negotiated: negotiatedRaw(sockets[0]) };
+  switch (variant) {
+    case 'raw': {
+      const sockets = await Promise.all(Array.from({ length: connections }, () => connectRaw(port, tls)));
+      const done = timed(state, ms, () => sockets.map((sock) => pingPongRaw(sock, bytes, state, perConnection)));
+      return { abort: () => sockets.forEach((sock) => sock.destroy()), done, negotiated: negotiatedRaw(sockets[0]) };
+    }
+    case 'facade':
+      return runPingPongFacade(port, connections, BUFFER_READS, bytes, ms, state, perConnection, tls);
+    case 'main':
+      return runPingPongFacade(port, connections, STRING_READS, bytes, ms, state, perConnection, plainOnly(variant, tls));
+    case 'basic':
+      plainOnly(variant, tls);
+      return runPingPongBasic(port, connections, bytes.toString('latin1'), ms, state, perConnection);
   }
+}
+
+async function runPingPongFacade<T extends Buffer | string>(
+  port: number,
+  connections: number,
+  reads: Reads<T>,
+  bytes: Buffer,
+  ms: number,
+  state: { stop: boolean },
+  perConnection: number,
+  tls?: TlsMaterial,
+): Promise<ClientRole<PingPongDone>> {
+  const message = reads.message(bytes);
   const sockets = await Promise.all(Array.from({ length: connections }, () => openFacade(port, tls)));
-  const done = timed(state, ms, () => sockets.map((skt) => pingPongFacade(skt, message, state, perConnection)));
+  const done = timed(state, ms, () => sockets.map((skt) => pingPongFacade(skt, message, reads, state, perConnection)));
   return { abort: () => abortFacade(sockets), done, negotiated: negotiatedFacade(sockets[0], tls) };
 }
 
 /** Starts the loops, raises `state.stop` after `ms`, and times until every loop has finished. */
-async function timed(state: { stop: boolean }, ms: number, start: () => Promise<number>[]): Promise<PingPongDone> {
+export async function timed(state: { stop: boolean }, ms: number, start: () => Promise<number>[]): Promise<PingPongDone> {
   const timer = setTimeout(() => (state.stop = true), ms);
   const t0 = performance.now();
   try {
@@ -439,7 +517,7 @@ function pingPongRaw(sock: NetSocket, message: Buffer, state: { stop: boolean },
   });
 }
 
-async function pingPongFacade(skt: Socket, message: Buffer, state: { stop: boolean }, max: number): Promise<number> {
+async function pingPongFacade<T extends Buffer | string>(skt: Socket, message: T, reads: Reads<T>, state: { stop: boolean }, max: number): Promise<number> {
   const size = message.length;
   let roundTrips = 0;
   try {
@@ -447,7 +525,7 @@ async function pingPongFacade(skt: Socket, message: Buffer, state: { stop: boole
       await writeSocket(skt, message, SKT$BLOCKING, 0);
       // Each read returns at least one byte: at most `size` reads.
       let got = 0;
-      while (got < size) got += (await readSocketBuffer(skt, size - got, SKT$BLOCKING, 0)).length;
+      while (got < size) got += (await reads.read(skt, size - got, SKT$BLOCKING, 0)).length;
       roundTrips++;
     }
   } finally {

@@ -48,6 +48,19 @@ export function killAll(): void {
 }
 process.once('exit', killAll);
 
+/**
+ * The last resort of every benchmark, so that no run hangs: after `ms`, kills every process the
+ * run started and exits with status 2, unless cleared first. Unref'd, so it never keeps the
+ * process alive by itself.
+ */
+export function giveUpAfter(ms: number): NodeJS.Timeout {
+  return setTimeout(() => {
+    console.error(`bench: still running after ${ms / 1000} s; giving up`);
+    killAll();
+    process.exit(2);
+  }, ms).unref();
+}
+
 /** Waits for a child's exit; kills it by PID after `ms`. `ask` asks it to exit first. */
 export function exited(child: ChildProcess, ms: number, ask?: () => void): Promise<void> {
   if (!alive(child)) return Promise.resolve();

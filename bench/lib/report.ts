@@ -85,9 +85,13 @@ function fmt(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 
-/** The table: one row per test, medians with the spread of the rounds. */
-export function table(results: readonly TestResult[]): string {
-  const header = ['test', 'unit', 'raw median', 'facade median', 'ratio', 'target', 'result', 'raw min..max', 'facade min..max', 'cpu/op raw', 'cpu/op facade'];
+/**
+ * The table: one row per test, medians with the spread of the rounds. `names` heads the columns
+ * of the baseline (`raw`) and of the measured side (`facade`): main and basic in bench/basic.ts.
+ */
+export function table(results: readonly TestResult[], names: { raw: string; facade: string } = { raw: 'raw', facade: 'facade' }): string {
+  const { raw, facade } = names;
+  const header = ['test', 'unit', `${raw} median`, `${facade} median`, 'ratio', 'target', 'result', `${raw} min..max`, `${facade} min..max`, `cpu/op ${raw}`, `cpu/op ${facade}`];
   const rows = results.map((r) => [
     r.name,
     r.unit,

@@ -1,11 +1,12 @@
 /**
- * The rounds both benchmarks share: a bulk round and a ping-pong round (plain or, given a
- * TlsMaterial, over TLS), the watchdog that bounds a round, and the loop that alternates raw and
- * facade rounds after the warm-up. bench/plain.ts and bench/tls.ts run them alike.
+ * The rounds the benchmarks share: a bulk round and a ping-pong round (plain or, given a
+ * TlsMaterial, over TLS), the watchdog that bounds a round, and the loop that alternates the
+ * rounds of two variants after the warm-up: raw and facade in bench/plain.ts and bench/tls.ts,
+ * main and basic in bench/basic.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerHost } from './host.js';
-import { runBulkSender, runPingPong, type BulkReceived, type EchoServed, type Variant } from './peers.js';
+import { runBulkSender, runPingPong, type BulkReceived, type EchoServed, type PingPongVariant, type Variant } from './peers.js';
 import { negotiatedKey, type Negotiated, type TlsMaterial } from './tls-material.js';
 
 export const MiB = 1024 * 1024;
@@ -14,7 +15,7 @@ export const ROUND_GRACE_MS = 15_000;
 
 /** What the bulk and ping-pong rounds are sized by. */
 export interface RoundOptions {
-  /** Measured rounds per variant and test (alternating raw, facade, raw, ...). */
+  /** Measured rounds per variant and test (alternating raw, facade, raw, ...; main, basic, ... in bench/basic.ts). */
   rounds: number;
   /** Unmeasured warm-up rounds per variant and test, before the measured ones. */
   warmupRounds: number;
@@ -93,7 +94,7 @@ export async function bulkRound(host: ServerHost, variant: Variant, opts: RoundO
 }
 
 /** One ping-pong round on `connections` connections; round trips per second, all together. */
-export async function pingPongRound(host: ServerHost, variant: Variant, connections: number, opts: RoundOptions, tls?: TlsMaterial): Promise<Measurement> {
+export async function pingPongRound(host: ServerHost, variant: PingPongVariant, connections: number, opts: RoundOptions, tls?: TlsMaterial): Promise<Measurement> {
   return measured(() => withWatchdog(opts.pingPongMs + ROUND_GRACE_MS, `ping-pong x${connections} ${variant}`, async (register) => {
     const spec = {
       kind: 'echo' as const,
@@ -120,7 +121,10 @@ export async function pingPongRound(host: ServerHost, variant: Variant, connecti
   }));
 }
 
-/** The figures of the measured rounds of one test. */
+/**
+ * The figures of the measured rounds of one test. `raw` holds the baseline's (raw Node, or the
+ * main API in bench/basic.ts), `facade` the measured side's (the facade, or scarlet-sockets/basic).
+ */
 export interface Rounds {
   raw: number[];
   facade: number[];
@@ -129,29 +133,30 @@ export interface Rounds {
   negotiated: { raw: string[]; facade: string[] };
 }
 
-/** Warm-up rounds, then measured rounds alternating raw, facade, raw, facade, ... */
-export async function alternate(
+/** Warm-up rounds, then measured rounds alternating baseline, measured, baseline, ... (raw, facade by default). */
+export async function alternate<V extends PingPongVariant = Variant>(
   label: string,
   opts: Pick<RoundOptions, 'rounds' | 'warmupRounds'>,
-  round: (variant: Variant) => Promise<Measurement>,
+  round: (variant: V) => Promise<Measurement>,
   format: (value: number) => string = formatValue,
+  variants: readonly [baseline: V, measured: V] = ['raw', 'facade'] as [V, V],
 ): Promise<Rounds> {
   const out: Rounds = { raw: [], facade: [], cpu: { raw: [], facade: [] }, negotiated: { raw: [], facade: [] } };
   const total = opts.warmupRounds + opts.rounds;
   for (let i = 0; i < total; i++) {
-    for (const variant of ['raw', 'facade'] as const) {
+    for (const [slot, variant] of [['raw', variants[0]], ['facade', variants[1]]] as const) {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       await sleep(50); // let the previous round's sockets finish closing
       const m = await round(variant);
       const warm = i < opts.warmupRounds;
       if (!warm) {
-        out[variant].push(m.value);
-        if (m.cpuPerOp !== undefined) out.cpu[variant].push(m.cpuPerOp);
+        out[slot].push(m.value);
+        if (m.cpuPerOp !== undefined) out.cpu[slot].push(m.cpuPerOp);
       }
       if (m.negotiated !== undefined) {
         const key = negotiatedKey(m.negotiated);
-        if (!out.negotiated[variant].includes(key)) out.negotiated[variant].push(key);
+        if (!out.negotiated[slot].includes(key)) out.negotiated[slot].push(key);
       }
       const tag = warm ? 'warm-up' : `round ${i - opts.warmupRounds + 1}`;
       console.log(`  ${label.padEnd(16)} ${variant.padEnd(6)} ${tag.padEnd(8)} ${format(m.value).padStart(12)}  (${m.detail})`);

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { integerOption, onlyTests, streamSizes, UsageError } from './options.js';
+import { integerOption, onlyTests, parseFlags, ROUND_FLAGS, streamSizes } from './options.js';
 import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/tls.ts knows, by the short name `--only` takes. */
@@ -42,34 +41,17 @@ const USAGE = `usage: tsx bench/tls.ts [--quick] [--worker] [--rounds N] [--chil
   --profile DIR     handshake test: V8 CPU profiles of each server child in DIR/hs-VARIANT-ROUND/`;
 
 export function parseTlsOptions(argv: string[]): TlsBenchOptions {
-  try {
-    return parse(argv);
-  } catch (err) {
-    throw err instanceof UsageError ? err : new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-}
-
-function parse(argv: string[]): TlsBenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
+  const values = parseFlags(
+    argv,
+    {
+      ...ROUND_FLAGS,
       worker: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
       'child-rounds': { type: 'string' },
       connections: { type: 'string' },
-      only: { type: 'string' },
-      out: { type: 'string' },
       profile: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+    USAGE,
+  );
   const quick = values.quick === true;
   return {
     quick,

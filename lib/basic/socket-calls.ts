@@ -1,0 +1,227 @@
+// The BASIC socket verbs with BASIC's calling convention: every call returns what ScarletDME
+// returns and sets status(); none rejects with a SocketError. Each is a thin layer over the
+// main API's function of the same name: arguments read as BASIC reads them, the outcome settled.
+import { openSocket as open, type openSocket as OpenSocket } from '../client-socket.js';
+import { SKT$BLOCKING, SKT$INFO_BLOCKING } from '../constants.js';
+import { basicInteger, basicNumber, basicString } from '../convention/basic-values.js';
+import { settle } from '../convention/outcome.js';
+import { acceptSocket as accept, createServerSocket as listen } from '../server-socket.js';
+import { asSocket } from '../socket-base.js';
+import { closeSocket as close, readSocket as read, writeSocket as write } from '../socket.js';
+import { TlsContext } from '../tls-context.js';
+import type { SocketError } from '../errors.js';
+import type { BasicNumber, BasicSocket } from '../../types/basic.js';
+import type { ReadSocket, Socket, WriteData, WriteSocket } from '../../types/socket.js';
+
+/** What a failed OPEN.SOCKET, CREATE.SERVER.SOCKET or ACCEPT.SOCKET.CONNECTION returns. */
+export const NO_SOCKET = (): 0 => 0;
+/** What a failed READ.SOCKET returns. */
+const NOTHING_READ = (): string => '';
+
+/**
+ * Opens a connection: the BASIC `SKT = OPEN.SOCKET(addr, port, flags)`. On failure it returns 0
+ * and {@link status} says why (7005 refused, 7021 unknown name, ...).
+ *
+ * As in ScarletDME, the socket is non-blocking unless `flags` has `SKT$BLOCKING`: a read with
+ * flags 0 then returns '' at once with status 1011 when nothing has arrived yet.
+ *
+ * @param addr - the server's IP address or host name
+ * @param port - its port (a number or a numeric string)
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, `SKT$TCP` / `SKT$UDP`; 0 or omitted for a
+ *   non-blocking TCP socket
+ * @param timeoutOrContext - OpenQM's fourth argument: the connect timeout in seconds, or a
+ *   TlsContext for a TLS connection (as `openSecureSocket`)
+ * @returns the socket, or 0 when the connection failed
+ * @throws TypeError where BASIC aborts the program: a non-numeric port or flags
+ *
+ * @example
+ * ```ts
+ * // SKT = OPEN.SOCKET(HOST, PORT, SKT$BLOCKING)
+ * // IF STATUS() THEN CRT 'Cannot connect: ':STATUS() ; STOP
+ * const skt = await openSocket(host, port, SKT$BLOCKING);
+ * if (status()) { console.log('Cannot connect: ' + status()); return; }
+ * ```
+ */
+export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber, timeoutOrContext?: BasicNumber | TlsContext): Promise<BasicSocket> {
+  return settle(() => {
+    const fourth = timeoutOrContext instanceof TlsContext ? timeoutOrContext : optionalNumber(timeoutOrContext, 'timeout');
+    return (open as typeof OpenSocket)(basicString(addr, 'addr'), basicInteger(port, 'port'), flagsOf(flags), fourth as number | undefined);
+  }, NO_SOCKET);
+}
+
+/**
+ * Creates a server socket: the BASIC `SRVR = CREATE.SERVER.SOCKET(addr, port, flags)`. On
+ * failure it returns 0 and {@link status} says why (7012 address in use, ...).
+ *
+ * As in ScarletDME, `SKT$BLOCKING` is not kept on a server socket, TCP or UDP
+ * (`socketInfo(srvr, SKT$INFO_BLOCKING)` is 0: a UDP server socket's reads with flags 0 do not
+ * wait) and the sockets it accepts are non-blocking; the main API's `createServerSocket` keeps
+ * it and passes it on to accepted sockets instead.
+ *
+ * @param addr - the local address to bind, `''` for all
+ * @param port - the port, 0 for any free one
+ * @param flags - `SKT$TCP` (default) or `SKT$UDP`
+ * @param context - a TlsContext with a certificate, to serve TLS
+ * @returns the server socket, or 0
+ * @throws TypeError where BASIC aborts the program: a non-numeric port or flags
+ *
+ * @example
+ * ```ts
+ * // SRVR = CREATE.SERVER.SOCKET('', 4000, 0) ; IF STATUS() THEN STOP
+ * const srvr = await createServerSocket('', 4000, 0);
+ * if (status()) return;
+ * ```
+ */
+export function createServerSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext): Promise<BasicSocket> {
+  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
+}
+
+/** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
+export function serverFlags(flags: BasicNumber | undefined): number {
+  return (flagsOf(flags) & ~SKT$BLOCKING) >>> 0;
+}
+
+/**
+ * Waits for a connection: the BASIC `SKT = ACCEPT.SOCKET.CONNECTION(srvr, timeout)`. On failure
+ * (1011 nobody came in time) it returns 0. The accepted socket is non-blocking, as in
+ * ScarletDME: read it with `SKT$BLOCKING` or switch it with `setSocketMode`.
+ *
+ * @param srvr - a server socket
+ * @param timeout - milliseconds to wait, 0 without limit
+ * @returns the accepted socket, or 0
+ * @throws TypeError when `srvr` is not a server socket (BASIC aborts)
+ *
+ * @example
+ * ```ts
+ * // SKT = ACCEPT.SOCKET.CONNECTION(SRVR, 0)
+ * const skt = await acceptSocket(srvr, 0);
+ * const line = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
+ * ```
+ */
+export function acceptSocket(srvr: BasicSocket, timeout?: BasicNumber): Promise<BasicSocket> {
+  return acceptVia(accept, srvr, timeout);
+}
+
+/** ACCEPT.SOCKET.CONNECTION through a main-API accept (plain or secure). */
+export function acceptVia<S extends Socket>(call: (srvr: never, timeout: number) => Promise<S>, srvr: unknown, timeout: BasicNumber | undefined): Promise<S | 0> {
+  return settle(() => call(srvr as never, timeoutOf(timeout)).then(nonBlocking), NO_SOCKET);
+}
+
+/** ScarletDME makes every accepted socket non-blocking, whatever its server socket's mode. */
+function nonBlocking<S extends Socket>(skt: S): S {
+  asSocket(skt).setMode(SKT$INFO_BLOCKING, 0);
+  return skt;
+}
+
+/**
+ * Reads bytes: the BASIC `DATA = READ.SOCKET(skt, max.len, flags, timeout)`. Returns at most
+ * `maxLen` bytes as a byte string, or '' with {@link status} set: 1011 nothing within the time
+ * (at once for a non-blocking read), 7013 the peer closed, 1008 the connection failed.
+ *
+ * @param skt - a connected socket, or a UDP socket
+ * @param maxLen - the most bytes to return
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's mode
+ * @param timeout - milliseconds a blocking read waits, 0 without limit
+ * @returns the bytes read, or ''
+ * @throws TypeError when `skt` is not a socket (BASIC aborts)
+ *
+ * @example
+ * ```ts
+ * // DATA = READ.SOCKET(SKT, 1024, SKT$BLOCKING, 5000) ; IF STATUS() THEN ...
+ * const data = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
+ * if (status() === ER$TIMEOUT) console.log('nothing in 5 s');
+ * ```
+ */
+export function readSocket(skt: BasicSocket, maxLen: BasicNumber, flags?: BasicNumber, timeout?: BasicNumber): Promise<string> {
+  return readVia(read, skt, maxLen, flags, timeout);
+}
+
+/** READ.SOCKET through a main-API read (plain or secure). */
+export function readVia<S extends Socket>(call: ReadSocket<S>, skt: unknown, maxLen: BasicNumber, flags: BasicNumber | undefined, timeout: BasicNumber | undefined): Promise<string> {
+  return settle(() => {
+    const most = basicInteger(maxLen, 'maxLen');
+    // Asked for no bytes, nothing is read: '' with status 0 (ScarletDME reports 7013, the peer
+    // closed, on a healthy connection: a difference in docs/porting.md).
+    if (most < 1) {
+      asSocket(skt);
+      return Promise.resolve('');
+    }
+    return call(skt as S, most, flagsOf(flags), timeoutOf(timeout));
+  }, NOTHING_READ);
+}
+
+/**
+ * Writes bytes: the BASIC `N = WRITE.SOCKET(skt, data, flags, timeout)`. Returns the number of
+ * bytes written and sets {@link status}: 0, or 1011 when the peer did not take them in time,
+ * 7013 / 1008 when the connection is gone.
+ *
+ * @param skt - a connected socket, or a UDP socket
+ * @param data - a byte string or bytes
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's mode
+ * @param timeout - milliseconds a blocking write waits, 0 without limit
+ * @returns the bytes written
+ * @throws TypeError when `skt` is not a socket (BASIC aborts)
+ *
+ * @example
+ * ```ts
+ * // N = WRITE.SOCKET(SKT, REPLY, SKT$BLOCKING, 5000)
+ * const n = await writeSocket(skt, reply, SKT$BLOCKING, 5000);
+ * if (status()) console.log('wrote ' + n + ' of ' + reply.length);
+ * ```
+ */
+export function writeSocket(skt: BasicSocket, data: WriteData | number, flags?: BasicNumber, timeout?: BasicNumber): Promise<number> {
+  return writeVia(write, skt, data, flags, timeout);
+}
+
+/** WRITE.SOCKET through a main-API write (plain or secure). A number is written as its digits. */
+export function writeVia<S extends Socket>(call: WriteSocket<S>, skt: unknown, data: WriteData | number, flags: BasicNumber | undefined, timeout: BasicNumber | undefined): Promise<number> {
+  const bytes = typeof data === 'number' ? String(data) : data;
+  return settle(() => call(skt as S, bytes, flagsOf(flags), timeoutOf(timeout)), writtenBeforeFailure);
+}
+
+/**
+ * What a failed WRITE.SOCKET returns: the bytes of it the socket took before it failed. After a
+ * timeout that is all of them, which stay queued (ScarletDME's count stops at what the kernel
+ * took and drops the rest; a port that resends the rest would then send it twice).
+ */
+function writtenBeforeFailure(err: SocketError): number {
+  return err.bytesWritten ?? 0;
+}
+
+/**
+ * Closes a socket: the BASIC `CLOSE.SOCKET skt`. Leaves {@link status} as it was, as ScarletDME
+ * does. Closing a server socket leaves the sockets it accepted open.
+ *
+ * @param skt - any socket
+ * @returns when the close is done
+ * @throws TypeError when `skt` is not a socket (BASIC aborts)
+ *
+ * @example
+ * ```ts
+ * // CLOSE.SOCKET SKT
+ * await closeSocket(skt);
+ * ```
+ */
+export async function closeSocket(skt: BasicSocket): Promise<void> {
+  await close(skt as Socket);
+}
+
+/** The flags argument of every call: BASIC's number, 0 when omitted. */
+
+export function flagsOf(flags: BasicNumber | undefined): number {
+  if (flags === undefined) return 0;
+  // ScarletDME reads flags as bits: a negative number has every high bit set, SKT$ICMP among
+  // them, which fails the call with ERAI$SERVICE there, and so here.
+  return basicInteger(flags, 'flags') >>> 0;
+}
+
+function timeoutOf(timeout: BasicNumber | undefined): number {
+  if (timeout === undefined) return 0;
+  const ms = basicNumber(timeout, 'timeout');
+  // As ScarletDME: a negative timeout is no limit, like 0.
+  return ms < 0 ? 0 : ms;
+}
+
+function optionalNumber(value: BasicNumber | undefined, name: string): number | undefined {
+  return value === undefined ? undefined : basicNumber(value, name);
+}

@@ -1,0 +1,48 @@
+* OUTINFO: what SOCKET.INFO says of an outgoing TCP socket (keys 0-7 and unknown ones), what
+* SET.SOCKET.MODE does with each key, and which calls leave STATUS() as it was.
+* PEER: echo
+$INCLUDE SYSCOM KEYS.H
+$INCLUDE SYSCOM ERR.H
+* Any @(col, row) turns ScarletDME's screen pagination off (no 'Press RETURN' after 24 lines).
+PAGING = @(0, 0)
+PORT = FIELD(@SENTENCE, ' ', 4)
+SKT = OPEN.SOCKET('127.0.0.1', PORT, SKT$BLOCKING)
+CRT 'OPEN status=':STATUS():' open=':SOCKET.INFO(SKT, SKT$INFO.OPEN)
+CRT 'INFO type=':SOCKET.INFO(SKT, SKT$INFO.TYPE)
+CRT 'INFO port=':SOCKET.INFO(SKT, SKT$INFO.PORT)
+CRT 'INFO addr=':SOCKET.INFO(SKT, SKT$INFO.IP.ADDR)
+CRT 'INFO blocking=':SOCKET.INFO(SKT, SKT$INFO.BLOCKING)
+CRT 'INFO nodelay=':SOCKET.INFO(SKT, SKT$INFO.NO.DELAY)
+CRT 'INFO keepalive=':SOCKET.INFO(SKT, SKT$INFO.KEEP.ALIVE)
+CRT 'INFO family=':SOCKET.INFO(SKT, SKT$INFO.FAMILY)
+CRT 'INFO key 8=':SOCKET.INFO(SKT, 8):' status=':STATUS()
+CRT 'INFO key -1=':SOCKET.INFO(SKT, -1):' status=':STATUS()
+CRT 'INFO key "2"=':SOCKET.INFO(SKT, '2')
+R = SET.SOCKET.MODE(SKT, SKT$INFO.NO.DELAY, 1)
+CRT 'MODE nodelay 1 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.NO.DELAY)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.NO.DELAY, 0)
+CRT 'MODE nodelay 0 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.NO.DELAY)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.KEEP.ALIVE, 1)
+CRT 'MODE keepalive 1 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.KEEP.ALIVE)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.KEEP.ALIVE, 0)
+CRT 'MODE keepalive 0 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.KEEP.ALIVE)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.BLOCKING, 0)
+CRT 'MODE blocking 0 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.BLOCKING)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.BLOCKING, '1')
+CRT 'MODE blocking "1" result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.BLOCKING)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.BLOCKING, 5)
+CRT 'MODE blocking 5 result=':R:' status=':STATUS():' now=':SOCKET.INFO(SKT, SKT$INFO.BLOCKING)
+R = SET.SOCKET.MODE(SKT, SKT$INFO.PORT, 1)
+CRT 'MODE port key result=':R:' status=':STATUS()
+CRT 'INFO after a failed call: open=':SOCKET.INFO(SKT, SKT$INFO.OPEN):' status=':STATUS()
+CRT 'INFO unknown key after a failed call: ':SOCKET.INFO(SKT, 99):' status=':STATUS()
+R = SET.SOCKET.MODE(SKT, 99, 1)
+CRT 'MODE key 99 result=':R:' status=':STATUS()
+CLOSE.SOCKET SKT
+CRT 'CLOSE after a failed call: status=':STATUS()
+SKT = OPEN.SOCKET('127.0.0.1', PORT, SKT$BLOCKING)
+CRT 'OPEN again status=':STATUS()
+R = SET.SOCKET.MODE(SKT, SKT$INFO.OPEN, 1)
+CRT 'MODE open key result=':R:' status=':STATUS()
+CLOSE.SOCKET SKT
+CRT 'CLOSE status=':STATUS()
