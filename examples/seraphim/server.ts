@@ -19,7 +19,9 @@ import {
   type Socket,
   type TlsContext,
   type TlsContextOptions,
+  createTlsContext,
 } from '../../lib/index.js';
+import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
 import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
@@ -46,6 +48,13 @@ export interface SeraphimOptions {
   handler?: SeraphimHandler;
   /** With HTTPS on, the HTTP listener redirects to it (keeping path and query). Default `true`. */
   redirectToHttps?: boolean;
+  /**
+   * The host the redirect to HTTPS goes to, e.g. `example.org`, with `:port` when it is not the
+   * HTTPS listener's port. Default: the request's Host when it is one of the names of the HTTPS
+   * certificate (or the listening address), else the listening address: a Host header never
+   * sends a visitor anywhere else.
+   */
+  canonicalHost?: string;
   /** Where the access log goes; `false` for none. Default: none. */
   accessLog?: Writable | false;
   limits?: Partial<RequestLimits>;
@@ -70,7 +79,11 @@ export interface SeraphimServer {
   readonly context: TlsContext | undefined;
   /** Connections open now. */
   readonly connections: number;
-  /** Loads new key material into the same context (SIGHUP): new handshakes use it, open connections stay. */
+  /**
+   * Loads new key material into the same context (SIGHUP): new handshakes use it, open
+   * connections stay. Throws, keeping the old material, when the new one cannot be loaded or its
+   * certificate is expired or not yet valid (RangeError).
+   */
   reload(options: TlsContextOptions): void;
   /** Stops accepting, lets requests in flight finish (up to `shutdownTimeout`), then closes everything. */
   close(): Promise<void>;
@@ -117,7 +130,8 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     if (httpPort !== false) {
       const server = await createServerSocket(host, httpPort, SKT$BLOCKING);
       const redirect = httpsListenPort !== undefined && options.redirectToHttps !== false ? httpsListenPort : undefined;
-      const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, host, redirect);
+      const target = redirectTarget(host, options.canonicalHost, options.context);
+      const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, target, redirect);
       listeners.push({ server, secure: false, options: connectionOptions(false, serve, redirect !== undefined) });
     }
   } catch (err) {
@@ -206,6 +220,10 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     },
     reload(material: TlsContextOptions): void {
       if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');
+      // Read and checked on its own first: a certificate out of its dates never replaces the one in force.
+      const certificate = createTlsContext(material).describe();
+      const problem = certificate === undefined ? undefined : validityProblem(certificate);
+      if (problem !== undefined) throw new RangeError(problem);
       options.context.reload(material);
     },
     close(): Promise<void> {
@@ -264,11 +282,59 @@ function fromHandler(answer: SeraphimResponse): OutgoingResponse {
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
 
-/** The redirect of the HTTP listener: same host, the HTTPS port, same path and query. */
-function redirectToHttps(request: SeraphimRequest, listenHost: string, httpsPort: number): OutgoingResponse {
-  const match = HOST_HEADER.exec(request.headers.get('host') ?? '');
-  const hostName = match?.[1] ?? urlHost(listenHost);
-  const port = httpsPort === 443 ? '' : `:${httpsPort}`;
+/** Where a redirect to HTTPS may go: the host (and port, if fixed) for a request. */
+interface RedirectTarget {
+  /** The host name for this request's Host header. */
+  host(hostHeader: string | undefined): string;
+  /** `:port` when the configured host fixed it. */
+  port: string | undefined;
+}
+
+/**
+ * The canonical host if configured; else the request's Host when it names this server (one of
+ * its certificate's names at that moment, or the listening address), else the listening address.
+ */
+function redirectTarget(listenHost: string, canonicalHost: string | undefined, context: TlsContext | undefined): RedirectTarget {
+  const fallback = urlHost(listenHost);
+  if (canonicalHost !== undefined) {
+    const match = /^(.*?)(:\d{1,5})?$/.exec(canonicalHost);
+    return { host: () => match?.[1] ?? canonicalHost, port: match?.[2] };
+  }
+  return {
+    host(hostHeader) {
+      const name = HOST_HEADER.exec(hostHeader ?? '')?.[1];
+      if (name === undefined) return fallback;
+      const own = [fallback, ...(context?.describe()?.names ?? [])];
+      return own.some((known) => namesMatch(known, name)) ? name : fallback;
+    },
+    port: undefined,
+  };
+}
+
+/** Whether `name` (from a Host header) is `known` (a certificate name): the same host, or one label of a wildcard. */
+function namesMatch(known: string, name: string): boolean {
+  const want = canonicalHostName(known.includes(':') && !known.startsWith('[') ? `[${known}]` : known);
+  const got = canonicalHostName(name);
+  if (want.startsWith('*.')) {
+    const dot = got.indexOf('.');
+    return dot > 0 && got.slice(dot) === want.slice(1);
+  }
+  return want === got;
+}
+
+/** A host as URLs write it: lower case, IPv6 compressed in brackets (`0:0:0:0:0:0:0:1` is `[::1]`). */
+function canonicalHostName(host: string): string {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return host.toLowerCase(); // not a host a URL can have: compared as it is
+  }
+}
+
+/** The redirect of the HTTP listener: to this server's own name, the HTTPS port, same path and query. */
+function redirectToHttps(request: SeraphimRequest, to: RedirectTarget, httpsPort: number): OutgoingResponse {
+  const hostName = to.host(request.headers.get('host'));
+  const port = to.port ?? (httpsPort === 443 ? '' : `:${httpsPort}`);
   let target = request.target;
   if (target === '*') target = '/';
   else if (!target.startsWith('/')) target = target.replace(/^[a-z]+:\/\/[^/?]*/i, '') || '/';
