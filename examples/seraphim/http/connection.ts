@@ -136,7 +136,7 @@ export class HttpConnection {
         const hasBody = head.chunked || head.contentLength > 0;
         if (head.expectContinue && hasBody) {
           if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
-          await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
+          if (!(await this.sendContinue())) return;
         }
         const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
         const answered = this.respond(head, body);
@@ -175,6 +175,20 @@ export class HttpConnection {
         durationMs: Date.now() - startedAt,
       });
       if (bytes === undefined || !keepAlive) return;
+    }
+  }
+
+  /**
+   * Writes `100 Continue`; `false` when the connection is gone (reset, closed, or too slow to
+   * take it): that is the client's choice, not an error, and nothing is reported for it.
+   */
+  private async sendContinue(): Promise<boolean> {
+    try {
+      await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, this.options.timeouts.send);
+      return true;
+    } catch (err) {
+      if (err instanceof SocketError) return false;
+      throw err;
     }
   }
 
