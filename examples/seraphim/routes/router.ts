@@ -1,3 +1,4 @@
+import { splitTarget } from '../http/request-target.js';
 import type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from '../http/types.js';
 import { HttpError } from './http-error.js';
 import { createRouteRequest, DEFAULT_BODY_LIMITS, type BodyLimits, type RouteRequest } from './request-body.js';
@@ -86,20 +87,16 @@ function shape(route: Route): string {
   return route.segments.map((s) => ('slug' in s ? '{}' : encodeURIComponent(s.literal))).join('/');
 }
 
-/** The request's path segments, each percent-decoded once, from the raw target (so `%2F` stays in its segment). */
+/**
+ * The request's path segments, each percent-decoded once, from the target as the core read it
+ * (so `%2F` stays in its segment, and an absolute-form target's `..` or `\` stay as sent, as
+ * they do for the core).
+ */
 function pathSegments(request: SeraphimRequest): string[] | undefined {
-  let raw = request.target;
-  if (!raw.startsWith('/')) {
-    try {
-      raw = new URL(raw).pathname; // absolute-form
-    } catch {
-      return undefined; // `*` and the like
-    }
-  }
-  const end = raw.search(/[?#]/);
-  if (end !== -1) raw = raw.slice(0, end);
+  const parts = splitTarget(request.target);
+  if (parts === undefined) return undefined; // `*` and the like
   try {
-    return raw.slice(1).split('/').map((segment) => decodeURIComponent(segment));
+    return parts.rawPath.slice(1).split('/').map((segment) => decodeURIComponent(segment));
   } catch {
     return undefined; // malformed percent-encoding: no route, the core answers
   }
