@@ -23,6 +23,7 @@ import {
 } from '../../lib/index.js';
 import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';
+import { BodyBudget } from './http/body-budget.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
 import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
@@ -63,6 +64,12 @@ export interface SeraphimOptions {
   staticFiles?: StaticFileOptions;
   /** Open connections at most; more get 503 and are closed. Default 1024. */
   maxConnections?: number;
+  /**
+   * Bytes of request bodies held in memory at once, all connections together; a body that does
+   * not fit gets 503 with `Retry-After` and its connection is closed. Bodies that nothing reads
+   * (static files', routes' that take none) are skipped, never held. Default 32 MiB.
+   */
+  maxBodyBytes?: number;
   /** Milliseconds `close()` lets requests in flight finish before cutting them off. Default 4000. */
   shutdownTimeout?: number;
   /** Told about errors: a handler that threw, an accept that failed. Default: `console.error`. */
@@ -79,6 +86,8 @@ export interface SeraphimServer {
   readonly context: TlsContext | undefined;
   /** Connections open now. */
   readonly connections: number;
+  /** Bytes of request bodies held in memory now, all connections together. */
+  readonly bodyBytes: number;
   /**
    * Loads new key material into the same context (SIGHUP): new handshakes use it, open
    * connections stay. Throws, keeping the old material, when the new one cannot be loaded or its
@@ -95,6 +104,8 @@ interface Listener {
   options: ConnectionOptions;
 }
 
+/** Default of `maxBodyBytes`. */
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** Time given to a refused (busy) connection to take its 503. */
 const BUSY_SEND_TIMEOUT = 1000;
 /** Pause after an accept that failed unexpectedly, so a persistent failure cannot spin. */
@@ -113,6 +124,7 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const maxConnections = options.maxConnections ?? 1024;
+  const bodyBudget = new BodyBudget(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
   const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
 
@@ -148,6 +160,12 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       defaults: headerBlock(defaultHeaders(options.headers ?? {}, secure)),
       log,
       onError,
+      bodyBudget,
+      // The static files and the redirect read no body; a handler says which it reads, if it can.
+      readsBody: (head) => {
+        if (handler === undefined || redirecting) return false;
+        return handler.readsBody === undefined ? true : handler.readsBody(head);
+      },
       // Not async: a handler that answers at once costs no promise here.
       respond: (request) => {
         if (handler === undefined || redirecting) return serve(request);
@@ -217,6 +235,9 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     context: options.context,
     get connections() {
       return connections.size;
+    },
+    get bodyBytes() {
+      return bodyBudget.held;
     },
     reload(material: TlsContextOptions): void {
       if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');
