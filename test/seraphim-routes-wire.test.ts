@@ -443,11 +443,15 @@ test('a body over the limit gets 413 (Content-Length or chunked, curl or raw) an
 
 test('a throwing handler gets 500 and the next request on the same persistent connection still works (HTTPS and HTTP)', async (t) => {
   const s = await routeServer(t);
-  const connections: [string, Socket][] = [
-    ['https', await tlsClient(t, s)],
-    ['http', await rawClient(t, s.httpPort)],
+  // Each connection is opened just before its rounds: one opened earlier could reach the server's
+  // first-request deadline (10 s from the connection's start) while the other's rounds run on a
+  // busy machine.
+  const connections: [string, () => Promise<Socket>][] = [
+    ['https', () => tlsClient(t, s)],
+    ['http', () => rawClient(t, s.httpPort)],
   ];
-  for (const [scheme, skt] of connections) {
+  for (const [scheme, open] of connections) {
+    const skt = await open();
     // Bounded: three rounds of a failing request then a good one, each written only after the previous answer.
     for (let round = 0; round < 3; round++) {
       const label = `${scheme} round ${round}`;
