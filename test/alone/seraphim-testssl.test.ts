@@ -34,7 +34,8 @@ function onlyTheTicketRace(findings: Finding[]): boolean {
 }
 
 test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrecy throughout', async (t) => {
-  t.timeout(9 * 60_000);
+  // Two scans at most, each bounded below.
+  t.timeout(26 * 60_000);
   const stateDir = tempDir(t);
   const cli = await startCli(t, ['--https-port', 'auto', '--http-port', '0', '--state-dir', stateDir, '--access-log', 'off']);
   const jsonFile = join(tempDir(t), 'testssl.json');
@@ -43,10 +44,11 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
       t,
       'testssl',
       ['--quiet', '--color', '0', '--warnings', 'off', '--ip', 'one', '--add-ca', join(stateDir, 'dev-ca.pem'), '--jsonfile', jsonFile, cli.urls.https as string],
-      { timeoutMs: 4 * 60_000 },
+      { timeoutMs: 12 * 60_000 },
     );
   // The default run (protocols, cipher categories, forward secrecy, server preferences and
-  // defaults, headers, vulnerabilities, client simulation) takes about a minute on loopback.
+  // defaults, headers, vulnerabilities, client simulation) takes about a minute on loopback, and
+  // measured 10 to 15 minutes on a machine of 2 cores with a load average of 7 to 15.
   const started = Date.now();
   // testssl exits 1 for "an ambiguous situation": one probe that got no clear answer, which a
   // busy machine can cause (npm test runs this file alone, after the rest). A second run
