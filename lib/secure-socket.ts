@@ -133,7 +133,7 @@ function sniOf(host: string): string {
 }
 
 /** The argument check of the secure functions (a secure server socket can be closed too). */
-function asSecure(value: unknown, orServer = false): SecureStreamSocket | SecureServerSocket {
+export function asSecure(value: unknown, orServer = false): SecureStreamSocket | SecureServerSocket {
   const skt = asSocket(value);
   if (skt instanceof SecureStreamSocket || (orServer && skt instanceof SecureServerSocket)) return skt;
   throw new TypeError('skt is not a secure socket; use the plain function, or startTls first');

@@ -19,7 +19,7 @@ import {
 import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
-import { SocketBase, type Convert } from './socket-base.js';
+import { failNow, SocketBase, type Convert, type Failed } from './socket-base.js';
 import { startTimer } from './timer.js';
 import { checkTimeout, isBlocking } from './validation.js';
 import { ReadWaiter, Waiter } from './waiter.js';
@@ -31,8 +31,9 @@ class WriteWaiter extends Waiter<number> {
     readonly length: number,
     timeout: number,
     queue: Waiter<number>[],
+    failed: Failed<number> | undefined,
   ) {
-    super(timeout, queue, () => writeTimeout(length));
+    super(timeout, queue, () => writeTimeout(length), failed);
   }
 }
 
@@ -194,42 +195,42 @@ export class StreamSocket extends SocketBase {
     }
   }
 
-  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
+  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>, failed?: Failed<T>): Promise<T> {
     if (this.buffer.length > 0) return Promise.resolve(convert(this.take(maxLen)));
     const error = this.readError();
-    if (error !== undefined) return Promise.reject(error);
+    if (error !== undefined) return failNow(error, failed);
     if (!isBlocking(flags, this.blocking)) {
-      return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'));
+      return failNow(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'), failed);
     }
     // The only read waiting (the usual case) times out on the socket's own timer, re-armed
     // rather than made anew for each read; a read queued behind others gets a timer of its own.
     const shared = timeout > 0 && this.readers.length === 0;
-    const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout);
+    const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout, failed);
     if (shared) this.armReadTimer(waiter, timeout);
     this.readers.push(waiter);
     return waiter.promise;
   }
 
-  write(data: WriteData, length: number, flags: number, timeout: number): Promise<number> {
-    const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
-    if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
+  write(data: WriteData, length: number, flags: number, timeout: number, failed?: Failed<number>): Promise<number> {
+    const broken = this.closed ? undefined : (this.failure ?? this.stream.errored);
+    if (broken) return failNow(connectionError(broken, 'writeSocket'), failed);
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
-      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0));
+      return failNow(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0), failed);
     }
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
-    if (!blocking && stream.writableNeedDrain) return Promise.reject(wouldBlock());
+    if (!blocking && stream.writableNeedDrain) return failNow(wouldBlock(), failed);
     const accepted = Array.isArray(data) ? writeGathered(stream, data) : writePiece(stream, data as SocketData);
     // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
     // 'error' event only follows on the next tick.
     const refused = stream.errored;
-    if (refused) return Promise.reject(connectionError(refused, 'writeSocket'));
+    if (refused) return failNow(connectionError(refused, 'writeSocket'), failed);
     // Taken: handed to the kernel, or (TLS, a full kernel buffer) queued within the stream's
     // 16 KiB high-water mark. A non-blocking write never waits.
     if (accepted || !blocking) return Promise.resolve(length);
     // Past the high-water mark: wait until everything queued has gone to the kernel.
-    const waiter = new WriteWaiter(length, timeout, this.writers);
+    const waiter = new WriteWaiter(length, timeout, this.writers, failed);
     this.writers.push(waiter);
     return waiter.promise;
   }
