@@ -4,6 +4,7 @@ export default {
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
   files: ['test/alone/**/*.test.ts'],
-  timeout: '10m',
+  // testssl's scan: about a minute on a quiet machine, 10 to 15 on a busy one (seraphim-testssl).
+  timeout: '30m',
   workerThreads: false,
 };

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
-import type { CertificateAndKey, CertificateOptions, DevelopmentCertificates } from '../types/certificates.js';
+import type { CertificateAndKey, CertificateAuthorityOptions, CertificateOptions, DevelopmentCertificates } from '../types/certificates.js';
 
 const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'];
 const HOUR = 3_600_000;
@@ -31,15 +31,18 @@ export function createDevelopmentCertificates(options: CertificateOptions = {}):
  * Creates a self-signed certificate authority for development and tests.
  *
  * @param commonName - the CA's name. Default `'scarlet-sockets development CA'`.
+ * @param options - `permittedHosts`: the only names it may sign for (name constraints)
  * @returns the CA certificate and key, PEM text
  *
  * @example
  * ```ts
  * const ca = createCertificateAuthority('My test CA');
  * const alice = issueCertificate(ca, { commonName: 'alice', client: true });
+ * // A CA that clients trust for these names only, whatever it signs:
+ * const local = createCertificateAuthority('Local CA', { permittedHosts: ['localhost', '127.0.0.1'] });
  * ```
  */
-export function createCertificateAuthority(commonName = 'scarlet-sockets development CA'): CertificateAndKey {
+export function createCertificateAuthority(commonName = 'scarlet-sockets development CA', options: CertificateAuthorityOptions = {}): CertificateAndKey {
   const keys = newKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -51,6 +54,7 @@ export function createCertificateAuthority(commonName = 'scarlet-sockets develop
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
+    ...(options.permittedHosts === undefined ? [] : [nameConstraints(options.permittedHosts)]),
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
@@ -90,6 +94,31 @@ export function issueCertificate(ca: CertificateAndKey, options: CertificateOpti
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/**
+ * A critical nameConstraints extension (RFC 5280 4.2.1.10) permitting only `hosts`: a DNS name
+ * (and the names below it), or one IP address (mask of all ones). node-forge reads this
+ * extension but cannot write it, so its DER is built here.
+ */
+function nameConstraints(hosts: readonly string[]): { id: string; critical: boolean; value: forge.asn1.Asn1 } {
+  if (hosts.length === 0) throw new TypeError('permittedHosts must name at least one host');
+  const { asn1 } = forge;
+  const subtrees = hosts.map((host) => {
+    let base: forge.asn1.Asn1;
+    if (isIP(host) !== 0) {
+      // node-forge has bytesFromIP (IPv4 and IPv6 to bytes); its type definitions lack it.
+      const address = (forge.util as unknown as { bytesFromIP(ip: string): string | null }).bytesFromIP(host);
+      if (!address) throw new TypeError(`permittedHosts: ${JSON.stringify(host)} is not an IP address`);
+      base = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, address + '\xff'.repeat(address.length));
+    } else {
+      if (!/^[A-Za-z0-9.-]+$/.test(host)) throw new TypeError(`permittedHosts: ${JSON.stringify(host)} is not a DNS name`);
+      base = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, host);
+    }
+    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [base]);
+  });
+  const permitted = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, subtrees);
+  return { id: '2.5.29.30', critical: true, value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [permitted]) };
 }
 
 /** RSA keys made by OpenSSL through node:crypto (fast), then handed to node-forge. */

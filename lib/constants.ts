@@ -275,7 +275,9 @@ export const SKT$INFO_QUEUED = 102;
 
 /**
  * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
- * because the accept queue was full; for a UDP socket, how many datagrams were dropped because
+ * because the accept queue was full (for a secure server socket, also those closed because its
+ * handshake slots were taken, 1024 in all and 64 for one peer address, or because the peer
+ * started more than 32 handshakes a second after a burst of 64); for a UDP socket, how many datagrams were dropped because
  * nobody read them.
  *
  * @example
@@ -401,7 +403,8 @@ export const SKT$INFO_TLS_HANDSHAKE_FAILURES = 206;
 
 /**
  * Added by scarlet-sockets: for a secure server socket, how many handshakes were cut off by the
- * context's handshake timeout.
+ * context's handshake timeout (or, for a connection that sent no byte, by the 3 s first-byte
+ * deadline).
  *
  * @example
  * ```ts
@@ -431,6 +434,33 @@ export const SKT$INFO_TLS_PEER_CERT = 208;
  * ```
  */
 export const SKT$INFO_TLS_HANDSHAKING = 209;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer (an
+ * IPv4 address, or an IPv6 /64) may run at once; past it the peer's new connections are closed
+ * at once and counted in `SKT$INFO_DROPPED`. Default 64; 0 means no limit. Settable with
+ * `setSocketMode`: raise it (or set 0) when every client comes through one address, a proxy or
+ * load balancer on the same machine, a benchmark on loopback.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKES, 256); // many clients behind one NAT address
+ * ```
+ */
+export const SKT$INFO_PEER_HANDSHAKES = 210;
+
+/**
+ * Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer may
+ * start a second once it has used a burst of `SKT$INFO_PEER_HANDSHAKES` (64); past it the peer's
+ * new connections are closed before any TLS work and counted in `SKT$INFO_DROPPED`. Default 32;
+ * 0 means no limit. Settable with `setSocketMode`.
+ *
+ * @example
+ * ```ts
+ * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKE_RATE, 0); // a load balancer on loopback in front
+ * ```
+ */
+export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
 
 // ---------------------------------------------------------------------------------------------
 // Status numbers (ERR.H), the value of STATUS() after a failed call
@@ -715,6 +745,14 @@ export const ER$BADADDR = 7027;
 
 /** Bytes a connected socket buffers from the kernel before it stops reading. */
 export const READ_HIGH_WATER = 256 * 1024;
+/**
+ * The listen backlog a server socket asks the kernel for: connections the kernel has completed
+ * and the process has not yet taken (the kernel caps it at net.core.somaxconn, 4096 by default
+ * on Linux 5.4 and later). Node's default, 511, is less than a thousand connections that one
+ * address keeps opening as fast as they are closed: the kernel then drops everyone's new
+ * connections alike, and a client waits a second or more for its retransmitted SYN.
+ */
+export const LISTEN_BACKLOG = 4096;
 /** Connections a server socket holds for `acceptSocket` before it closes new ones. */
 export const ACCEPT_QUEUE_LIMIT = 512;
 /** Datagrams a UDP socket holds for `readSocket` before it drops new ones. */
@@ -723,5 +761,27 @@ export const DATAGRAM_QUEUE_LIMIT = 1024;
 export const DEFAULT_CONNECT_TIMEOUT = 30_000;
 /** TLS handshakes a secure server socket runs at once before it closes new connections. */
 export const HANDSHAKE_LIMIT = 1024;
+/**
+ * TLS handshakes a secure server socket runs at once for one peer (an IPv4 address, an IPv6
+ * /64) before it closes that peer's new connections: a sixteenth of HANDSHAKE_LIMIT, so one
+ * address that stalls its handshakes leaves the other slots to everyone else. A browser opens
+ * about six connections to a site; this leaves room for a few dozen behind one NAT address
+ * handshaking at the same moment.
+ */
+export const HANDSHAKE_PEER_LIMIT = 64;
+/**
+ * TLS handshakes a secure server socket starts for one peer a second, once it has used its
+ * first HANDSHAKE_PEER_LIMIT: a full handshake costs the server a private-key operation (about
+ * a millisecond of CPU, more on a busy machine), so a peer that reconnects as fast as it is
+ * closed could otherwise take the whole process for its handshakes. Past the rate the peer's
+ * new connections are closed at once, before any TLS work.
+ */
+export const HANDSHAKE_PEER_RATE = 32;
+/**
+ * How long a connection to a secure server socket may stay silent before its first byte (ms),
+ * when the context's handshake timeout is longer. A real client sends its ClientHello as soon
+ * as TCP connects; one that sends nothing holds a handshake slot for nothing.
+ */
+export const FIRST_BYTE_TIMEOUT = 3_000;
 /** How long a closed socket keeps draining its peer before it is destroyed (ms). */
 export const CLOSE_LINGER = 5_000;

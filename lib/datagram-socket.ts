@@ -23,7 +23,7 @@ import {
   SKT$INFO_TYPE_SERVER,
 } from './constants.js';
 import { SocketError } from './errors.js';
-import { SocketBase, type Convert } from './socket-base.js';
+import { failNow, SocketBase, type Convert, type Failed } from './socket-base.js';
 import { isBlocking } from './validation.js';
 import { ReadWaiter } from './waiter.js';
 import type { SocketData, WriteData } from '../types/socket.js';
@@ -66,31 +66,32 @@ export class DatagramSocket extends SocketBase {
     });
   }
 
-  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'));
+  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>, failed?: Failed<T>): Promise<T> {
+    if (this.closed) return failNow(new SocketError(ER$SKT_CLOSED, 'readSocket: the socket was closed'), failed);
     const datagram = this.queue.shift();
     if (datagram !== undefined) return Promise.resolve(convert(this.receive(datagram, maxLen)));
     if (this.failure !== undefined) {
-      const failed = this.failed('readSocket');
+      const pending = this.failed('readSocket');
       this.failure = undefined; // reported once, as recv() reports a pending socket error
-      return Promise.reject(failed);
+      return failNow(pending, failed);
     }
     if (!isBlocking(flags, this.blocking)) {
-      return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no datagram waiting (non-blocking read)'));
+      return failNow(new SocketError(ER$TIMEOUT, 'readSocket: no datagram waiting (non-blocking read)'), failed);
     }
-    const reader = new ReadWaiter<T>(maxLen, convert, timeout, this.readers, datagramTimeout);
+    const reader = new ReadWaiter<T>(maxLen, convert, timeout, this.readers, datagramTimeout, failed);
     this.readers.push(reader);
     return reader.promise;
   }
 
-  write(data: WriteData, length: number): Promise<number> {
-    if (this.closed) return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket was closed'));
+  write(data: WriteData, length: number, _flags: number, _timeout: number, failed?: Failed<number>): Promise<number> {
+    if (this.closed) return failNow(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket was closed', undefined, 0), failed);
     // The pieces of a gathered write make one datagram, joined here: send() would take them as
     // a list, but the kernel refuses more than 1024 pieces, and a datagram is small to copy.
     const bytes = Array.isArray(data) ? Buffer.concat(data.map(datagramBytes)) : datagramBytes(data as SocketData);
     return new Promise((resolve, reject) => {
+      const fail = (err: SocketError): void => (failed === undefined ? reject(err) : resolve(failed(err)));
       const sent = (err: Error | null): void => {
-        if (err) reject(new SocketError(ER$FAILED, `writeSocket: cannot send the datagram: ${err.message}`, err));
+        if (err) fail(new SocketError(ER$FAILED, `writeSocket: cannot send the datagram: ${err.message}`, err, 0));
         else resolve(length);
       };
       if (this.type === SKT$INFO_TYPE_OUTGOING) {
@@ -98,7 +99,7 @@ export class DatagramSocket extends SocketBase {
       } else if (this.lastPeer !== undefined) {
         this.udp.send(bytes, this.lastPeer.port, this.lastPeer.address, sent);
       } else {
-        reject(new SocketError(ER$FAILED, 'writeSocket: this UDP server socket has read no datagram yet, so it has nobody to answer'));
+        fail(new SocketError(ER$FAILED, 'writeSocket: this UDP server socket has read no datagram yet, so it has nobody to answer', undefined, 0));
       }
     });
   }

@@ -125,7 +125,7 @@ export async function openSecureSocket(
   const client = openTlsClient(args.host, args.port, tlsContext, reader);
   await connected(client.tls, args.host, args.port, args.connectMs, op);
   const peer = await clientHandshake(client, tlsContext, op);
-  return new SecureStreamSocket(client.tls, SKT$INFO_TYPE_OUTGOING, args.blocking, tlsContext, sniOf(args.host), peer, reader);
+  return new SecureStreamSocket(client.tls, SKT$INFO_TYPE_OUTGOING, args.blocking, tlsContext, { sni: sniOf(args.host), peer, reader, endpoints: client.endpoints });
 }
 
 function sniOf(host: string): string {
@@ -133,7 +133,7 @@ function sniOf(host: string): string {
 }
 
 /** The argument check of the secure functions (a secure server socket can be closed too). */
-function asSecure(value: unknown, orServer = false): SecureStreamSocket | SecureServerSocket {
+export function asSecure(value: unknown, orServer = false): SecureStreamSocket | SecureServerSocket {
   const skt = asSocket(value);
   if (skt instanceof SecureStreamSocket || (orServer && skt instanceof SecureServerSocket)) return skt;
   throw new TypeError('skt is not a secure socket; use the plain function, or startTls first');
@@ -234,7 +234,7 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
   if (role === 'server') requireCertificate(context, op);
   const { type, blocking } = plain;
   const host = options.servername ?? (plain.info(SKT$INFO_IP_ADDR) as string);
-  const { stream, pending, noDelay, keepAlive } = plain.detach();
+  const { stream, pending, noDelay, keepAlive, endpoints } = plain.detach();
   if (pending !== undefined) stream.unshift(pending);
   let tls: TLSSocket;
   let sni: string | undefined;
@@ -252,7 +252,7 @@ export async function startTls(skt: Socket, context: TlsContext, options: StartT
     tls = client.tls;
     sni = sniOf(host);
   }
-  const secure = new SecureStreamSocket(tls, type, blocking, context, sni, peer);
+  const secure = new SecureStreamSocket(tls, type, blocking, context, { sni, peer, endpoints });
   if (noDelay) secure.setMode(SKT$INFO_NO_DELAY, 1);
   if (keepAlive) secure.setMode(SKT$INFO_KEEP_ALIVE, 1);
   return secure;

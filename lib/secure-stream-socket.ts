@@ -10,11 +10,23 @@ import {
   SKT$INFO_TLS_SNI,
 } from './constants.js';
 import type { DirectReader } from './direct-reader.js';
-import { StreamSocket } from './stream-socket.js';
+import { StreamSocket, type Endpoints } from './stream-socket.js';
 import { describeCertificate, type TlsContext } from './tls-context.js';
 import { handOver } from './tls-handshake.js';
 import type { SecureSocket } from '../types/socket.js';
 import type { CertificateDescription } from '../types/tls-context.js';
+
+/** What the maker of a secure socket knows better than its TLSSocket can tell. */
+export interface SecureSocketFacts {
+  /** The name a client sent; omitted on the server side, which reads what it got. */
+  readonly sni?: string;
+  /** The peer's certificate when the caller knows it (a resumed client session carries none). */
+  readonly peer?: CertificateDescription;
+  /** Where the plaintext comes from when tls.connect made the connection. */
+  readonly reader?: DirectReader;
+  /** Both ends as taken when the TCP connection was accepted or connected. */
+  readonly endpoints?: Endpoints;
+}
 
 /**
  * A connected socket that speaks TLS. Reading, writing and closing are the plain socket's (the
@@ -34,22 +46,9 @@ export class SecureStreamSocket extends StreamSocket implements SecureSocket {
     readonly peer: CertificateDescription | undefined;
   };
 
-  /**
-   * @param sni - the name a client sent; omitted on the server side, which reads what it got
-   * @param peer - the peer's certificate when the caller knows it better than the TLSSocket
-   *   (a resumed client session carries none)
-   * @param reader - where the plaintext comes from when tls.connect made the connection
-   */
-  constructor(
-    tls: TLSSocket,
-    type: 2 | 3,
-    blocking: boolean,
-    context: TlsContext,
-    sni?: string,
-    peer?: CertificateDescription,
-    reader?: DirectReader,
-  ) {
-    super(tls, type, blocking, reader);
+  constructor(tls: TLSSocket, type: 2 | 3, blocking: boolean, context: TlsContext, known: SecureSocketFacts = {}) {
+    const { sni, peer, reader, endpoints } = known;
+    super(tls, type, blocking, reader, endpoints);
     handOver(tls);
     this.context = context;
     const cert = peer === undefined ? tls.getPeerX509Certificate() : undefined;

@@ -17,6 +17,9 @@ import type { SocketInfoKey, SocketInfoValues, SocketModeKey } from '../types/so
  *   for 0 too, a defect not copied).
  * - `SKT$INFO_LINGER`: milliseconds a close lets queued bytes drain (default 5000); 0 closes at
  *   once, dropping them.
+ * - `SKT$INFO_PEER_HANDSHAKES`, `SKT$INFO_PEER_HANDSHAKE_RATE` (secure server socket): the TLS
+ *   handshakes one peer address may run at once (default 64) and start a second after that
+ *   burst (default 32); 0 means no limit.
  *
  * On a server socket, NO_DELAY and KEEP_ALIVE apply to the sockets it accepts.
  *
@@ -51,7 +54,8 @@ export function setSocketMode(skt: Socket, key: SocketModeKey, value: number | b
  * secure sockets `SKT$INFO_TLS_PROTOCOL`, `SKT$INFO_TLS_CIPHER`, `SKT$INFO_TLS_PEER_SUBJECT`,
  * `SKT$INFO_TLS_PEER_CERT`, `SKT$INFO_TLS_SNI`, `SKT$INFO_TLS_RESUMED`, `SKT$INFO_TLS_ALPN`
  * and (secure server sockets) `SKT$INFO_TLS_HANDSHAKE_FAILURES`,
- * `SKT$INFO_TLS_HANDSHAKE_TIMEOUTS`, `SKT$INFO_TLS_HANDSHAKING`.
+ * `SKT$INFO_TLS_HANDSHAKE_TIMEOUTS`, `SKT$INFO_TLS_HANDSHAKING`, `SKT$INFO_PEER_HANDSHAKES`,
+ * `SKT$INFO_PEER_HANDSHAKE_RATE`.
  *
  * @param skt - a socket (any value for `SKT$INFO_OPEN`)
  * @param key - an `SKT$INFO_*` key

@@ -19,7 +19,7 @@ import {
 import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
-import { SocketBase, type Convert } from './socket-base.js';
+import { failNow, SocketBase, type Convert, type Failed } from './socket-base.js';
 import { startTimer } from './timer.js';
 import { checkTimeout, isBlocking } from './validation.js';
 import { ReadWaiter, Waiter } from './waiter.js';
@@ -31,8 +31,9 @@ class WriteWaiter extends Waiter<number> {
     readonly length: number,
     timeout: number,
     queue: Waiter<number>[],
+    failed: Failed<number> | undefined,
   ) {
-    super(timeout, queue, () => writeTimeout(length));
+    super(timeout, queue, () => writeTimeout(length), failed);
   }
 }
 
@@ -94,6 +95,35 @@ export function connectionError(err: Error, op: string): SocketError {
   return new SocketError(ER$FAILED, `${op}: the connection failed: ${err.message}`, err);
 }
 
+/** Both ends of a connection, as socketInfo tells them. */
+export interface Endpoints {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly family: 1 | 2;
+}
+
+/**
+ * Reads both ends of a connected stream. Taken once, when the connection is accepted (or
+ * connects): Node asks the kernel only while the socket is open, so read later (after a TLS
+ * handshake) it gives '' for a peer that has reset meanwhile, and a request could be served
+ * from an address nobody can see.
+ */
+export function endpointsOf(stream: NetSocket): Endpoints {
+  // A connection reset while it was being made (see connectTcp) has no peer address any more:
+  // its error names the peer.
+  const peer = (stream.errored ?? {}) as { address?: unknown; port?: unknown };
+  const remoteAddress = stream.remoteAddress ?? (typeof peer.address === 'string' ? peer.address : '');
+  return {
+    remoteAddress,
+    remotePort: stream.remotePort ?? (typeof peer.port === 'number' ? peer.port : 0),
+    localAddress: stream.localAddress ?? '',
+    localPort: stream.localPort ?? 0,
+    family: (stream.remoteFamily ?? (isIPv6(remoteAddress) ? 'IPv6' : 'IPv4')) === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4,
+  };
+}
+
 /** Where a stream's StreamSocket is kept, for the shared event listeners. */
 const owner = Symbol('StreamSocket');
 type OwnedStream = NetSocket & { [owner]: StreamSocket };
@@ -133,28 +163,20 @@ export class StreamSocket extends SocketBase {
   private keepAlive = false;
   /** Milliseconds a close lets queued bytes drain (SKT$INFO_LINGER); 0 closes at once. */
   private linger = CLOSE_LINGER;
-  private readonly remoteAddress: string;
-  private readonly remotePort: number;
-  private readonly localAddress: string;
-  private readonly localPort: number;
-  private readonly family: 1 | 2;
+  /** Both ends, kept so socketInfo still answers after the connection is gone. */
+  readonly endpoints: Endpoints;
 
   /**
    * @param reader - where the bytes come from when the socket was connected with one; 'data'
    *   events otherwise
+   * @param endpoints - both ends as taken when the connection was accepted or connected; read
+   *   from the stream now when omitted (a connection made just before)
    */
-  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean, reader?: DirectReader) {
+  constructor(stream: NetSocket, type: 2 | 3, blocking: boolean, reader?: DirectReader, endpoints?: Endpoints) {
     super(blocking);
     this.type = type;
     this.stream = stream;
-    // Addresses are kept so socketInfo still answers after the connection is gone. A connection
-    // reset while it was being made (see connectTcp) has none any more: its error names the peer.
-    const peer = (stream.errored ?? {}) as { address?: unknown; port?: unknown };
-    this.remoteAddress = stream.remoteAddress ?? (typeof peer.address === 'string' ? peer.address : '');
-    this.remotePort = stream.remotePort ?? (typeof peer.port === 'number' ? peer.port : 0);
-    this.localAddress = stream.localAddress ?? '';
-    this.localPort = stream.localPort ?? 0;
-    this.family = (stream.remoteFamily ?? (isIPv6(this.remoteAddress) ? 'IPv6' : 'IPv4')) === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+    this.endpoints = endpoints ?? endpointsOf(stream);
     (stream as OwnedStream)[owner] = this;
     // With a DirectReader no 'data' event fires, but the listener still puts the stream in
     // flowing mode, which is what makes it emit 'end'.
@@ -173,42 +195,42 @@ export class StreamSocket extends SocketBase {
     }
   }
 
-  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>): Promise<T> {
+  read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>, failed?: Failed<T>): Promise<T> {
     if (this.buffer.length > 0) return Promise.resolve(convert(this.take(maxLen)));
     const error = this.readError();
-    if (error !== undefined) return Promise.reject(error);
+    if (error !== undefined) return failNow(error, failed);
     if (!isBlocking(flags, this.blocking)) {
-      return Promise.reject(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'));
+      return failNow(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'), failed);
     }
     // The only read waiting (the usual case) times out on the socket's own timer, re-armed
     // rather than made anew for each read; a read queued behind others gets a timer of its own.
     const shared = timeout > 0 && this.readers.length === 0;
-    const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout);
+    const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout, failed);
     if (shared) this.armReadTimer(waiter, timeout);
     this.readers.push(waiter);
     return waiter.promise;
   }
 
-  write(data: WriteData, length: number, flags: number, timeout: number): Promise<number> {
-    const failed = this.closed ? undefined : (this.failure ?? this.stream.errored);
-    if (failed) return Promise.reject(connectionError(failed, 'writeSocket'));
+  write(data: WriteData, length: number, flags: number, timeout: number, failed?: Failed<number>): Promise<number> {
+    const broken = this.closed ? undefined : (this.failure ?? this.stream.errored);
+    if (broken) return failNow(connectionError(broken, 'writeSocket'), failed);
     if (this.closed || this.stream.writableEnded || this.stream.destroyed) {
-      return Promise.reject(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0));
+      return failNow(new SocketError(ER$SKT_CLOSED, 'writeSocket: the socket is closed', undefined, 0), failed);
     }
     if (length === 0) return Promise.resolve(0);
     const stream = this.stream;
     const blocking = isBlocking(flags, this.blocking);
-    if (!blocking && stream.writableNeedDrain) return Promise.reject(wouldBlock());
+    if (!blocking && stream.writableNeedDrain) return failNow(wouldBlock(), failed);
     const accepted = Array.isArray(data) ? writeGathered(stream, data) : writePiece(stream, data as SocketData);
     // A write the kernel refused at once (ECONNRESET, EPIPE) marks the stream errored now; the
     // 'error' event only follows on the next tick.
     const refused = stream.errored;
-    if (refused) return Promise.reject(connectionError(refused, 'writeSocket'));
+    if (refused) return failNow(connectionError(refused, 'writeSocket'), failed);
     // Taken: handed to the kernel, or (TLS, a full kernel buffer) queued within the stream's
     // 16 KiB high-water mark. A non-blocking write never waits.
     if (accepted || !blocking) return Promise.resolve(length);
     // Past the high-water mark: wait until everything queued has gone to the kernel.
-    const waiter = new WriteWaiter(length, timeout, this.writers);
+    const waiter = new WriteWaiter(length, timeout, this.writers, failed);
     this.writers.push(waiter);
     return waiter.promise;
   }
@@ -249,7 +271,7 @@ export class StreamSocket extends SocketBase {
    * Hands the connection over to a new owner (startTls): this socket stops reading and counts as
    * closed, and the bytes it had buffered are returned so they are not lost.
    */
-  detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean } {
+  detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean; endpoints: Endpoints } {
     const stream = this.stream;
     stream.off('data', StreamSocket.onData);
     stream.off('end', StreamSocket.onEnd);
@@ -265,25 +287,25 @@ export class StreamSocket extends SocketBase {
     const upgraded = (): SocketError => new SocketError(ER$SKT_CLOSED, 'the socket was upgraded to TLS; use the secure socket');
     this.failReaders(upgraded);
     this.failWriters(upgraded);
-    return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive };
+    return { stream, pending, noDelay: this.noDelay, keepAlive: this.keepAlive, endpoints: this.endpoints };
   }
 
   override info(key: number): unknown {
     switch (key) {
       case SKT$INFO_PORT:
-        return this.remotePort;
+        return this.endpoints.remotePort;
       case SKT$INFO_IP_ADDR:
-        return this.remoteAddress;
+        return this.endpoints.remoteAddress;
       case SKT$INFO_NO_DELAY:
         return this.noDelay;
       case SKT$INFO_KEEP_ALIVE:
         return this.keepAlive;
       case SKT$INFO_FAMILY:
-        return this.family;
+        return this.endpoints.family;
       case SKT$INFO_LOCAL_ADDR:
-        return this.localAddress;
+        return this.endpoints.localAddress;
       case SKT$INFO_LOCAL_PORT:
-        return this.localPort;
+        return this.endpoints.localPort;
       case SKT$INFO_LINGER:
         return this.linger;
       default:

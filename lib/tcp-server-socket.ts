@@ -7,6 +7,7 @@ import {
   ER$INCOMP_PROTO,
   ER$SKT_CLOSED,
   ER$TIMEOUT,
+  LISTEN_BACKLOG,
   SKT$INFO_DROPPED,
   SKT$INFO_FAMILY,
   SKT$INFO_FAMILY_IPV4,
@@ -177,7 +178,7 @@ export async function listenTcp(host: string | undefined, port: number, op: stri
       else reject(new SocketError(ER$BIND, `${op}: cannot listen on ${host ?? '*'}:${port}: ${err.message}`, err));
     };
     server.once('error', onError);
-    server.listen({ host, port }, () => {
+    server.listen({ host, port, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve();
     });

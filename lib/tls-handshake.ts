@@ -1,8 +1,10 @@
 import { isIP, type Socket as NetSocket, type TcpSocketConnectOpts } from 'node:net';
 import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:tls';
 import type { DirectReader } from './direct-reader.js';
+import { FIRST_BYTE_TIMEOUT } from './constants.js';
 import { ER$TLS_EXPIRED, ER$TLS_HANDSHAKE, ER$TLS_HOSTNAME, ER$TLS_NO_CERT, ER$TLS_UNTRUSTED } from './tls-status.js';
 import { osErrorOf, SocketError } from './errors.js';
+import { endpointsOf, type Endpoints } from './stream-socket.js';
 import { startTimer } from './timer.js';
 import { contextForName, describeCertificate, type Material, type SavedSession, type TlsContext } from './tls-context.js';
 import type { CertificateDescription } from '../types/tls-context.js';
@@ -38,7 +40,9 @@ export type HandshakeOutcome = 'failed' | 'timeout';
 
 /**
  * Runs the server side of a handshake on an accepted connection, in the background. The
- * context's material is taken now, so a reload affects only later handshakes. Exactly one of
+ * context's material is taken now, so a reload affects only later handshakes. A connection
+ * that sends nothing within FIRST_BYTE_TIMEOUT (when the handshake timeout is longer) is cut
+ * off then, as a timeout. Exactly one of
  * `onSecure` and `onFailed` is called; on failure the connection is already destroyed, never
  * left half-open. A client certificate, when the context requires one, is checked here, since a
  * TLSSocket made outside tls.Server does not refuse an unauthorized client by itself.
@@ -89,7 +93,14 @@ export function serverHandshake(
   };
   const onError = (): void => finish('failed');
   const onClose = (): void => finish('failed');
-  const timer = startTimer(context.handshakeTimeout, () => finish('timeout'));
+  // One timer, first for the first byte (when that deadline is the shorter), then for the rest
+  // of the whole handshake. The TCP socket counts the bytes its TLS wrap reads from it.
+  const whole = context.handshakeTimeout;
+  const firstByte = whole > FIRST_BYTE_TIMEOUT ? FIRST_BYTE_TIMEOUT : whole;
+  let timer = startTimer(firstByte, () => {
+    if (firstByte === whole || raw.bytesRead === 0) finish('timeout');
+    else timer = startTimer(whole - firstByte, () => finish('timeout'));
+  });
   tls.on('error', onError);
   // Sockets are half-open capable, so a client that hangs up mid-handshake only ends.
   tls.on('end', onClose);
@@ -129,6 +140,8 @@ export interface TlsClient {
   saved: SavedSession | undefined;
   /** The plain socket under it, for STARTTLS. */
   readonly raw?: NetSocket;
+  /** Both ends, taken when TCP connects. */
+  endpoints: Endpoints | undefined;
 }
 
 /** The tls.connect options shared by both kinds of client: verification, SNI for names, ALPN. */
@@ -150,7 +163,7 @@ export function clientOverSocket(raw: NetSocket, host: string, context: TlsConte
   const material = context.current();
   // tls.connect releases control at once, so errors of `raw` come out as the TLS socket's.
   const tls = tlsConnect({ ...clientOptions(host, material), socket: raw, session: saved?.session });
-  return { tls, server, material, saved, raw };
+  return { tls, server, material, saved, raw, endpoints: undefined };
 }
 
 /**
@@ -169,9 +182,10 @@ export function openTlsClient(host: string, port: number, context: TlsContext, r
     onread: reader.option,
   };
   const tls = tlsConnect(options);
-  const client: TlsClient = { tls, server: `${host}:${port}`, material, saved: undefined };
+  const client: TlsClient = { tls, server: `${host}:${port}`, material, saved: undefined, endpoints: undefined };
   // Runs before the 'connect' listener of tls.connect that sends the ClientHello.
   tls.prependOnceListener('connect', () => {
+    client.endpoints = endpointsOf(tls);
     // After a reload, the sessions saved are the new material's: they belong to the client
     // contexts made from it (OpenSSL refuses to resume one in another), so none is offered.
     client.saved = context.current() === material ? context.sessionFor(client.server) : undefined;

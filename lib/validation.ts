@@ -35,6 +35,14 @@ export function checkTimeout(timeout: unknown, name = 'timeout'): number {
   return timeout;
 }
 
+/** A whole-number limit, 0 meaning none. */
+export function checkLimit(limit: unknown, name: string): number {
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+    throw new TypeError(`${name} must be a whole number >= 0 (0: no limit), got ${describe(limit)}`);
+  }
+  return limit;
+}
+
 export function checkMaxLen(maxLen: unknown): number {
   if (typeof maxLen !== 'number' || !Number.isInteger(maxLen) || maxLen < 1) {
     throw new TypeError(`maxLen must be a positive integer, got ${describe(maxLen)}`);

@@ -1,5 +1,5 @@
-import type { SocketError } from './errors.js';
-import type { Convert } from './socket-base.js';
+import { SocketError } from './errors.js';
+import type { Convert, Failed } from './socket-base.js';
 import { startTimer } from './timer.js';
 
 // The resolve and reject functions of the promise being made. A shared executor hands them over,
@@ -25,8 +25,14 @@ export class Waiter<T> {
    * @param timeout - milliseconds; 0 waits without limit
    * @param queue - the list of waiters it stands in, which it leaves when the time is up
    * @param timeoutError - makes the error the waiter is rejected with
+   * @param failed - settles a SocketError with a value instead of rejecting (see Failed)
    */
-  constructor(timeout: number, queue?: Waiter<T>[], timeoutError?: () => SocketError) {
+  constructor(
+    timeout: number,
+    queue?: Waiter<T>[],
+    timeoutError?: () => SocketError,
+    private readonly failed?: Failed<T>,
+  ) {
     this.promise = new Promise<T>(capture);
     this.resolveFn = madeResolve;
     this.rejectFn = madeReject;
@@ -35,7 +41,7 @@ export class Waiter<T> {
         this.timer = undefined;
         const index = queue?.indexOf(this) ?? -1;
         if (index >= 0) queue?.splice(index, 1);
-        this.rejectFn(timeoutError());
+        this.fail(timeoutError());
       });
     }
   }
@@ -47,7 +53,12 @@ export class Waiter<T> {
 
   reject(err: Error): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.rejectFn(err);
+    this.fail(err);
+  }
+
+  private fail(err: Error): void {
+    if (this.failed !== undefined && err instanceof SocketError) this.resolveFn(this.failed(err));
+    else this.rejectFn(err);
   }
 }
 
@@ -62,7 +73,8 @@ export class ReadWaiter<T> extends Waiter<T> {
     timeout: number,
     queue: Waiter<T>[],
     timeoutError: () => SocketError,
+    failed?: Failed<T>,
   ) {
-    super(timeout, queue, timeoutError);
+    super(timeout, queue, timeoutError, failed);
   }
 }

@@ -1,28 +1,40 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as netCreateServer, type Socket as NetSocket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
+  acceptSocket,
   closeSocket,
   openSecureSocket,
   SKT$BLOCKING,
   SKT$INFO_DROPPED,
+  SKT$INFO_IP_ADDR,
   SKT$INFO_LOCAL_PORT,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_PORT,
   SKT$INFO_TLS_HANDSHAKE_FAILURES,
   SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SKT$INFO_TLS_HANDSHAKING,
+  setSocketMode,
   socketInfo,
+  startTls,
   type SecureServerSocket,
   type SecureSocket,
 } from '../lib/index.js';
-import { waitFor, withLimit } from './helpers/assertions.js';
-import { openFdCount } from './helpers/sockets.js';
+import { p99, waitFor, withLimit } from './helpers/assertions.js';
+import { captureClientHello } from './helpers/client-hello.js';
+import { startLineChild } from './helpers/line-child.js';
+import { endedAfter, rawFrom, tlsFrom } from './helpers/loopback-peers.js';
+import { listen, openFdCount } from './helpers/sockets.js';
 import { clientContext, devCertificates, secureListen, serverContext } from './helpers/tls.js';
+
+const run = promisify(execFile);
 
 // Process-wide figures (open fds, latency): the tests of this file run one at a time.
 
@@ -32,6 +44,12 @@ const SILENT = 200;
 const GARBAGE = 200;
 const HALF_HELLO = 50;
 const HOSTILE = SILENT + GARBAGE + HALF_HELLO;
+/**
+ * The hostile connections come from this many loopback addresses (127.0.0.10 and on), each
+ * within its share of handshakes (HANDSHAKE_PEER_LIMIT, 64): this test is about many stalled
+ * handshakes at once, the per-address share has tests of its own below.
+ */
+const ADDRESSES = 10;
 /** Good clients per phase, one every GOOD_INTERVAL ms. */
 const GOOD = 40;
 const GOOD_INTERVAL = 50;
@@ -50,7 +68,8 @@ const BASELINE_FLOOR_MS = 20;
 
 /**
  * The attacker, a child process (as a real one would be: its own sockets and CPU, not the
- * server's). On `attack` it opens the hostile connections to 127.0.0.1:port in WAVES waves:
+ * server's). On `attack` it opens the hostile connections to 127.0.0.1:port in WAVES waves,
+ * from ADDRESSES addresses in turn:
  * silent ones send nothing, garbage ones send random bytes, half-hello ones send the first half
  * of a real ClientHello; none ever sends more or closes its side (allowHalfOpen). It reports
  * `{"ended": [[kind, connected, lifetimeMs], ...]}` once the server has ended every one (its
@@ -62,8 +81,8 @@ const ATTACKER = `
 const net = require('node:net');
 const crypto = require('node:crypto');
 const readline = require('node:readline');
-const [port, silent, garbage, halves, waves, waveInterval, probes, probeInterval] = process.argv.slice(1, 9).map(Number);
-const halfHello = Buffer.from(process.argv[9], 'hex');
+const [port, silent, garbage, halves, waves, waveInterval, probes, probeInterval, addresses] = process.argv.slice(1, 10).map(Number);
+const halfHello = Buffer.from(process.argv[10], 'hex');
 const kinds = [...Array(silent).fill('silent'), ...Array(garbage).fill('garbage'), ...Array(halves).fill('half-hello')];
 // Interleaved, so every wave has some of each kind.
 const order = kinds.map((kind, i) => ({ kind, key: (i * 7919) % kinds.length })).sort((a, b) => a.key - b.key).map((o) => o.kind);
@@ -81,7 +100,8 @@ function check() {
   }
 }
 function hostile(kind) {
-  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  // Spread over ADDRESSES loopback addresses, so no one address passes its share of handshakes.
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, localAddress: '127.0.0.' + (10 + (all.length % addresses)) });
   const h = { kind, socket, connected: false, connectedAt: 0, lifetime: NaN, ended: false, closed: false };
   socket.on('error', () => {});
   socket.resume(); // read (and drop) whatever the server sends, so its FIN shows as 'end'
@@ -135,69 +155,10 @@ interface AttackerReport {
 
 /** Starts the attacker; it is ended (stdin closed, then killed by its PID if need be) when the test ends. */
 async function startAttacker(t: ExecutionContext, port: number, halfHello: Buffer) {
-  const args = [port, SILENT, GARBAGE, HALF_HELLO, WAVES, WAVE_INTERVAL, PROBES, PROBE_INTERVAL].map(String);
-  const child = spawn(process.execPath, ['-e', ATTACKER, ...args, halfHello.toString('hex')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  t.teardown(async () => {
-    child.stdin.end();
-    const gone = await withLimit(exited, 5000, 'attacker still running').then(() => true, () => false);
-    if (!gone && child.pid !== undefined) process.kill(child.pid);
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async (limitMs: number, what: string): Promise<AttackerReport> => {
-    const line = await withLimit(lines.next(), limitMs, what);
-    if (line.done === true) throw new Error(`the attacker exited before ${what}`);
-    return JSON.parse(line.value) as AttackerReport;
-  };
-  t.true((await next(10_000, 'the attacker was ready')).ready);
-  return {
-    command: (line: 'attack' | 'probe') => child.stdin.write(`${line}\n`),
-    next,
-    stop: async () => {
-      child.stdin.end();
-      return withLimit(exited, 5000, 'the attacker did not exit');
-    },
-  };
-}
-
-/**
- * The first bytes a real TLS client sends: node:tls connects to a raw TCP server that records
- * the first chunk (the ClientHello record) and hangs up.
- */
-async function captureClientHello(t: ExecutionContext): Promise<Buffer> {
-  const raw = netCreateServer();
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const peers: NetSocket[] = [];
-  t.teardown(() => {
-    for (const peer of peers) peer.destroy();
-    raw.close();
-  });
-  const first = new Promise<Buffer>((resolve) =>
-    raw.once('connection', (peer: NetSocket) => {
-      peers.push(peer);
-      peer.on('error', () => undefined);
-      peer.once('data', (chunk: Buffer) => {
-        resolve(chunk);
-        peer.destroy();
-      });
-    }),
-  );
-  const address = raw.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  const client = tlsConnect({ host: '127.0.0.1', port: address.port, servername: 'localhost', ca: devCertificates().ca.cert });
-  client.on('error', () => undefined); // the recorder hangs up mid-handshake
-  try {
-    return await withLimit(first, 5000, 'no ClientHello');
-  } finally {
-    client.destroy();
-  }
-}
-
-/** p99 by nearest rank (for 40 samples, the largest). */
-function p99(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN;
+  const args = [port, SILENT, GARBAGE, HALF_HELLO, WAVES, WAVE_INTERVAL, PROBES, PROBE_INTERVAL, ADDRESSES].map(String);
+  const attacker = startLineChild<AttackerReport>(t, ['-e', ATTACKER, ...args, halfHello.toString('hex')]);
+  t.true((await attacker.next(10_000, 'the attacker was ready')).ready);
+  return attacker;
 }
 
 /**
@@ -282,7 +243,7 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
   const baseline = await goodClients(port, acceptedAt, clients);
 
   // The attack: 450 hostile connections in waves over the whole phase, while good clients go on.
-  attacker.command('attack');
+  attacker.send('attack');
   const underAttack = await goodClients(port, acceptedAt, clients);
   const fdsDuringAttack = openFdCount();
 
@@ -334,9 +295,150 @@ test.serial('hostile clients (silent, garbage, half a ClientHello) are all cut o
 
   // Each hostile client sees 'close': its probe byte is answered with a reset, as only a peer that
   // has closed the connection does.
-  attacker.command('probe');
+  attacker.send('probe');
   const { closed } = await attacker.next(PROBES * PROBE_INTERVAL + 10_000, 'every hostile client saw its connection close');
   t.is(closed, HOSTILE);
   t.is(await attacker.stop(), 0);
   t.log(`${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+});
+
+test.serial('one address gets at most HANDSHAKE_PEER_LIMIT (64) handshake slots; the next are closed and counted, and other addresses are still served', async (t) => {
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 30_000 }));
+  const flooding = 100;
+  const silent = await Promise.all(Array.from({ length: flooding }, () => rawFrom(t, port, '127.0.0.3')));
+  const ends = silent.map((socket) => endedAfter(socket, performance.now()));
+  // The server sees the connections a little after the client does: wait until it has taken all.
+  const taken = await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) + socketInfo(server, SKT$INFO_DROPPED) === flooding, 10_000, 10);
+  t.true(taken, `${socketInfo(server, SKT$INFO_TLS_HANDSHAKING)} handshaking, ${socketInfo(server, SKT$INFO_DROPPED)} dropped`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 64);
+  t.is(socketInfo(server, SKT$INFO_DROPPED), flooding - 64);
+  // The ones past the share were closed at once (they sent nothing, so no timeout was due).
+  const closedAtOnce = await Promise.race([Promise.all(ends.slice(64)).then(() => true), delay(10_000).then(() => false)]);
+  t.true(closedAtOnce, 'the connections past the share were closed');
+
+  // Another address completes its handshake and is accepted, with its own address.
+  const { client } = await tlsFrom(t, port, '127.0.0.2');
+  t.true(client.authorized);
+  const accepted = await acceptSecureSocket(server, 10_000);
+  t.teardown(() => closeSocket(accepted));
+  t.is(socketInfo(accepted, SKT$INFO_IP_ADDR), '127.0.0.2');
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 64, 'the flood still holds its share');
+});
+
+test.serial('a connection that sends no byte is cut off after FIRST_BYTE_TIMEOUT (3 s), before the whole handshake timeout; one that started its handshake is given the whole', async (t) => {
+  t.timeout(60_000);
+  const handshakeTimeout = 8000;
+  const hello = await captureClientHello(t);
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout }));
+  const silent = await rawFrom(t, port, '127.0.0.4');
+  const started = await rawFrom(t, port, '127.0.0.4');
+  const since = performance.now();
+  started.write(hello.subarray(0, Math.floor(hello.length / 2)));
+  const silentEnd = endedAfter(silent, since);
+  const startedEnd = endedAfter(started, since);
+
+  const silentMs = await withLimit(silentEnd, handshakeTimeout + 10_000, 'the silent connection was not cut off');
+  t.log(`silent connection cut off after ${silentMs.toFixed(0)} ms`);
+  t.true(silentMs >= 3000 * 0.9, `cut off after ${silentMs.toFixed(0)} ms, before its first-byte deadline`);
+  t.true(silentMs < handshakeTimeout - 1000, `cut off after ${silentMs.toFixed(0)} ms: the first-byte deadline did not apply`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 1);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 1, 'the connection that started its handshake is still in it');
+
+  const startedMs = await withLimit(startedEnd, handshakeTimeout + 10_000, 'the stalled handshake was not cut off');
+  t.log(`stalled handshake cut off after ${startedMs.toFixed(0)} ms`);
+  t.true(startedMs >= handshakeTimeout * 0.9, `a started handshake was cut off after ${startedMs.toFixed(0)} ms`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 2);
+});
+
+test.serial('an accepted secure socket keeps its peer address and port when the peer resets right after its request', async (t) => {
+  const { server, port } = await secureListen(t, serverContext());
+  // The reset races the server's handshake: tried several times, every one must keep the address.
+  for (let i = 0; i < 20; i++) {
+    const { raw, client } = await tlsFrom(t, port, '127.0.0.5');
+    const clientPort = raw.localPort as number;
+    client.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n', () => raw.resetAndDestroy());
+    const accepted = await acceptSecureSocket(server, 10_000);
+    t.teardown(() => closeSocket(accepted));
+    t.is(socketInfo(accepted, SKT$INFO_IP_ADDR), '127.0.0.5');
+    t.is(socketInfo(accepted, SKT$INFO_PORT), clientPort);
+    t.is(socketInfo(accepted, SKT$INFO_LOCAL_PORT), port);
+    await closeSocket(accepted);
+  }
+});
+
+test.serial('a socket upgraded with startTls keeps the peer address taken when it was accepted', async (t) => {
+  const { server, port } = await listen(t);
+  const raw = netConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' });
+  raw.on('error', () => undefined); // reset on purpose below
+  t.teardown(() => raw.destroy());
+  await withLimit(once(raw, 'connect'), 10_000, 'no connection');
+  const plain = await acceptSocket(server, 10_000);
+  const upgrading = startTls(plain, serverContext(), { role: 'server' });
+  const client = tlsConnect({ socket: raw, servername: 'localhost', ca: devCertificates().ca.cert });
+  client.on('error', () => undefined);
+  await withLimit(once(client, 'secureConnect'), 10_000, 'no handshake');
+  client.write('hello', () => raw.resetAndDestroy());
+  const secure = await upgrading;
+  t.teardown(() => closeSocket(secure));
+  t.is(socketInfo(secure, SKT$INFO_IP_ADDR), '127.0.0.6');
+  t.is(socketInfo(secure, SKT$INFO_PORT), socketInfo(plain, SKT$INFO_PORT));
+});
+
+test.serial('one address starts at most 64 handshakes at once and then 32 a second (HANDSHAKE_PEER_RATE): the rest are closed before any TLS work', async (t) => {
+  const { server, port } = await secureListen(t, serverContext());
+  const total = 200;
+  const started = performance.now();
+  // Garbage, not a ClientHello: each handshake fails at once, so the address never holds more
+  // than a few handshake slots; only the rate can stop it.
+  for (let batch = 0; batch < total / 20; batch++) {
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => rawFrom(t, port, '127.0.0.7')));
+    await Promise.all(sockets.map((socket) => {
+      const ended = endedAfter(socket, started);
+      socket.write('this is not TLS\r\n\r\n');
+      return withLimit(ended, 10_000, 'a garbage connection was not closed');
+    }));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const failures = socketInfo(server, SKT$INFO_TLS_HANDSHAKE_FAILURES);
+  const dropped = socketInfo(server, SKT$INFO_DROPPED);
+  t.log(`${total} connections in ${seconds.toFixed(2)} s: ${failures} handshakes tried (and failed), ${dropped} closed before`);
+  t.is(failures + dropped, total, 'every connection accounted for');
+  t.true(failures >= 64, `${failures} handshakes tried: the burst was not let through`);
+  t.true(failures <= 64 + Math.ceil(32 * seconds) + 1, `${failures} handshakes tried in ${seconds.toFixed(2)} s`);
+  // Another address is not held back by that one's rate.
+  const { client } = await tlsFrom(t, port, '127.0.0.2');
+  t.true(client.authorized);
+});
+
+test.serial('a server socket asks the kernel for a listen backlog of 4096 (capped by net.core.somaxconn), not Node\'s 511', async (t) => {
+  const { port } = await listen(t);
+  const { port: securePort } = await secureListen(t, serverContext());
+  const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  // For a listening socket, ss reports the backlog in the Send-Q column.
+  const { stdout } = await run('ss', ['-Hltn', `( sport = :${port} or sport = :${securePort} )`]);
+  const backlogs = stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[2]));
+  t.deepEqual(backlogs, [Math.min(4096, somaxconn), Math.min(4096, somaxconn)]);
+});
+
+test.serial('the limits per peer are settable on a secure server socket (SKT$INFO_PEER_HANDSHAKES, SKT$INFO_PEER_HANDSHAKE_RATE); 0 turns them off', async (t) => {
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 30_000 }));
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKES), 64);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKE_RATE), 32);
+  t.throws(() => setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, -1), { instanceOf: TypeError });
+  t.throws(() => setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 1.5), { instanceOf: TypeError });
+
+  // 10 at once: the 11th silent connection from one address is closed.
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 10);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKES), 10);
+  await Promise.all(Array.from({ length: 11 }, () => rawFrom(t, port, '127.0.0.8')));
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) + socketInfo(server, SKT$INFO_DROPPED) === 11, 10_000, 10));
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 10);
+
+  // Both off: 150 silent connections from one address all get to handshake.
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 0);
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 0);
+  t.is(socketInfo(server, SKT$INFO_PEER_HANDSHAKE_RATE), 0);
+  await Promise.all(Array.from({ length: 150 }, () => rawFrom(t, port, '127.0.0.9')));
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_TLS_HANDSHAKING) === 160, 10_000, 10), `${socketInfo(server, SKT$INFO_TLS_HANDSHAKING)} handshaking`);
+  t.is(socketInfo(server, SKT$INFO_DROPPED), 1);
 });

@@ -447,6 +447,34 @@ test('sample: a guestbook entry is stored, 303 back, and shown HTML-escaped', as
   t.false(bodyText(await createSampleHandler()(request('GET', '/guestbook'))).includes('Mallory'), 'each handler has its own guestbook');
 });
 
+test('sample: a browser POST from another site (Origin, Sec-Fetch-Site) is 403 and changes nothing; the site\'s own pages and non-browsers may post', async (t) => {
+  const handle = createSampleHandler();
+  const post = (name: string, headers: Record<string, string>) =>
+    handle(request('POST', '/guestbook', { secure: true, headers: { ...FORM, Host: '127.0.0.1:8443', ...headers }, body: new URLSearchParams({ name, message: 'hi' }).toString() }));
+  for (const [label, headers] of [
+    ['cross-site Origin', { Origin: 'https://evil.example' }],
+    ['same host over http', { Origin: 'http://127.0.0.1:8443' }],
+    ['opaque Origin', { Origin: 'null' }],
+    ['Sec-Fetch-Site cross-site', { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://127.0.0.1:8443' }],
+    ['Sec-Fetch-Site same-site', { 'Sec-Fetch-Site': 'same-site' }],
+  ] as const) {
+    const answer = await post(`forged ${label}`, headers);
+    t.is(answer?.status, 403, label);
+  }
+  const upload = await handle(request('POST', '/api/upload', { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Origin: 'https://evil.example', Host: 'x' }, body: multipart([{ name: 'f', filename: 'a.txt', data: 'a' }]) }));
+  t.is(upload?.status, 403, 'the upload too');
+  t.false(bodyText(await handle(request('GET', '/guestbook'))).includes('forged'), 'no forged entry stored');
+
+  for (const [label, headers] of [
+    ['same Origin', { Origin: 'https://127.0.0.1:8443' }],
+    ['Sec-Fetch-Site same-origin', { 'Sec-Fetch-Site': 'same-origin', Origin: 'https://127.0.0.1:8443' }],
+    ['Sec-Fetch-Site none', { 'Sec-Fetch-Site': 'none' }],
+    ['no browser headers (curl)', {}],
+  ] as const) {
+    t.is((await post(`own ${label}`, headers))?.status, 303, label);
+  }
+});
+
 test('sample: an invalid guestbook entry is 400 and not stored; the book keeps the last 100', async (t) => {
   const handle = createSampleHandler();
   for (const [name, message] of [['', 'hi'], ['  ', 'hi'], ['x'.repeat(81), 'hi'], ['ok', ''], ['ok', 'm'.repeat(2001)], ['a\u0000b', 'hi']]) {

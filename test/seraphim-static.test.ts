@@ -163,6 +163,32 @@ test('HTTP redirects to HTTPS keeping path and query; curl -L follows it', async
   t.is(followed.headers.get('content-type'), 'text/css; charset=utf-8');
 });
 
+test('the redirect to HTTPS never goes to a host the Host header names unless it is one of the server\'s own names', async (t) => {
+  const server = await startTestServer(t);
+  const httpsPort = server.ports.https as number;
+  const redirectFor = async (host: string): Promise<string | undefined> => {
+    const { responses } = await exchange(t, server.ports.http as number, `GET /a?b=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    t.is(responses[0]?.status, 301, host);
+    return responses[0]?.headers.get('location');
+  };
+  // A name outside the certificate: the listening address instead.
+  for (const evil of ['evil.example', 'evil.example:8080', 'localhost.evil.example', '10.0.0.1']) {
+    t.is(await redirectFor(evil), `https://127.0.0.1:${httpsPort}/a?b=1`, `Host: ${evil}`);
+  }
+  // The certificate's own names (the development one: localhost, 127.0.0.1, ::1) are kept.
+  t.is(await redirectFor('LOCALHOST:8080'), `https://LOCALHOST:${httpsPort}/a?b=1`);
+  t.is(await redirectFor('[::1]'), `https://[::1]:${httpsPort}/a?b=1`);
+});
+
+test('canonicalHost: every redirect goes to it, with its port when it has one', async (t) => {
+  const server = await startTestServer(t, { canonicalHost: 'www.example.org' });
+  const { responses } = await exchange(t, server.ports.http as number, 'GET /x HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
+  t.is(responses[0]?.headers.get('location'), `https://www.example.org:${server.ports.https}/x`);
+  const fixed = await startTestServer(t, { canonicalHost: 'www.example.org:443' });
+  const other = await exchange(t, fixed.ports.http as number, 'GET /x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+  t.is(other.responses[0]?.headers.get('location'), 'https://www.example.org:443/x');
+});
+
 test('without HTTPS the HTTP listener serves the site', async (t) => {
   const server = await startTestServer(t, { httpsPort: false });
   t.is(server.urls.https, undefined);

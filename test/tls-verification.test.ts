@@ -217,6 +217,19 @@ test('a valid certificate for the name connected to is accepted (the positive tw
   await exchange(t, client, accepted);
 });
 
+test('a CA made with permittedHosts: its certificate for a permitted name is accepted, one for another name refused', async (t) => {
+  const constrained = createCertificateAuthority('constrained CA', { permittedHosts: ['localhost', '127.0.0.1'] });
+  const trusting = createTlsContext({ ca: constrained.cert });
+  const { server, port } = await serve(t, createTlsContext(issueCertificate(constrained, { hosts: ['localhost'] })));
+  const client = await open(t, port, trusting);
+  await exchange(t, client, await accept(t, server));
+  // Signed by the same CA for a name outside its constraints (the host name checked is allowed: the constraint refuses it).
+  const outside = issueCertificate(constrained, { hosts: ['localhost', 'bank.example'] });
+  const other = await serve(t, createTlsContext({ cert: outside.cert, key: outside.key, handshakeTimeout: 2000 }));
+  // OpenSSL's "permitted subtree violation" has no status of its own: a failed handshake.
+  await expectSocketError(t, () => openSecureSocket('localhost', other.port, SKT$BLOCKING, trusting), ER$TLS_HANDSHAKE);
+});
+
 test('rejectUnauthorized: false (UNSAFE, documented so) connects to an untrusted server', async (t) => {
   const untrusted = issueCertificate(otherCa, { hosts: ['other.test'] });
   const { server, port } = await serve(t, createTlsContext({ cert: untrusted.cert, key: untrusted.key, handshakeTimeout: 5000 }));

@@ -50,3 +50,20 @@ export interface CertificateOptions {
   /** Make a client certificate (extended key usage clientAuth) instead of a server one. Default `false`. */
   readonly client?: boolean;
 }
+
+/**
+ * Options of {@link createCertificateAuthority}.
+ *
+ * @example
+ * ```ts
+ * const options: CertificateAuthorityOptions = { permittedHosts: ['localhost', '127.0.0.1', '::1'] };
+ * ```
+ */
+export interface CertificateAuthorityOptions {
+  /**
+   * The only host names and IP addresses the CA may sign for, as a critical name constraint: a
+   * client that trusts the CA refuses a certificate it signed for any other name (a DNS name
+   * permits the names below it too). Default: no constraint.
+   */
+  readonly permittedHosts?: readonly string[];
+}

@@ -14,5 +14,5 @@ export type {
   WriteSocket,
 } from './socket.js';
 export type { SocketInfoKey, SocketInfoValues, SocketModeKey } from './socket-info.js';
-export type { CertificateAndKey, CertificateOptions, DevelopmentCertificates } from './certificates.js';
+export type { CertificateAndKey, CertificateAuthorityOptions, CertificateOptions, DevelopmentCertificates } from './certificates.js';
 export type { CertificateDescription, TlsContextOptions } from './tls-context.js';

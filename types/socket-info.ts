@@ -33,7 +33,7 @@ export interface SocketInfoValues {
   101: number;
   /** `SKT$INFO_QUEUED`: connections waiting in a server socket's accept queue. */
   102: number;
-  /** `SKT$INFO_DROPPED`: connections (or datagrams) dropped because the queue was full. */
+  /** `SKT$INFO_DROPPED`: connections (or datagrams) dropped because the queue (or a secure server's handshake slots) was full. */
   103: number;
   /** `SKT$INFO_PEER_ADDR`: a UDP socket's last sender's address. */
   104: string;
@@ -61,6 +61,10 @@ export interface SocketInfoValues {
   208: CertificateDescription | undefined;
   /** `SKT$INFO_TLS_HANDSHAKING`: a secure server socket's handshakes in progress. */
   209: number;
+  /** `SKT$INFO_PEER_HANDSHAKES`: a secure server socket's handshakes at once per peer (0: no limit). */
+  210: number;
+  /** `SKT$INFO_PEER_HANDSHAKE_RATE`: a secure server socket's handshakes a second per peer after the burst (0: no limit). */
+  211: number;
 }
 
 /**
@@ -74,8 +78,9 @@ export interface SocketInfoValues {
 export type SocketInfoKey = keyof SocketInfoValues;
 
 /**
- * A key `setSocketMode` takes: `SKT$INFO_BLOCKING`, `SKT$INFO_NO_DELAY`, `SKT$INFO_KEEP_ALIVE`
- * or `SKT$INFO_LINGER`.
+ * A key `setSocketMode` takes: `SKT$INFO_BLOCKING`, `SKT$INFO_NO_DELAY`, `SKT$INFO_KEEP_ALIVE`,
+ * `SKT$INFO_LINGER`, and on a secure server socket `SKT$INFO_PEER_HANDSHAKES` or
+ * `SKT$INFO_PEER_HANDSHAKE_RATE`.
  *
  * @example
  * ```ts
@@ -83,4 +88,4 @@ export type SocketInfoKey = keyof SocketInfoValues;
  * setSocketMode(skt, key, 1);
  * ```
  */
-export type SocketModeKey = 4 | 5 | 6 | 106;
+export type SocketModeKey = 4 | 5 | 6 | 106 | 210 | 211;

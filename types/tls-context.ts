@@ -59,7 +59,9 @@ export interface TlsContextOptions {
   >;
   /**
    * Milliseconds a TLS handshake may take, on either side, before the connection is closed.
-   * Default 10000; 0 means no limit (unwise for a server: stalled clients would stay).
+   * Default 10000; 0 means no limit (unwise for a server: stalled clients would stay). On a
+   * server, a connection that sends no byte at all is closed after 3000 ms already when this
+   * is longer.
    */
   readonly handshakeTimeout?: number;
 }

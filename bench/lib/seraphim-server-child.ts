@@ -103,6 +103,11 @@ async function startSeraphimVariant(variant: ServerVariant, root: string, files:
     httpPort: secure ? false : 0,
     httpsPort: secure ? 0 : false,
     ...(secure ? { context: createTlsContext({ cert, key, minVersion: 'TLSv1.2' }) } : {}),
+    // Every client of the benchmark comes from one address, and node:https has no limits per
+    // client address: SERAPHIM's are off, so both do the same work.
+    maxConnectionsPerAddress: 0,
+    maxHandshakesPerAddress: 0,
+    handshakesPerSecondPerAddress: 0,
     ...(fromMemory
       ? {
           handler: (request) => {

@@ -7,10 +7,32 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTlsContext, type TlsContextOptions } from '../../lib/index.js';
+import { validityProblem } from './certificate-validity.js';
 import { developmentHosts, ensureDevelopmentCertificates } from './dev-certificates.js';
+import { complain, keepOutputFromEndingTheProcess, say } from './output.js';
 import { createSampleHandler } from './routes/sample-routes.js';
 import { startSeraphim, type SeraphimServer } from './server.js';
 import { announceListening, runPrimary, sharedTicketKeys } from './workers.js';
+
+// First of all, before any work that takes time: a reader of stdout or stderr that goes away
+// must not end the process, and a SIGHUP that comes while it starts must not either (its default
+// action ends a process). Until the server runs, a SIGHUP is remembered and done once it does.
+keepOutputFromEndingTheProcess();
+let reloadNow: (() => void) | undefined;
+let reloadWanted = false;
+process.on('SIGHUP', () => {
+  if (reloadNow === undefined) reloadWanted = true;
+  else reloadNow();
+});
+
+/** Sets what SIGHUP does from now on, doing it at once if one came while the process started. */
+function onReload(reload: () => void): void {
+  reloadNow = reload;
+  if (reloadWanted) {
+    reloadWanted = false;
+    reload();
+  }
+}
 
 const HELP = `Usage: seraphim [options]
 
@@ -28,16 +50,24 @@ Options:
   --pfx FILE              PKCS#12 bundle instead of --cert/--key (reloaded on SIGHUP)
   --passphrase-file FILE  file holding the passphrase of --pfx or of an encrypted --key
   --state-dir DIR         where the development CA and certificate are kept (default .seraphim)
+  --canonical-host NAME   the host (and :port, if not the HTTPS port) that HTTP redirects to
+                          (default: the Host asked for if it is one of the certificate's
+                          names, else the listening address)
   --workers N             N processes on node:cluster sharing the ports (default 1)
   --access-log FILE|-|off access log in Combined Log Format + ms (default - : stdout)
   --send-timeout MS       a client must take each write of up to 64 KiB within MS
                           milliseconds or is cut off (default 30000)
+  --per-address on|off    limits per client address: 64 connections, 64 TLS handshakes at
+                          once and 32 a second after those (default on; off behind a proxy
+                          or load balancer through which every client comes from one address)
   --quiet                 print only errors (and no access log unless --access-log is given)
   -h, --help              show this help
 
 Signals: SIGTERM/SIGINT stop gracefully (requests in flight finish, exit within 5 s);
 SIGHUP reloads the certificate and key files without dropping a connection.`;
 
+/** A host name, an IPv4 address or a bracketed IPv6 address, with an optional port. */
+const CANONICAL_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?$/;
 /** Exit code for a usage error. */
 const USAGE = 2;
 /** The most time a graceful stop may take. */
@@ -52,18 +82,21 @@ interface CliOptions {
   httpPort: number | 'auto';
   httpsPort: number | 'auto';
   sendTimeout: number;
+  /** The limits per client address (SeraphimOptions' defaults), or none. */
+  perAddress: boolean;
   cert?: string;
   key?: string;
   pfx?: string;
   passphrase?: string;
   stateDir: string;
+  canonicalHost?: string;
   workers: number;
   accessLog: string | undefined;
   quiet: boolean;
 }
 
 function usageError(message: string): never {
-  process.stderr.write(`seraphim: ${message}\nTry 'seraphim --help'.\n`);
+  complain(`seraphim: ${message}\nTry 'seraphim --help'.`);
   process.exit(USAGE);
 }
 
@@ -71,6 +104,13 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) usageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** An `on`/`off` option. */
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value !== 'on' && value !== 'off') usageError(`--${name} takes on or off, not ${JSON.stringify(value)}`);
+  return value === 'on';
 }
 
 /** A port option: a number, 0 for disabled, or `auto` for a free port. */
@@ -102,9 +142,11 @@ function parseCommandLine(argv: string[]): CliOptions {
         pfx: { type: 'string' },
         'passphrase-file': { type: 'string' },
         'state-dir': { type: 'string' },
+        'canonical-host': { type: 'string' },
         workers: { type: 'string' },
         'access-log': { type: 'string' },
         'send-timeout': { type: 'string' },
+        'per-address': { type: 'string' },
         quiet: { type: 'boolean' },
       },
     }));
@@ -112,7 +154,7 @@ function parseCommandLine(argv: string[]): CliOptions {
     usageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    say(HELP);
     process.exit(0);
   }
   if ((values.cert === undefined) !== (values.key === undefined)) usageError('--cert and --key go together');
@@ -124,6 +166,7 @@ function parseCommandLine(argv: string[]): CliOptions {
     httpPort: port('http-port', values['http-port'], 8080),
     httpsPort: port('https-port', values['https-port'], 8443),
     sendTimeout: integer('send-timeout', values['send-timeout'], 30_000, 1, 3_600_000),
+    perAddress: onOff('per-address', values['per-address'], true),
     stateDir: resolve(values['state-dir'] ?? '.seraphim'),
     workers: integer('workers', values.workers, 1, 1, 256),
     accessLog: values['access-log'] ?? (values.quiet ? undefined : '-'),
@@ -133,6 +176,10 @@ function parseCommandLine(argv: string[]): CliOptions {
   if (values.cert !== undefined) options.cert = resolve(values.cert);
   if (values.key !== undefined) options.key = resolve(values.key);
   if (values.pfx !== undefined) options.pfx = resolve(values.pfx);
+  if (values['canonical-host'] !== undefined) {
+    if (!CANONICAL_HOST.test(values['canonical-host'])) usageError(`--canonical-host takes a host name or address with an optional :port, not ${JSON.stringify(values['canonical-host'])}`);
+    options.canonicalHost = values['canonical-host'];
+  }
   if (values['passphrase-file'] !== undefined) {
     try {
       options.passphrase = readFileSync(values['passphrase-file'], 'utf8').replace(/\r?\n$/, '');
@@ -156,7 +203,7 @@ function accessLogStream(target: string | undefined): Writable | false {
   if (target === undefined || target === 'off') return false;
   if (target === '-') return process.stdout;
   const stream = createWriteStream(target, { flags: 'a' });
-  stream.on('error', (err) => process.stderr.write(`seraphim: access log: ${err.message}\n`));
+  stream.on('error', (err) => complain(`seraphim: access log: ${err.message}`));
   return stream;
 }
 
@@ -171,8 +218,10 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
     httpPort: listenPort(options.httpPort),
     httpsPort: listenPort(options.httpsPort),
     timeouts: { send: options.sendTimeout },
+    ...(options.perAddress ? {} : { maxConnectionsPerAddress: 0, maxHandshakesPerAddress: 0, handshakesPerSecondPerAddress: 0 }),
     ...(context === undefined ? {} : { context }),
     ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
+    ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }),
     accessLog,
   });
   let stopping = false;
@@ -187,13 +236,13 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.on('SIGHUP', () => {
+  onReload(() => {
     if (material === undefined) return;
     try {
       server.reload(material);
-      if (!options.quiet) process.stdout.write('seraphim: certificate reloaded\n');
+      if (!options.quiet) say('seraphim: certificate reloaded');
     } catch (err) {
-      process.stderr.write(`seraphim: certificate not reloaded, the old one stays in force: ${(err as Error).message}\n`);
+      complain(`seraphim: certificate not reloaded, the old one stays in force: ${(err as Error).message}`);
     }
   });
   return server;
@@ -201,14 +250,14 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
 
 function printListening(urls: string[], options: CliOptions, devCa: string | undefined): void {
   if (options.quiet) return;
-  for (const url of urls) process.stdout.write(`seraphim listening ${url}\n`);
+  for (const url of urls) say(`seraphim listening ${url}`);
   if (devCa !== undefined) {
     const shown = relative(process.cwd(), devCa) || devCa;
     const httpsUrl = urls.find((u) => u.startsWith('https:')) ?? 'https://127.0.0.1:8443/';
-    process.stdout.write(
+    say(
       `seraphim: using a development certificate. To trust it, trust the development CA ${shown}:\n` +
         `  curl --cacert ${shown} ${httpsUrl}\n` +
-        `  browsers: import ${shown} as a certificate authority (for development only, never in production)\n`,
+        `  browsers: import ${shown} as a certificate authority (for development only, never in production)`,
     );
   }
 }
@@ -220,19 +269,22 @@ async function main(): Promise<void> {
   try {
     tls = https ? tlsMaterial(options) : undefined;
   } catch (err) {
-    process.stderr.write(`seraphim: ${(err as Error).message}\n`);
+    complain(`seraphim: ${(err as Error).message}`);
     process.exit(1);
   }
+  // Checked once, by the process that reads the material first (the primary, with workers).
+  if (tls !== undefined && cluster.isPrimary) warnIfOutOfDate(tls.material);
   if (options.workers > 1 && cluster.isPrimary) {
     // The primary made the development certificate (if any) above, so workers only read it.
-    runPrimary(
+    const primary = runPrimary(
       options.workers,
       (urls) => printListening(urls, options, tls?.devCa),
-      (line) => process.stderr.write(`${line}\n`),
+      complain,
       (pid) => {
-        if (!options.quiet) process.stdout.write(`seraphim: worker ${pid ?? '?'} listening\n`);
+        if (!options.quiet) say(`seraphim: worker ${pid ?? '?'} listening`);
       },
     );
+    onReload(primary.reload);
     return;
   }
   const server = await serve(options, tls?.material);
@@ -241,7 +293,18 @@ async function main(): Promise<void> {
   else printListening(urls, options, tls?.devCa);
 }
 
+/** Warns loudly, at startup, about a certificate that clients will refuse for its dates. */
+function warnIfOutOfDate(material: TlsContextOptions): void {
+  const certificate = createTlsContext(material).describe();
+  const problem = certificate === undefined ? undefined : validityProblem(certificate);
+  if (problem === undefined) return;
+  complain(
+    `seraphim: WARNING: ${problem}. Every client will refuse it: install a valid certificate and send SIGHUP ` +
+      '(a reload refuses a certificate outside its dates).',
+  );
+}
+
 main().catch((err: unknown) => {
-  process.stderr.write(`seraphim: ${err instanceof Error ? err.message : String(err)}\n`);
+  complain(`seraphim: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

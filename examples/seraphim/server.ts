@@ -9,8 +9,11 @@ import {
   createSecureServerSocket,
   createServerSocket,
   SKT$BLOCKING,
+  SKT$INFO_IP_ADDR,
   SKT$INFO_LINGER,
   SKT$INFO_NO_DELAY,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_PORT,
   setSocketMode,
   socketInfo,
@@ -19,8 +22,12 @@ import {
   type Socket,
   type TlsContext,
   type TlsContextOptions,
+  createTlsContext,
 } from '../../lib/index.js';
+import { ConnectionSlots } from './connection-slots.js';
+import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';
+import { BodyBudget } from './http/body-budget.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
 import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
@@ -46,6 +53,13 @@ export interface SeraphimOptions {
   handler?: SeraphimHandler;
   /** With HTTPS on, the HTTP listener redirects to it (keeping path and query). Default `true`. */
   redirectToHttps?: boolean;
+  /**
+   * The host the redirect to HTTPS goes to, e.g. `example.org`, with `:port` when it is not the
+   * HTTPS listener's port. Default: the request's Host when it is one of the names of the HTTPS
+   * certificate (or the listening address), else the listening address: a Host header never
+   * sends a visitor anywhere else.
+   */
+  canonicalHost?: string;
   /** Where the access log goes; `false` for none. Default: none. */
   accessLog?: Writable | false;
   limits?: Partial<RequestLimits>;
@@ -54,6 +68,22 @@ export interface SeraphimOptions {
   staticFiles?: StaticFileOptions;
   /** Open connections at most; more get 503 and are closed. Default 1024. */
   maxConnections?: number;
+  /**
+   * Open connections from one client address at most. A new one past it closes that address's
+   * oldest idle connection (waiting for a request), or with none idle gets 503 and is closed.
+   * Default 64; 0 for no limit (behind a proxy through which every client comes from one address).
+   */
+  maxConnectionsPerAddress?: number;
+  /** TLS handshakes one client address (IPv6: one /64) may run at once (SKT$INFO_PEER_HANDSHAKES). Default 64; 0 for no limit. */
+  maxHandshakesPerAddress?: number;
+  /** TLS handshakes one client address may start a second after that burst (SKT$INFO_PEER_HANDSHAKE_RATE). Default 32; 0 for no limit. */
+  handshakesPerSecondPerAddress?: number;
+  /**
+   * Bytes of request bodies held in memory at once, all connections together; a body that does
+   * not fit gets 503 with `Retry-After` and its connection is closed. Bodies that nothing reads
+   * (static files', routes' that take none) are skipped, never held. Default 32 MiB.
+   */
+  maxBodyBytes?: number;
   /** Milliseconds `close()` lets requests in flight finish before cutting them off. Default 4000. */
   shutdownTimeout?: number;
   /** Told about errors: a handler that threw, an accept that failed. Default: `console.error`. */
@@ -70,7 +100,13 @@ export interface SeraphimServer {
   readonly context: TlsContext | undefined;
   /** Connections open now. */
   readonly connections: number;
-  /** Loads new key material into the same context (SIGHUP): new handshakes use it, open connections stay. */
+  /** Bytes of request bodies held in memory now, all connections together. */
+  readonly bodyBytes: number;
+  /**
+   * Loads new key material into the same context (SIGHUP): new handshakes use it, open
+   * connections stay. Throws, keeping the old material, when the new one cannot be loaded or its
+   * certificate is expired or not yet valid (RangeError).
+   */
   reload(options: TlsContextOptions): void;
   /** Stops accepting, lets requests in flight finish (up to `shutdownTimeout`), then closes everything. */
   close(): Promise<void>;
@@ -82,6 +118,8 @@ interface Listener {
   options: ConnectionOptions;
 }
 
+/** Default of `maxBodyBytes`. */
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** Time given to a refused (busy) connection to take its 503. */
 const BUSY_SEND_TIMEOUT = 1000;
 /** Pause after an accept that failed unexpectedly, so a persistent failure cannot spin. */
@@ -99,7 +137,9 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   const files = await StaticFiles.create(options.root, options.staticFiles);
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const maxConnections = options.maxConnections ?? 1024;
+  const perAddress = options.maxConnectionsPerAddress ?? 64;
+  const slots = new ConnectionSlots<HttpConnection>(options.maxConnections ?? 1024, perAddress === 0 ? Infinity : perAddress);
+  const bodyBudget = new BodyBudget(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
   const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
 
@@ -111,13 +151,16 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   try {
     if (httpsPort !== false) {
       const server = await createSecureServerSocket(host, httpsPort, SKT$BLOCKING, options.context as TlsContext);
-      httpsListenPort = socketInfo(server, SKT$INFO_PORT);
       listeners.push({ server, secure: true, options: connectionOptions(true, files.serve.bind(files)) });
+      if (options.maxHandshakesPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, options.maxHandshakesPerAddress);
+      if (options.handshakesPerSecondPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, options.handshakesPerSecondPerAddress);
+      httpsListenPort = socketInfo(server, SKT$INFO_PORT);
     }
     if (httpPort !== false) {
       const server = await createServerSocket(host, httpPort, SKT$BLOCKING);
       const redirect = httpsListenPort !== undefined && options.redirectToHttps !== false ? httpsListenPort : undefined;
-      const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, host, redirect);
+      const target = redirectTarget(host, options.canonicalHost, options.context);
+      const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, target, redirect);
       listeners.push({ server, secure: false, options: connectionOptions(false, serve, redirect !== undefined) });
     }
   } catch (err) {
@@ -134,6 +177,12 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       defaults: headerBlock(defaultHeaders(options.headers ?? {}, secure)),
       log,
       onError,
+      bodyBudget,
+      // The static files and the redirect read no body; a handler says which it reads, if it can.
+      readsBody: (head) => {
+        if (handler === undefined || redirecting) return false;
+        return handler.readsBody === undefined ? true : handler.readsBody(head);
+      },
       // Not async: a handler that answers at once costs no promise here.
       respond: (request) => {
         if (handler === undefined || redirecting) return serve(request);
@@ -161,12 +210,18 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_DELAY));
         continue;
       }
-      if (closing || connections.size >= maxConnections) {
+      const connection = new HttpConnection(skt, listener.options);
+      // The address as the library took it at accept.
+      const address = socketInfo(skt, SKT$INFO_IP_ADDR);
+      if (closing || slots.admit(address, connection) === 'busy') {
         void refuseBusy(skt, listener);
         continue;
       }
-      const connection = new HttpConnection(skt, listener.options);
-      connections.set(connection, connection.run().finally(() => connections.delete(connection)));
+      const done = (): void => {
+        connections.delete(connection);
+        slots.release(address, connection);
+      };
+      connections.set(connection, connection.run().finally(done));
     }
   }
 
@@ -204,8 +259,15 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     get connections() {
       return connections.size;
     },
+    get bodyBytes() {
+      return bodyBudget.held;
+    },
     reload(material: TlsContextOptions): void {
       if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');
+      // Read and checked on its own first: a certificate out of its dates never replaces the one in force.
+      const certificate = createTlsContext(material).describe();
+      const problem = certificate === undefined ? undefined : validityProblem(certificate);
+      if (problem !== undefined) throw new RangeError(problem);
       options.context.reload(material);
     },
     close(): Promise<void> {
@@ -264,11 +326,59 @@ function fromHandler(answer: SeraphimResponse): OutgoingResponse {
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
 
-/** The redirect of the HTTP listener: same host, the HTTPS port, same path and query. */
-function redirectToHttps(request: SeraphimRequest, listenHost: string, httpsPort: number): OutgoingResponse {
-  const match = HOST_HEADER.exec(request.headers.get('host') ?? '');
-  const hostName = match?.[1] ?? urlHost(listenHost);
-  const port = httpsPort === 443 ? '' : `:${httpsPort}`;
+/** Where a redirect to HTTPS may go: the host (and port, if fixed) for a request. */
+interface RedirectTarget {
+  /** The host name for this request's Host header. */
+  host(hostHeader: string | undefined): string;
+  /** `:port` when the configured host fixed it. */
+  port: string | undefined;
+}
+
+/**
+ * The canonical host if configured; else the request's Host when it names this server (one of
+ * its certificate's names at that moment, or the listening address), else the listening address.
+ */
+function redirectTarget(listenHost: string, canonicalHost: string | undefined, context: TlsContext | undefined): RedirectTarget {
+  const fallback = urlHost(listenHost);
+  if (canonicalHost !== undefined) {
+    const match = /^(.*?)(:\d{1,5})?$/.exec(canonicalHost);
+    return { host: () => match?.[1] ?? canonicalHost, port: match?.[2] };
+  }
+  return {
+    host(hostHeader) {
+      const name = HOST_HEADER.exec(hostHeader ?? '')?.[1];
+      if (name === undefined) return fallback;
+      const own = [fallback, ...(context?.describe()?.names ?? [])];
+      return own.some((known) => namesMatch(known, name)) ? name : fallback;
+    },
+    port: undefined,
+  };
+}
+
+/** Whether `name` (from a Host header) is `known` (a certificate name): the same host, or one label of a wildcard. */
+function namesMatch(known: string, name: string): boolean {
+  const want = canonicalHostName(known.includes(':') && !known.startsWith('[') ? `[${known}]` : known);
+  const got = canonicalHostName(name);
+  if (want.startsWith('*.')) {
+    const dot = got.indexOf('.');
+    return dot > 0 && got.slice(dot) === want.slice(1);
+  }
+  return want === got;
+}
+
+/** A host as URLs write it: lower case, IPv6 compressed in brackets (`0:0:0:0:0:0:0:1` is `[::1]`). */
+function canonicalHostName(host: string): string {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return host.toLowerCase(); // not a host a URL can have: compared as it is
+  }
+}
+
+/** The redirect of the HTTP listener: to this server's own name, the HTTPS port, same path and query. */
+function redirectToHttps(request: SeraphimRequest, to: RedirectTarget, httpsPort: number): OutgoingResponse {
+  const hostName = to.host(request.headers.get('host'));
+  const port = to.port ?? (httpsPort === 443 ? '' : `:${httpsPort}`);
   let target = request.target;
   if (target === '*') target = '/';
   else if (!target.startsWith('/')) target = target.replace(/^[a-z]+:\/\/[^/?]*/i, '') || '/';

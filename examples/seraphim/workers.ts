@@ -1,6 +1,8 @@
 // --workers N: the primary process forks N workers on node:cluster; they share the listening
 // ports and one set of session ticket keys (so a session resumes whichever worker gets it).
-// A worker that dies is replaced; signals are passed on to the workers.
+// A worker that dies is replaced; SIGTERM and SIGINT are passed on to the workers, and a reload
+// (SIGHUP) to each worker once it listens: a worker still starting has no handler for SIGHUP yet,
+// whose default action would end it.
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 
@@ -19,6 +21,12 @@ const RESTART_WINDOW_MS = 60_000;
 /** Workers get this long to stop gracefully before they are killed. */
 const STOP_TIMEOUT_MS = 6_000;
 
+/** The running primary. */
+export interface Primary {
+  /** Passes a reload (SIGHUP) on to every worker: now to those that listen, to the others once they do. */
+  reload(): void;
+}
+
 /**
  * Runs the cluster primary.
  *
@@ -30,17 +38,23 @@ export function runPrimary(
   onListening: (urls: string[]) => void,
   log: (line: string) => void,
   onWorkerListening: (pid: number | undefined) => void = () => undefined,
-): void {
+): Primary {
   const env = { [TICKET_KEYS_ENV]: randomBytes(48).toString('base64') };
   let stopping = false;
   let exitStatus = 0;
   let announced = false;
   const restarts: number[] = [];
+  /** Workers that listen, and so have their SIGHUP handler. */
+  const listening = new Set<Worker>();
+  /** Workers still starting that were due a reload meanwhile. */
+  const reloadOnListening = new Set<Worker>();
 
   const fork = (): Worker => {
     const worker = cluster.fork(env);
     worker.on('message', (message: Partial<ListeningMessage>) => {
       if (message?.seraphim !== 'listening') return;
+      listening.add(worker);
+      if (reloadOnListening.delete(worker)) worker.process.kill('SIGHUP');
       if (!announced) {
         announced = true;
         onListening(message.urls ?? []);
@@ -51,6 +65,8 @@ export function runPrimary(
   };
 
   cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker);
+    reloadOnListening.delete(worker);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitStatus);
       return;
@@ -82,10 +98,16 @@ export function runPrimary(
 
   process.on('SIGTERM', () => stop());
   process.on('SIGINT', () => stop());
-  process.on('SIGHUP', () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
-  });
   for (let i = 0; i < count; i++) fork();
+  return {
+    reload(): void {
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker === undefined) continue;
+        if (listening.has(worker)) worker.process.kill('SIGHUP');
+        else reloadOnListening.add(worker);
+      }
+    },
+  };
 }
 
 /** The ticket keys a worker was given, if it is one. */

@@ -1,7 +1,7 @@
 // SET.SOCKET.MODE, SOCKET.INFO and SERVER.ADDR with BASIC's calling convention.
 import { ER$BAD_KEY } from '../constants.js';
-import { basicInteger, basicString, toBasicValue } from '../convention/basic-values.js';
-import { settle, settleNow } from '../convention/outcome.js';
+import { basicInteger, basicString, toBasicValue } from './values.js';
+import { settle, settleNow } from './outcome.js';
 import { SocketError } from '../errors.js';
 import { serverAddr as resolve, setSocketMode as setMode, socketInfo as info } from '../socket-info.js';
 import type { BasicNumber, BasicSocket, BasicValue } from '../../types/basic.js';

@@ -1,15 +1,14 @@
 // The secure socket calls with BASIC's calling convention. ScarletDME's upstream has none: they
 // come from a fork that added CREATE.SECURE.SERVER.SOCKET and its companions in 2023 and dropped
 // them in 2025 (docs/porting.md tells the story). They share the plain calls' convention.
-import { basicInteger, basicNumber, basicString } from '../convention/basic-values.js';
-import { settle } from '../convention/outcome.js';
+import { basicInteger, basicNumber, basicString } from './values.js';
+import { settle } from './outcome.js';
 import {
   acceptSecureSocket as accept,
   closeSecureSocket as close,
   createSecureServerSocket as listen,
   openSecureSocket as open,
-  readSecureSocket as read,
-  writeSecureSocket as write,
+  asSecure,
 } from '../secure-socket.js';
 import type { TlsContext } from '../tls-context.js';
 import { acceptVia, flagsOf, NO_SOCKET, readVia, serverFlags, writeVia } from './socket-calls.js';
@@ -99,7 +98,7 @@ export function openSecureSocket(addr: string, port: BasicNumber, flags?: BasicN
  * ```
  */
 export function readSecureSocket(skt: SecureSocket | 0, maxLen: BasicNumber, flags?: BasicNumber, timeout?: BasicNumber): Promise<string> {
-  return readVia(read, skt, maxLen, flags, timeout);
+  return readVia(asSecure, skt, maxLen, flags, timeout);
 }
 
 /**
@@ -118,7 +117,7 @@ export function readSecureSocket(skt: SecureSocket | 0, maxLen: BasicNumber, fla
  * ```
  */
 export function writeSecureSocket(skt: SecureSocket | 0, data: WriteData | number, flags?: BasicNumber, timeout?: BasicNumber): Promise<number> {
-  return writeVia(write, skt, data, flags, timeout);
+  return writeVia(asSecure, skt, data, flags, timeout);
 }
 
 /**

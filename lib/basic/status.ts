@@ -1,4 +1,4 @@
-import { flowStatus, runFlow } from '../convention/flow-status.js';
+import { currentFlow, runFlow } from './flow.js';
 
 /**
  * What BASIC's `STATUS()` would return now: the status the last call of this flow left, 0 after
@@ -16,7 +16,7 @@ import { flowStatus, runFlow } from '../convention/flow-status.js';
  * ```
  */
 export function status(): number {
-  return flowStatus();
+  return currentFlow().status;
 }
 
 /**

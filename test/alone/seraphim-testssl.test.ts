@@ -6,15 +6,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { runCommand, startCli } from '../helpers/seraphim-cli.js';
 import { tempDir } from '../helpers/seraphim.js';
-
-/** One finding of testssl's flat JSON output (`--jsonfile`). */
-interface Finding {
-  id: string;
-  ip: string;
-  port: string;
-  severity: 'OK' | 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'WARN' | 'FATAL' | 'DEBUG';
-  finding: string;
-}
+import { scanProblems, sortFindings, type TestsslFinding as Finding } from '../helpers/seraphim-testssl.js';
 
 /**
  * Findings about the test certificate itself rather than the server's TLS settings, left out of
@@ -35,14 +27,15 @@ const ABOUT_THE_TEST_CERTIFICATE: Record<string, string> = {
  */
 const CLIENT_RACE = { id: 'sessionresumption_ticket', finding: 'check failed because of connect problem' };
 
-/** The run's only trouble is the ticket probe losing its race (testssl then exits 1). */
+/** The run's only trouble about the server is the ticket probe losing its race (testssl then exits 1). */
 function onlyTheTicketRace(findings: Finding[]): boolean {
-  const problems = findings.filter((f) => f.severity === 'WARN' || f.severity === 'FATAL' || f.id === 'scanProblem');
+  const problems = scanProblems(findings);
   return problems.length > 0 && problems.every((f) => f.id === CLIENT_RACE.id && f.finding === CLIENT_RACE.finding);
 }
 
 test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrecy throughout', async (t) => {
-  t.timeout(9 * 60_000);
+  // Two scans at most, each bounded below.
+  t.timeout(26 * 60_000);
   const stateDir = tempDir(t);
   const cli = await startCli(t, ['--https-port', 'auto', '--http-port', '0', '--state-dir', stateDir, '--access-log', 'off']);
   const jsonFile = join(tempDir(t), 'testssl.json');
@@ -51,10 +44,11 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
       t,
       'testssl',
       ['--quiet', '--color', '0', '--warnings', 'off', '--ip', 'one', '--add-ca', join(stateDir, 'dev-ca.pem'), '--jsonfile', jsonFile, cli.urls.https as string],
-      { timeoutMs: 4 * 60_000 },
+      { timeoutMs: 12 * 60_000 },
     );
   // The default run (protocols, cipher categories, forward secrecy, server preferences and
-  // defaults, headers, vulnerabilities, client simulation) takes about a minute on loopback.
+  // defaults, headers, vulnerabilities, client simulation) takes about a minute on loopback, and
+  // measured 10 to 15 minutes on a machine of 2 cores with a load average of 7 to 15.
   const started = Date.now();
   // testssl exits 1 for "an ambiguous situation": one probe that got no clear answer, which a
   // busy machine can cause (npm test runs this file alone, after the rest). A second run
@@ -66,7 +60,11 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
     run = await scan();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
-  let findings = run.code === 0 || run.code === 1 ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Finding[]) : [];
+  const all = run.code === 0 || run.code === 1 ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Finding[]) : [];
+  // Findings about the scanning machine (its openssl) are logged, not held against the server.
+  const sorted = sortFindings(all, '127.0.0.1', cli.ports.https as number);
+  t.deepEqual(sorted.other, [], 'every finding is about the scanned server or the scanning machine');
+  let findings = sorted.server;
   if (run.code === 1 && onlyTheTicketRace(findings)) {
     t.log(`testssl exited 1 only because its ticket probe lost its race (${CLIENT_RACE.finding}); that finding is left out`);
     findings = findings.filter((f) => f.id !== CLIENT_RACE.id);
@@ -77,8 +75,8 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
   const finding = (id: string): string => byId.get(id)?.finding ?? `(no ${id} finding)`;
 
   // testssl really scanned this server, to the end, with the CA trusted.
-  t.true(findings.every((f) => f.ip.endsWith('127.0.0.1') && f.port === String(cli.ports.https)));
-  t.deepEqual(findings.filter((f) => f.severity === 'WARN' || f.severity === 'FATAL' || f.id === 'scanProblem'), [], 'no scan problem');
+  t.true(findings.length > 0, 'findings about the server');
+  t.deepEqual(scanProblems(findings), [], 'no scan problem');
   for (const id of ['SSLv2', 'TLS1_3', 'cipherlist_STRONG', 'heartbleed', 'ROBOT', 'secure_client_renego', 'BREACH', 'HSTS_time', 'cert_chain_of_trust', 'scanTime']) {
     t.true(byId.has(id), `testssl reported ${id}`);
   }
@@ -118,5 +116,6 @@ test('testssl: no HIGH or CRITICAL finding, only TLS 1.2 and 1.3, forward secrec
 
   const excluded = findings.filter((f) => f.id in ABOUT_THE_TEST_CERTIFICATE).map((f) => `${f.id} (${ABOUT_THE_TEST_CERTIFICATE[f.id]})`);
   const notable = findings.filter((f) => !['OK', 'INFO'].includes(f.severity)).map((f) => `${f.severity} ${f.id}`);
-  t.log(`testssl took ${seconds} s; ${findings.length} findings; not OK/INFO: ${notable.join(', ') || 'none'}; excluded: ${excluded.join(', ') || 'none'}`);
+  const aboutScanner = sorted.scanner.map((f) => `${f.severity} ${f.id}: ${f.finding}`);
+  t.log(`testssl took ${seconds} s; ${findings.length} findings; not OK/INFO: ${notable.join(', ') || 'none'}; excluded: ${excluded.join(', ') || 'none'}; about the scanning machine: ${aboutScanner.join('; ') || 'none'}`);
 });

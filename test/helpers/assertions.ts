@@ -75,3 +75,9 @@ export async function withLimit<T>(promise: Promise<T>, limitMs: number, what = 
     clearTimeout(timer);
   }
 }
+
+/** The 99th percentile of `samples` by nearest rank (for up to 100 samples, the largest); NaN for none. */
+export function p99(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN;
+}

@@ -29,7 +29,7 @@ export async function connectedPair(t: ExecutionContext, flags = SKT$BLOCKING): 
   return { client, accepted, server, port };
 }
 
-/** The number of file descriptors this process has open. */
-export function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
+/** The number of file descriptors this process (or process `pid`) has open. */
+export function openFdCount(pid: number | 'self' = 'self'): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }

@@ -1,5 +1,6 @@
 // Request bodies, framed by Content-Length or chunked transfer coding (RFC 9112 6 and 7.1),
-// read exactly: the bytes after a body are the next request's, whatever the method.
+// read exactly: the bytes after a body are the next request's, whatever the method. A body that
+// no handler will read is skipped: read to its end and dropped as it comes, never held.
 import { HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
 import type { SocketReader } from './socket-reader.js';
 
@@ -14,30 +15,58 @@ const TRAILER_FIELD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\x00-\x08\x0a-\x1f\x7f]*$
 export class BodyTruncated extends Error {}
 
 /**
+ * Takes room for bytes of a body about to be held; throws (HttpError 503) when there is none.
+ * A chunked body's room is taken chunk by chunk, a Content-Length body's before it is read.
+ */
+export type ReserveRoom = (bytes: number) => void;
+
+/** Held bytes go nowhere: a skipped body. */
+const SKIP: ReserveRoom | undefined = undefined;
+
+/**
  * Reads the body `head` announces.
  *
  * @param deadline - when the whole body must have arrived (`Date.now()` value)
- * @throws HttpError 413 past `limits.maxBody`, 400 for malformed chunked coding
+ * @param reserve - takes room for the bytes about to be held
+ * @throws HttpError 413 past `limits.maxBody`, 400 for malformed chunked coding, 503 from `reserve`
  * @throws BodyTruncated when the peer closed first; ReadTimeout past the deadline
  */
-export async function readBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number): Promise<Buffer> {
-  if (head.chunked) return readChunked(reader, limits, deadline);
+export async function readBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number, reserve: ReserveRoom): Promise<Buffer> {
+  if (head.chunked) return (await readChunked(reader, limits, deadline, reserve)) as Buffer;
   if (head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
-  return readExactly(reader, head.contentLength, deadline);
+  reserve(head.contentLength);
+  return (await readExactly(reader, head.contentLength, deadline, true)) as Buffer;
 }
 
-async function readExactly(reader: SocketReader, length: number, deadline: number): Promise<Buffer> {
-  if (length === 0) return Buffer.alloc(0);
+/**
+ * Reads the body `head` announces to its end and drops it as it comes: for a body that no
+ * handler will read. The same limits and errors as `readBody`; nothing is held.
+ */
+export async function skipBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number): Promise<void> {
+  if (head.chunked) {
+    await readChunked(reader, limits, deadline, SKIP);
+    return;
+  }
+  if (head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
+  await readExactly(reader, head.contentLength, deadline, false);
+}
+
+/** Reads `length` bytes: kept and returned, or (`keep` false) dropped. */
+async function readExactly(reader: SocketReader, length: number, deadline: number, keep: boolean): Promise<Buffer | undefined> {
+  if (length === 0) return keep ? Buffer.alloc(0) : undefined;
   const parts: Buffer[] = [];
   let missing = length;
   for (;;) {
     const part = reader.take(missing);
     if (part.length > 0) {
       // Copied: the pending buffer may be a slice of a larger read.
-      parts.push(Buffer.from(part));
+      if (keep) parts.push(Buffer.from(part));
       missing -= part.length;
     }
-    if (missing === 0) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length);
+    if (missing === 0) {
+      if (!keep) return undefined;
+      return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length);
+    }
     if (!(await reader.fill(deadline))) throw new BodyTruncated('the peer closed during the body');
   }
 }
@@ -61,7 +90,8 @@ async function readLine(reader: SocketReader, max: number, deadline: number): Pr
   }
 }
 
-async function readChunked(reader: SocketReader, limits: RequestLimits, deadline: number): Promise<Buffer> {
+/** A chunked body, de-chunked: kept (room taken with `reserve`, chunk by chunk) or, without `reserve`, dropped. */
+async function readChunked(reader: SocketReader, limits: RequestLimits, deadline: number, reserve: ReserveRoom | undefined): Promise<Buffer | undefined> {
   const parts: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -71,7 +101,9 @@ async function readChunked(reader: SocketReader, limits: RequestLimits, deadline
     if (size === 0) break;
     total += size;
     if (total > limits.maxBody) throw new HttpError(413, 'request body too large');
-    parts.push(await readExactly(reader, size, deadline));
+    reserve?.(size);
+    const chunk = await readExactly(reader, size, deadline, reserve !== undefined);
+    if (chunk !== undefined) parts.push(chunk);
     if ((await readLine(reader, 2, deadline)) !== '') throw new HttpError(400, 'chunk data not followed by CRLF');
   }
   // Trailer fields: checked for syntax and bounded, then dropped.
@@ -83,5 +115,5 @@ async function readChunked(reader: SocketReader, limits: RequestLimits, deadline
     if (lines >= limits.maxHeaderLines || trailerBytes > limits.maxHeaderBytes) throw new HttpError(431, 'trailer section too large');
     if (!TRAILER_FIELD.test(line)) throw new HttpError(400, 'malformed trailer field');
   }
-  return Buffer.concat(parts, total);
+  return reserve === undefined ? undefined : Buffer.concat(parts, total);
 }

@@ -13,7 +13,8 @@ import {
   type Socket,
 } from '../../../lib/index.js';
 import type { AccessLog } from './access-log.js';
-import { BodyTruncated, readBody } from './body-reader.js';
+import type { BodyBudget } from './body-budget.js';
+import { BodyTruncated, readBody, skipBody } from './body-reader.js';
 import type { HeaderBlock } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
 import { errorResponse, sentBodyLength, writeResponse, type OutgoingResponse } from './response.js';
@@ -46,17 +47,25 @@ export interface ConnectionOptions {
   log: AccessLog | undefined;
   /** Told about errors of `respond` (a handler that threw). */
   onError: (err: unknown) => void;
+  /** Whether anything will read this request's body; when not, it is skipped, never held. */
+  readsBody: (head: RequestHead) => boolean;
+  /** The room for bodies held in memory, shared by every connection of the server. */
+  bodyBudget: BodyBudget;
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** The body of a request without one (never written to: it has no bytes). */
 const NO_BODY = Buffer.alloc(0);
+/** For a body whose room was taken before `100 Continue`: nothing more to take. */
+const NOTHING_MORE = (): void => undefined;
 
 /** Serves one accepted socket until the client or the server ends it. */
 export class HttpConnection {
   #idle = false;
   #stopping = false;
   #closing: Promise<void> | undefined;
+  /** Bytes of the current request's body counted in the server's body budget. */
+  #bodyBytes = 0;
   readonly #reader: SocketReader;
   readonly #remoteAddress: string;
 
@@ -66,6 +75,11 @@ export class HttpConnection {
   ) {
     this.#reader = new SocketReader(skt);
     this.#remoteAddress = socketInfo(skt, SKT$INFO_IP_ADDR);
+  }
+
+  /** Waiting for a request: a new connection before its first byte, or an idle keep-alive one. */
+  get idle(): boolean {
+    return this.#idle;
   }
 
   /**
@@ -90,8 +104,21 @@ export class HttpConnection {
     } catch (err) {
       this.options.onError(err);
     } finally {
+      this.releaseBody();
       await this.close();
     }
+  }
+
+  /** Takes room in the server's body budget for bytes of this request's body (HttpError 503 when full). */
+  private readonly reserveBody = (bytes: number): void => {
+    this.options.bodyBudget.reserve(bytes);
+    this.#bodyBytes += bytes;
+  };
+
+  /** Gives the current body's room back: its response is written (or the connection is over). */
+  private releaseBody(): void {
+    this.options.bodyBudget.release(this.#bodyBytes);
+    this.#bodyBytes = 0;
   }
 
   /**
@@ -134,11 +161,22 @@ export class HttpConnection {
         head = this.takeHead(parser) ?? (await this.readHead(parser, startedAt + timeouts.head));
         if (head === undefined) return;
         const hasBody = head.chunked || head.contentLength > 0;
+        // A body nobody will read (a static file's, a route's that takes none) is skipped as it
+        // comes; one that will be read is counted in the server's body budget while held.
+        const wanted = hasBody && this.options.readsBody(head);
         if (head.expectContinue && hasBody) {
           if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
-          await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, timeouts.send);
+          // No room: refused before the client sends it.
+          if (wanted && !head.chunked) this.reserveBody(head.contentLength);
+          if (!(await this.sendContinue())) return;
         }
-        const body = hasBody ? await readBody(reader, head, limits, Date.now() + timeouts.body) : NO_BODY;
+        let body: Buffer = NO_BODY;
+        if (wanted) {
+          const reserve = this.#bodyBytes > 0 ? NOTHING_MORE : this.reserveBody;
+          body = await readBody(reader, head, limits, Date.now() + timeouts.body, reserve);
+        } else if (hasBody) {
+          await skipBody(reader, head, limits, Date.now() + timeouts.body);
+        }
         const answered = this.respond(head, body);
         response = answered instanceof Promise ? await answered : answered;
         keepAlive = head.keepAlive && !this.#stopping;
@@ -174,7 +212,22 @@ export class HttpConnection {
         userAgent: logged.headers.get('user-agent'),
         durationMs: Date.now() - startedAt,
       });
+      this.releaseBody();
       if (bytes === undefined || !keepAlive) return;
+    }
+  }
+
+  /**
+   * Writes `100 Continue`; `false` when the connection is gone (reset, closed, or too slow to
+   * take it): that is the client's choice, not an error, and nothing is reported for it.
+   */
+  private async sendContinue(): Promise<boolean> {
+    try {
+      await writeSocket(this.skt, CONTINUE, SKT$BLOCKING, this.options.timeouts.send);
+      return true;
+    } catch (err) {
+      if (err instanceof SocketError) return false;
+      throw err;
     }
   }
 

@@ -1,6 +1,7 @@
 // Strict HTTP/1.1 request heads (RFC 9112): every line ends in CRLF, sizes are bounded, and the
 // body's framing is decided here once, so a request can never be read as two or two as one.
 import { fieldNameKey, TOKEN } from './headers.js';
+import { splitTarget } from './request-target.js';
 
 /** Limits on what a client may send. */
 export interface RequestLimits {
@@ -62,7 +63,6 @@ const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Request targets: visible ASCII only. */
 const TARGET_CHARS = /^[\x21-\x7e]+$/;
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
-const ABSOLUTE_FORM = /^https?:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$/i;
 
 /**
  * Parses one request head incrementally: call `parse` with the bytes received so far (always
@@ -192,17 +192,10 @@ function parseTarget(method: string, target: string): { path: string; query: URL
     if (method !== 'OPTIONS') throw new HttpError(400, 'asterisk-form is for OPTIONS only');
     return { path: '*', query: new URLSearchParams() };
   }
-  let originForm = target;
-  if (!target.startsWith('/')) {
-    // absolute-form (RFC 9112 3.2.2: servers must accept it)
-    const match = ABSOLUTE_FORM.exec(target);
-    if (match === null) throw new HttpError(400, 'malformed request target');
-    originForm = (match[1] ?? '/') + (match[2] ?? '');
-  }
-  if (originForm.includes('#')) throw new HttpError(400, 'fragment in request target');
-  const questionMark = originForm.indexOf('?');
-  const rawPath = questionMark < 0 ? originForm : originForm.slice(0, questionMark);
-  const rawQuery = questionMark < 0 ? '' : originForm.slice(questionMark + 1);
+  // One reading of the target for the core and the router alike (request-target.ts).
+  const parts = splitTarget(target);
+  if (parts === undefined) throw new HttpError(400, 'malformed request target');
+  const { rawPath, rawQuery } = parts;
   let path = rawPath;
   if (rawPath.includes('%')) {
     try {

@@ -39,5 +39,16 @@ export interface SeraphimResponse {
   contentType?: string;
 }
 
-/** A handler answers a request, or returns undefined to let the static files answer. */
-export type SeraphimHandler = (request: SeraphimRequest) => Promise<SeraphimResponse | undefined> | SeraphimResponse | undefined;
+/** What is known of a request before its body is read. */
+export type SeraphimRequestHead = Pick<SeraphimRequest, 'method' | 'target' | 'path' | 'headers'>;
+
+/**
+ * A handler answers a request, or returns undefined to let the static files answer. With
+ * `readsBody`, it tells before a body is read whether it will read it: a body it will not read is
+ * skipped (read and dropped as it comes), never held in memory. Without `readsBody`, every body
+ * is read for it.
+ */
+export interface SeraphimHandler {
+  (request: SeraphimRequest): Promise<SeraphimResponse | undefined> | SeraphimResponse | undefined;
+  readsBody?: (request: SeraphimRequestHead) => boolean;
+}

@@ -1,4 +1,5 @@
-import type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from '../http/types.js';
+import { splitTarget } from '../http/request-target.js';
+import type { SeraphimHandler, SeraphimRequest, SeraphimRequestHead, SeraphimResponse } from '../http/types.js';
 import { HttpError } from './http-error.js';
 import { createRouteRequest, DEFAULT_BODY_LIMITS, type BodyLimits, type RouteRequest } from './request-body.js';
 
@@ -37,6 +38,8 @@ interface Route {
 const PATTERN = /^([A-Z]+) (\/[^\s?#]*)$/;
 const SLUG = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const ALLOW_ORDER: readonly string[] = [...ROUTE_METHODS, 'OPTIONS'];
+/** The methods whose routes are given the request body. */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function isRouteMethod(method: string): method is RouteMethod {
   return (ROUTE_METHODS as readonly string[]).includes(method);
@@ -86,20 +89,16 @@ function shape(route: Route): string {
   return route.segments.map((s) => ('slug' in s ? '{}' : encodeURIComponent(s.literal))).join('/');
 }
 
-/** The request's path segments, each percent-decoded once, from the raw target (so `%2F` stays in its segment). */
-function pathSegments(request: SeraphimRequest): string[] | undefined {
-  let raw = request.target;
-  if (!raw.startsWith('/')) {
-    try {
-      raw = new URL(raw).pathname; // absolute-form
-    } catch {
-      return undefined; // `*` and the like
-    }
-  }
-  const end = raw.search(/[?#]/);
-  if (end !== -1) raw = raw.slice(0, end);
+/**
+ * The request's path segments, each percent-decoded once, from the target as the core read it
+ * (so `%2F` stays in its segment, and an absolute-form target's `..` or `\` stay as sent, as
+ * they do for the core).
+ */
+function pathSegments(target: string): string[] | undefined {
+  const parts = splitTarget(target);
+  if (parts === undefined) return undefined; // `*` and the like
   try {
-    return raw.slice(1).split('/').map((segment) => decodeURIComponent(segment));
+    return parts.rawPath.slice(1).split('/').map((segment) => decodeURIComponent(segment));
   } catch {
     return undefined; // malformed percent-encoding: no route, the core answers
   }
@@ -143,7 +142,8 @@ function checkResponse(response: unknown, method: string, path: string): Seraphi
  * route; its answer keeps the body GET would send, because the core drops the body of every HEAD
  * answer on the wire and takes Content-Length from that body (so HEAD tells GET's length). An
  * `HttpError` thrown by a handler or a body helper becomes its status; any other error rejects,
- * for the core to answer 500.
+ * for the core to answer 500. Only the POST, PUT, PATCH and DELETE routes get the request's body
+ * (`readsBody`): the core skips every other body without holding it.
  *
  * @throws TypeError when a pattern is malformed, names another method, repeats a slug or
  *   duplicates another route, or a handler is not a function
@@ -171,8 +171,8 @@ export function createRouter(routes: RouteTable, options: RouterOptions = {}): S
   }
   table.sort(bySpecificity);
 
-  return async (request: SeraphimRequest): Promise<SeraphimResponse | undefined> => {
-    const segments = pathSegments(request);
+  const handler: SeraphimHandler = async (request: SeraphimRequest): Promise<SeraphimResponse | undefined> => {
+    const segments = pathSegments(request.target);
     if (segments === undefined) return undefined;
     const matches: { route: Route; slugs: Record<string, string> }[] = [];
     for (const route of table) {
@@ -201,4 +201,12 @@ export function createRouter(routes: RouteTable, options: RouterOptions = {}): S
       return errorResponse(error, request);
     }
   };
+  // Only a POST, PUT, PATCH or DELETE route of the request's method and path is given a body:
+  // any other request's body (GET, a 404, a 405, OPTIONS) is skipped by the core, never held.
+  handler.readsBody = (request: SeraphimRequestHead): boolean => {
+    if (!BODY_METHODS.has(request.method)) return false;
+    const segments = pathSegments(request.target);
+    return segments !== undefined && table.some((route) => route.method === request.method && matchRoute(route, segments) !== undefined);
+  };
+  return handler;
 }

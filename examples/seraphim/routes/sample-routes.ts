@@ -4,6 +4,7 @@ import { HttpError } from './http-error.js';
 import type { RouteRequest } from './request-body.js';
 import { escapeHtml, html, json, redirect } from './responses.js';
 import { createRouter, type RouteTable, type RouterOptions } from './router.js';
+import { sameOriginOnly } from './same-origin.js';
 
 /** A post of the sample blog, as the JSON API gives it. */
 export interface Post {
@@ -143,10 +144,12 @@ function invalidEntry(form: GuestbookForm): string | undefined {
 
 /**
  * The sample site's routes, with their own guestbook: a JSON API for the posts, a guestbook
- * form, and an upload that echoes each file's size and SHA-256.
+ * form, and an upload that echoes each file's size and SHA-256. The POST routes take a
+ * browser's request only from the site's own pages (`sameOriginOnly`: no cross-site request
+ * forgery).
  */
 export function createSampleRoutes(book = new Guestbook()): RouteTable {
-  return {
+  return sameOriginOnly({
     'GET /api/posts': () => json({ posts: POSTS }),
 
     'GET /api/posts/{slug}': (request: RouteRequest) => {
@@ -183,7 +186,7 @@ export function createSampleRoutes(book = new Guestbook()): RouteTable {
         })),
       });
     },
-  };
+  });
 }
 
 /** The sample routes of this process, sharing one guestbook. */

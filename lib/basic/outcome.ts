@@ -1,5 +1,5 @@
 import { SocketError } from '../errors.js';
-import { setFlowStatus } from './flow-status.js';
+import { currentFlow } from './flow.js';
 
 /**
  * The outcome of a call under a status convention (BASIC's STATUS()): success sets the flow's
@@ -20,7 +20,7 @@ export function settle<T, F>(call: () => Promise<T>, failed: (err: SocketError) 
   // the callbacks run in the caller's flow, which then() carries as await does.
   return pending.then(
     (value) => {
-      setFlowStatus(0);
+      currentFlow().status = 0;
       return value;
     },
     (err: unknown) => failure(err, failed),
@@ -35,12 +35,12 @@ export function settleNow<T, F>(call: () => T, failed: (err: SocketError) => F):
   } catch (err) {
     return failure(err, failed);
   }
-  setFlowStatus(0);
+  currentFlow().status = 0;
   return value;
 }
 
 function failure<F>(err: unknown, failed: (err: SocketError) => F): F {
   if (!(err instanceof SocketError)) throw err;
-  setFlowStatus(err.status);
+  currentFlow().status = err.status;
   return failed(err);
 }
