@@ -176,39 +176,44 @@ test('a 200 ms read timeout ends with ER$TIMEOUT after 200 ms and well before a 
 
 test('each timed read gets its whole timeout, however the reads before it ended', async (t) => {
   // A socket re-arms one timer for its timed reads; none may inherit an earlier read's deadline.
+  // Times are wide apart (the suite may share two cores with many other tests): each check
+  // fails by hundreds of milliseconds when a read takes another's deadline.
   const { client, accepted } = await connectedPair(t);
-  const first = writeLater(client, 'a', 100);
-  t.is(await readSocket(accepted, 10, SKT$BLOCKING, 400), 'a');
+  const first = writeLater(client, 'a', 300);
+  t.is(await readSocket(accepted, 10, SKT$BLOCKING, 1200), 'a');
   await first;
-  // The first read's 400 ms would have run out at about 400 ms; this one's data comes at about 450.
-  const second = writeLater(client, 'b', 350);
-  const answered = await timed(async () => t.is(await readSocket(accepted, 10, SKT$BLOCKING, 400), 'b'));
+  // The first read's 1200 ms would have run out at about 1200 ms; this one's data comes at about 1350.
+  const second = writeLater(client, 'b', 1050);
+  const answered = await timed(async () => t.is(await readSocket(accepted, 10, SKT$BLOCKING, 1200), 'b'));
   t.is(answered.error, undefined, 'the second read took the first one\'s deadline');
   await second;
   // A shorter timeout, then a longer one again: each runs its own length.
-  const short = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 150));
+  const short = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 450));
   t.is((short.error as SocketError | undefined)?.status, ER$TIMEOUT);
-  t.true(short.ms >= 140 && short.ms < 390, `150 ms read timed out after ${short.ms} ms`);
-  const long = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 400));
+  t.true(short.ms >= 440 && short.ms < 1170, `450 ms read timed out after ${short.ms} ms`);
+  const long = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 1200));
   t.is((long.error as SocketError | undefined)?.status, ER$TIMEOUT);
-  t.true(long.ms >= 390, `400 ms read timed out after only ${long.ms} ms`);
+  t.true(long.ms >= 1190, `1200 ms read timed out after only ${long.ms} ms`);
 });
 
 test('after a timed read was answered, its timer going off ends no later read', async (t) => {
+  // Times are wide apart, as in the test above.
   const { client, accepted } = await connectedPair(t);
+  // Armed before the data comes, so that its timer is running when the data answers it.
+  const answeredRead = readSocket(accepted, 10, SKT$BLOCKING, 600);
   await writeSocket(client, 'now', SKT$BLOCKING, 5000);
-  t.is(await readSocket(accepted, 10, SKT$BLOCKING, 200), 'now');
-  // No timeout: still waiting well after the 200 ms of the read before.
-  const late = writeLater(client, 'later', 450);
+  t.is(await answeredRead, 'now');
+  // No timeout: still waiting well after the 600 ms of the read before.
+  const late = writeLater(client, 'later', 1350);
   const waited = await timed(async () => t.is(await readSocket(accepted, 10, SKT$BLOCKING, 0), 'later'));
   t.is(waited.error, undefined);
-  t.true(waited.ms >= 440, `read returned after ${waited.ms} ms, before the data was written`);
+  t.true(waited.ms >= 1340, `read returned after ${waited.ms} ms, before the data was written`);
   await late;
   // Queued behind a read without a timeout, a timed read still times out on time.
   const blocker = readSocket(accepted, 10, SKT$BLOCKING, 0);
-  const queued = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 150));
+  const queued = await timed(() => readSocket(accepted, 10, SKT$BLOCKING, 450));
   t.is((queued.error as SocketError | undefined)?.status, ER$TIMEOUT);
-  t.true(queued.ms >= 140 && queued.ms < 1000, `queued 150 ms read ended after ${queued.ms} ms`);
+  t.true(queued.ms >= 440 && queued.ms < 3000, `queued 450 ms read ended after ${queued.ms} ms`);
   await writeSocket(client, 'x', SKT$BLOCKING, 5000);
   t.is(await blocker, 'x');
 });
