@@ -305,16 +305,19 @@ test('a reader too slow for the send timeout is cut off', async (t) => {
 test('close() lets a request in flight finish, then stops', async (t) => {
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered: () => void = () => undefined;
+  const inFlight = new Promise<void>((resolve) => (entered = resolve));
   const { server, port } = await plainServer(t, {
     handler: async (request) => {
       if (request.path !== '/slow') return undefined;
+      entered();
       await gate;
       return { status: 200, body: 'finished' };
     },
   });
   const skt = await rawClient(t, port);
   await writeSocket(skt, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', SKT$BLOCKING, 5000);
-  await sleep(100);
+  await inFlight; // the request is in its handler: close() comes while it is in flight
   const closing = server.close();
   setTimeout(release, 200);
   const { bytes, closed } = await readAll(skt);
