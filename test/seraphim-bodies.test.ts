@@ -93,3 +93,33 @@ test('a body sent to a path no route reads is skipped and the connection goes on
   t.deepEqual(JSON.parse(responses[2]?.body.toString() ?? '{}'), { size: 4096 });
   t.is(server.bodyBytes, 0);
 });
+
+test('an unwanted body past maxSkippedBody is not read: answered with Connection: close, the client may finish sending, then the connection closes', async (t) => {
+  const routes = createRouter({ 'GET /page': () => json({ page: true }) });
+  const server = await startTestServer(t, { httpsPort: false, handler: routes, limits: { maxSkippedBody: 64 * 1024 } });
+  const port = server.ports.http as number;
+  // A keep-alive request whose 512 KiB body nothing reads, then a request that must not be answered.
+  const length = 512 * 1024;
+  const skt = await rawClient(t, port);
+  const head = `GET /page HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`;
+  await writeSocket(skt, Buffer.concat([Buffer.from(head, 'latin1'), Buffer.alloc(length, 0x61), Buffer.from('GET /page HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1')]), SKT$BLOCKING, 10_000);
+  const { bytes, closed } = await readAll(skt, 10_000);
+  const responses = parseResponses(bytes);
+  t.deepEqual(responses.map((r) => r.status), [200], 'answered once, the body not taken for requests');
+  t.is(responses[0]?.headers.get('connection'), 'close');
+  t.true(closed, 'the connection closed after the answer');
+
+  // A chunked body that never ends is not read past the bound either.
+  const endless = await rawClient(t, port);
+  const chunk = `${(16 * 1024).toString(16)}\r\n${'b'.repeat(16 * 1024)}\r\n`;
+  await writeSocket(endless, `GET /page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.repeat(8)}`, SKT$BLOCKING, 10_000);
+  const chunked = await readAll(endless, 10_000);
+  t.deepEqual(parseResponses(chunked.bytes).map((r) => [r.status, r.headers.get('connection')]), [[200, 'close']]);
+  t.true(chunked.closed);
+
+  // With Expect: 100-continue, such a body is not asked for.
+  const expecting = await rawClient(t, port);
+  await writeSocket(expecting, `GET /page HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`, SKT$BLOCKING, 10_000);
+  const answer = await readSocketBuffer(expecting, 65536, SKT$BLOCKING, 10_000);
+  t.regex(answer.toString('latin1'), /^HTTP\/1\.1 200 [^]*\r\nConnection: close\r\n/);
+});

@@ -172,7 +172,13 @@ async function flood(t: ExecutionContext, kind: FloodKind): Promise<void> {
   await traffic;
   t.log(`after the flood: fds ${openFdCount(cli.pid)} (back after ${fdsMs.toFixed(0)} ms), RSS ${MiB(memoryOf(cli.pid, 'VmRSS'))} MiB (back after ${rssMs.toFixed(0)} ms)`);
   t.true(report.connected > 0, 'the flood reached the server');
-  t.true(fdsAtStart > fdsBefore + 20 || fdsDuring > fdsBefore + 20, 'the flood held server connections (so the figures mean something)');
+  if (kind === 'unwanted-body') {
+    // Its connections end after one answer each (the body past what is skipped is not read):
+    // what shows that it reached the server is the answers it got.
+    t.true(report.responses >= 100, `the flood's requests were answered (${report.responses}), so the figures mean something`);
+  } else {
+    t.true(fdsAtStart > fdsBefore + 20 || fdsDuring > fdsBefore + 20, 'the flood held server connections (so the figures mean something)');
+  }
   t.true(share >= 0.99, `${(share * 100).toFixed(1)}% of the probes answered`);
   t.true(latency < P99_BOUND_MS, `probe p99 ${latency.toFixed(1)} ms`);
   t.true(fdsBack, `fds ${fdsBefore} -> ${openFdCount(cli.pid)}`);

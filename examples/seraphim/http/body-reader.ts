@@ -22,6 +22,8 @@ export type ReserveRoom = (bytes: number) => void;
 
 /** Held bytes go nowhere: a skipped body. */
 const SKIP: ReserveRoom | undefined = undefined;
+/** What readChunked returns when it stopped skipping a body at its bound, before its end. */
+const SKIPPED_PART = Symbol('skipped part of a body');
 
 /**
  * Reads the body `head` announces.
@@ -40,15 +42,19 @@ export async function readBody(reader: SocketReader, head: RequestHead, limits: 
 
 /**
  * Reads the body `head` announces to its end and drops it as it comes: for a body that no
- * handler will read. The same limits and errors as `readBody`; nothing is held.
+ * handler will read. The same limits and errors as `readBody`; nothing is held. Only a small
+ * body is skipped so: past `atMost` bytes (a Content-Length that says more is not read at all),
+ * it stops, and the connection is not to be used for another request.
+ *
+ * @param atMost - bytes of body (de-chunked) skipped at most
+ * @returns `true` when the whole body was skipped, `false` when it stopped at `atMost`
  */
-export async function skipBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number): Promise<void> {
-  if (head.chunked) {
-    await readChunked(reader, limits, deadline, SKIP);
-    return;
-  }
+export async function skipBody(reader: SocketReader, head: RequestHead, limits: RequestLimits, deadline: number, atMost: number): Promise<boolean> {
+  if (head.chunked) return (await readChunked(reader, limits, deadline, SKIP, atMost)) !== SKIPPED_PART;
   if (head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
+  if (head.contentLength > atMost) return false;
   await readExactly(reader, head.contentLength, deadline, false);
+  return true;
 }
 
 /** Reads `length` bytes: kept and returned, or (`keep` false) dropped. */
@@ -90,8 +96,17 @@ async function readLine(reader: SocketReader, max: number, deadline: number): Pr
   }
 }
 
-/** A chunked body, de-chunked: kept (room taken with `reserve`, chunk by chunk) or, without `reserve`, dropped. */
-async function readChunked(reader: SocketReader, limits: RequestLimits, deadline: number, reserve: ReserveRoom | undefined): Promise<Buffer | undefined> {
+/**
+ * A chunked body, de-chunked: kept (room taken with `reserve`, chunk by chunk) or, without
+ * `reserve`, dropped; a dropped one only up to `skipAtMost` bytes (SKIPPED_PART past that).
+ */
+async function readChunked(
+  reader: SocketReader,
+  limits: RequestLimits,
+  deadline: number,
+  reserve: ReserveRoom | undefined,
+  skipAtMost = Number.POSITIVE_INFINITY,
+): Promise<Buffer | undefined | typeof SKIPPED_PART> {
   const parts: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -101,6 +116,7 @@ async function readChunked(reader: SocketReader, limits: RequestLimits, deadline
     if (size === 0) break;
     total += size;
     if (total > limits.maxBody) throw new HttpError(413, 'request body too large');
+    if (reserve === undefined && total > skipAtMost) return SKIPPED_PART;
     reserve?.(size);
     const chunk = await readExactly(reader, size, deadline, reserve !== undefined);
     if (chunk !== undefined) parts.push(chunk);

@@ -58,6 +58,12 @@ const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const NO_BODY = Buffer.alloc(0);
 /** For a body whose room was taken before `100 Continue`: nothing more to take. */
 const NOTHING_MORE = (): void => undefined;
+/**
+ * How long, at most, a connection that left an unwanted body unread goes on dropping what the
+ * client still sends after its answer: closing with unread bytes would reset the connection, and
+ * the client, still sending, could lose the answer (nginx's lingering close).
+ */
+const LINGER_MS = 5000;
 
 /** Serves one accepted socket until the client or the server ends it. */
 export class HttpConnection {
@@ -155,6 +161,8 @@ export class HttpConnection {
       let head: RequestHead | undefined;
       let response: OutgoingResponse;
       let keepAlive = false;
+      /** Bytes of an unwanted body left unread (at most): the connection closes after the answer. */
+      let unread: number | undefined;
       try {
         if (refusal !== undefined) throw refusal;
         // Usually the whole head came in one read: parsed here without another await.
@@ -168,18 +176,23 @@ export class HttpConnection {
           if (!head.chunked && head.contentLength > limits.maxBody) throw new HttpError(413, 'request body too large');
           // No room: refused before the client sends it.
           if (wanted && !head.chunked) this.reserveBody(head.contentLength);
-          if (!(await this.sendContinue())) return;
+          // An unwanted body too large to skip is not asked for: the answer comes at once.
+          const tooLargeToSkip = !wanted && !head.chunked && head.contentLength > limits.maxSkippedBody;
+          if (!tooLargeToSkip && !(await this.sendContinue())) return;
         }
         let body: Buffer = NO_BODY;
         if (wanted) {
           const reserve = this.#bodyBytes > 0 ? NOTHING_MORE : this.reserveBody;
           body = await readBody(reader, head, limits, Date.now() + timeouts.body, reserve);
-        } else if (hasBody) {
-          await skipBody(reader, head, limits, Date.now() + timeouts.body);
+        } else if (hasBody && !(await skipBody(reader, head, limits, Date.now() + timeouts.body, limits.maxSkippedBody))) {
+          // Past the little that is skipped, an unwanted body ends the connection: a client
+          // streaming bodies nobody reads would otherwise have the server decrypt them as fast
+          // as it sends, on one connection; now each costs it a new connection (and handshake).
+          unread = head.chunked ? limits.maxBody : head.contentLength;
         }
         const answered = this.respond(head, body);
         response = answered instanceof Promise ? await answered : answered;
-        keepAlive = head.keepAlive && !this.#stopping;
+        keepAlive = head.keepAlive && !this.#stopping && unread === undefined;
       } catch (err) {
         if (err instanceof BodyTruncated) return;
         // Refused: answered with the error's status, then the connection closes.
@@ -213,7 +226,28 @@ export class HttpConnection {
         durationMs: Date.now() - startedAt,
       });
       this.releaseBody();
+      if (bytes !== undefined && unread !== undefined) await this.linger(unread);
       if (bytes === undefined || !keepAlive) return;
+    }
+  }
+
+  /**
+   * After the answer to a request whose body was left unread: drops what the client still sends,
+   * up to `bytes` and for LINGER_MS at most, so that it can finish sending and read the answer;
+   * then the connection closes (with whatever comes later unread).
+   */
+  private async linger(bytes: number): Promise<void> {
+    const reader = this.#reader;
+    const deadline = Date.now() + LINGER_MS;
+    let left = bytes - reader.take(bytes).length;
+    while (left > 0) {
+      try {
+        left -= (await reader.read(msUntil(deadline))).length;
+      } catch (err) {
+        // Out of time, or the client closed: either way the lingering is over (anything else is thrown on).
+        readFailure(err);
+        return;
+      }
     }
   }
 

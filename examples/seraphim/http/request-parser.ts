@@ -13,6 +13,13 @@ export interface RequestLimits {
   maxHeaderLines: number;
   /** Bytes of a request body; more gets 413. Default 1 MiB. */
   maxBody: number;
+  /**
+   * Bytes of a body no handler reads that are skipped to keep the connection for another
+   * request. A larger one (by its Content-Length, or once a chunked one passes this) is not
+   * read: the request is answered with `Connection: close`, and the connection closes once
+   * the client has sent the rest (at most `maxBody` bytes more, for at most 5 s). Default 64 KiB.
+   */
+  maxSkippedBody: number;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -20,6 +27,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxHeaderBytes: 16 * 1024,
   maxHeaderLines: 100,
   maxBody: 1024 * 1024,
+  maxSkippedBody: 64 * 1024,
 };
 
 /** A request the server refuses: answered with `status`, then the connection closes. */

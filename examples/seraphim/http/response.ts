@@ -5,6 +5,7 @@
 // with a file's first chunk.
 import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
+import { fileReads } from './file-reads.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
 
 /** A byte range of an open file; the writer closes the handle when done (or calls `release`). */
@@ -43,6 +44,8 @@ export interface OutgoingResponse {
 
 /** Bytes of a file read and written at a time. */
 const FILE_CHUNK = 64 * 1024;
+/** A write this small may resolve before the stream handed its bytes on: Node's high-water mark of a socket. */
+const SMALL_WRITE = 16 * 1024;
 /**
  * A head and a body in memory this small in all are copied into one buffer, which comes from
  * Node's Buffer pool (smaller than half of Buffer.poolSize, 8 KiB): cheaper than a gathered
@@ -223,20 +226,31 @@ async function writeFileResponse(skt: Socket, response: OutgoingResponse, file: 
   }
 }
 
-/** Sends a file range in chunks, the head gathered with the first one; never more than one chunk in memory. */
+/**
+ * Sends a file range in chunks, the head gathered with the first one; never more than one chunk in
+ * memory. Each read waits for its turn among the server's file reads (fileReads), so that reads
+ * never take the whole thread pool from other requests' lookups.
+ */
 async function streamFile(skt: Socket, head: string, file: FileBody, sendTimeout: number): Promise<void> {
   let position = file.start;
   let left = file.length;
   let pendingHead: string | undefined = head;
+  // One buffer for the whole response, not one per chunk. A write of more than the stream's
+  // high-water mark (16 KiB) resolves only once the stream has handed all of it on (over TLS,
+  // encrypted it), so the next chunk may be read into the same buffer. A smaller write may
+  // resolve while its bytes still wait in the stream: after one (a short read), the next chunk
+  // gets a new buffer. A write that failed (a timeout) may still hold it, but then this
+  // response ends and never reads into it again.
+  let chunk = Buffer.allocUnsafe(Math.min(FILE_CHUNK, left));
+  const read = (): ReturnType<FileBody['handle']['read']> => file.handle.read(chunk, 0, Math.min(chunk.length, left), position);
   while (left > 0) {
-    // A fresh buffer per chunk: a write that timed out may still hold the previous one.
-    const chunk = Buffer.allocUnsafe(Math.min(FILE_CHUNK, left));
-    const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, position);
+    const { bytesRead } = await fileReads.run(read);
     if (bytesRead === 0) throw new Error('the file became shorter while it was sent');
     const data = chunk.subarray(0, bytesRead);
     await writeSocket(skt, pendingHead === undefined ? data : [pendingHead, data], SKT$BLOCKING, sendTimeout);
     pendingHead = undefined;
     position += bytesRead;
     left -= bytesRead;
+    if (bytesRead <= SMALL_WRITE && left > 0) chunk = Buffer.allocUnsafe(Math.min(FILE_CHUNK, left));
   }
 }
