@@ -95,11 +95,13 @@ export function serverHandshake(
   const onClose = (): void => finish('failed');
   // One timer, first for the first byte (when that deadline is the shorter), then for the rest
   // of the whole handshake. The TCP socket counts the bytes its TLS wrap reads from it.
+  // A handshake timeout of 0 (no limit) still has the first-byte deadline: a peer that sends
+  // nothing must not keep its slot for as long as it likes.
   const whole = context.handshakeTimeout;
-  const firstByte = whole > FIRST_BYTE_TIMEOUT ? FIRST_BYTE_TIMEOUT : whole;
+  const firstByte = whole === 0 || whole > FIRST_BYTE_TIMEOUT ? FIRST_BYTE_TIMEOUT : whole;
   let timer = startTimer(firstByte, () => {
     if (firstByte === whole || raw.bytesRead === 0) finish('timeout');
-    else timer = startTimer(whole - firstByte, () => finish('timeout'));
+    else if (whole !== 0) timer = startTimer(whole - firstByte, () => finish('timeout'));
   });
   tls.on('error', onError);
   // Sockets are half-open capable, so a client that hangs up mid-handshake only ends.

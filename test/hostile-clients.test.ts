@@ -350,6 +350,17 @@ test.serial('a connection that sends no byte is cut off after FIRST_BYTE_TIMEOUT
   t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 2);
 });
 
+test.serial('with no handshake timeout (0), a connection that sends no byte is still cut off at the first-byte deadline', async (t) => {
+  t.timeout(60_000);
+  const { server, port } = await secureListen(t, serverContext({ handshakeTimeout: 0 }));
+  const silent = await rawFrom(t, port, '127.0.0.4');
+  const since = performance.now();
+  const silentMs = await withLimit(endedAfter(silent, since), 20_000, 'the silent connection was never cut off');
+  t.true(silentMs >= 3000 * 0.9, `cut off after ${silentMs.toFixed(0)} ms, before its first-byte deadline`);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS), 1);
+  t.is(socketInfo(server, SKT$INFO_TLS_HANDSHAKING), 0);
+});
+
 test.serial('an accepted secure socket keeps its peer address and port when the peer resets right after its request', async (t) => {
   const { server, port } = await secureListen(t, serverContext());
   // The reset races the server's handshake: tried several times, every one must keep the address.

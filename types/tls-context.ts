@@ -60,8 +60,8 @@ export interface TlsContextOptions {
   /**
    * Milliseconds a TLS handshake may take, on either side, before the connection is closed.
    * Default 10000; 0 means no limit (unwise for a server: stalled clients would stay). On a
-   * server, a connection that sends no byte at all is closed after 3000 ms already when this
-   * is longer.
+   * server, a connection that sends no byte at all is closed after 3000 ms when this is longer
+   * or 0.
    */
   readonly handshakeTimeout?: number;
 }

@@ -144,12 +144,14 @@ export function readVia(check: (skt: unknown) => SocketBase, skt: unknown, maxLe
   try {
     const socket = check(skt);
     const most = basicInteger(maxLen, 'maxLen');
+    const mode = flagsOf(flags);
+    const ms = timeoutOf(timeout);
     const flow = currentFlow();
     flow.status = 0;
     // Asked for no bytes, nothing is read: '' with status 0 (ScarletDME reports 7013, the peer
     // closed, on a healthy connection: a difference in docs/porting.md).
     if (most < 1) return Promise.resolve('');
-    return socket.read(most, flagsOf(flags), timeoutOf(timeout), toLatin1, flow.failedRead);
+    return socket.read(most, mode, ms, toLatin1, flow.failedRead);
   } catch (err) {
     return Promise.reject(err);
   }
