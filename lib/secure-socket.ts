@@ -36,8 +36,7 @@ let systemContext: TlsContext | undefined;
  * @param addr - local address to bind, `''` for all
  * @param port - port to listen on, 0 for any free one
  * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
- * @param context - the TlsContext (with a certificate), or the certificate file's path
- * @param keyPath - with a certificate path: the key file's path
+ * @param context - the TlsContext (with a certificate)
  * @returns the listening secure server socket
  * @throws SocketError as `createServerSocket`; `ER$TLS_NO_CERT` (7107) for a context without
  *   a certificate; `ER$TLS_BAD_CERT` / `ER$TLS_KEY_MISMATCH` for bad files
@@ -51,6 +50,25 @@ let systemContext: TlsContext | undefined;
  * const srvr2 = await createSecureServerSocket('', 8444, SKT$BLOCKING, 'site.crt', 'site.key');
  * ```
  */
+export async function createSecureServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServer>;
+/**
+ * {@link createSecureServerSocket} with the paths of a PEM certificate and its key, as the
+ * BASIC call takes them; both are needed.
+ *
+ * @param addr - local address to bind, `''` for all
+ * @param port - port to listen on, 0 for any free one
+ * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
+ * @param certPath - the PEM certificate file's path
+ * @param keyPath - the PEM key file's path
+ * @returns the listening secure server socket
+ *
+ * @example
+ * ```ts
+ * // SRVR = CREATE.SECURE.SERVER.SOCKET("", 8443, 0, "site.crt", "site.key")
+ * const srvr = await createSecureServerSocket('', 8443, 0, 'site.crt', 'site.key');
+ * ```
+ */
+export async function createSecureServerSocket(addr: string, port: number, flags: number | undefined, certPath: string, keyPath: string): Promise<SecureServer>;
 export async function createSecureServerSocket(
   addr: string,
   port: number,

@@ -36,7 +36,7 @@ import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/so
  * ```
  */
 export function createSecureServerSocket(addr: string, port: BasicNumber, flags: BasicNumber | undefined, cert: string | TlsContext, key?: string): Promise<SecureServerSocket | 0> {
-  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert, key), NO_SOCKET);
+  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert as string, key as string), NO_SOCKET);
 }
 
 /**

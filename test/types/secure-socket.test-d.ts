@@ -149,6 +149,10 @@ const plainAgain = openSocket('localhost', 8443, SKT$BLOCKING, 10); // a number 
 expectType<Equal<typeof plainAgain, Promise<Socket>>>();
 expectTypeOf<Promise<SecureServerSocket>>()(createSecureServerSocket('', 8443, SKT$BLOCKING, context));
 expectTypeOf<Promise<SecureServerSocket>>()(createSecureServerSocket('', 8443, SKT$BLOCKING, 'site.crt', 'site.key'));
+// @ts-expect-error a certificate path needs its key path
+void createSecureServerSocket('', 8443, SKT$BLOCKING, 'site.crt');
+// @ts-expect-error a TlsContext takes no key path
+void createSecureServerSocket('', 8443, SKT$BLOCKING, context, 'site.key');
 expectTypeOf<Promise<SecureSocket>>()(openSecureSocket('localhost', 8443, SKT$BLOCKING, context));
 expectTypeOf<Promise<SecureSocket>>()(startTls(plain, context, { role: 'client', servername: 'localhost' }));
 // @ts-expect-error startTls needs a TlsContext
