@@ -14,9 +14,9 @@ import {
   SocketError,
   writeSocket,
   type SecureSocket,
-} from '../lib/index.js';
-import { getOnce, memoryOf, startCli, type CliProcess } from './helpers/seraphim-cli.js';
-import { curl, tempDir } from './helpers/seraphim.js';
+} from '../../lib/index.js';
+import { getOnce, memoryOf, startCli, type CliProcess } from '../helpers/seraphim-cli.js';
+import { curl, tempDir } from '../helpers/seraphim.js';
 
 const MiB = 1024 * 1024;
 const READERS = 200;
