@@ -1,8 +1,7 @@
 // scarlet-sockets/basic: BASIC's calling convention over the same core. Each call returns what
 // ScarletDME returns and sets status(); none rejects with a SocketError. (What ScarletDME itself
 // prints for the same programs is checked by test/fidelity.)
-import { once } from 'node:events';
-import { createServer as netServer, connect as netConnect, type Socket as NetSocket } from 'node:net';
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import anyTest, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
@@ -42,6 +41,7 @@ import {
   type BasicSocket,
 } from '../lib/basic/index.js';
 import * as main from '../lib/index.js';
+import { closedPort } from './helpers/sockets.js';
 import { clientContext, serverContext } from './helpers/tls.js';
 
 /**
@@ -69,16 +69,6 @@ async function basicPair(t: ExecutionContext): Promise<{ client: BasicSocket; ac
   t.not(client, 0);
   t.not(accepted, 0);
   return { client, accepted };
-}
-
-/** A port on loopback with nobody listening. */
-async function closedPort(): Promise<number> {
-  const probe = netServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 test('a failed openSocket returns 0 and sets status(); SOCKET.INFO OPEN of it is 0, any other key is a TypeError', async (t) => {

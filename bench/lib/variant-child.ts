@@ -2,9 +2,9 @@
  * A process of its own for one ping-pong variant of bench/basic.ts: both sides of each round (the
  * echo server and the clients) run here, in this process's main thread, as bench/plain.ts runs
  * them in its own. One process per variant because what a variant switches on is process-wide:
- * scarlet-sockets/basic's phantoms turn on AsyncLocalStorage, whose promise hooks then cost
- * every promise of the process, the main API's included. In one shared process the main rounds
- * would pay the basic entry's cost too, and the ratio would hide it.
+ * scarlet-sockets/basic's first phantom turns on promise hooks, which then run for every promise
+ * of the process, the main API's included. In one shared process the main rounds would pay the
+ * basic entry's cost too, and the ratio would hide it.
  *
  * It answers each `round` message with the round's Measurement (its figure and this process's
  * CPU time per round trip). It exits when the parent goes away (so that a `--cpu-prof` profile

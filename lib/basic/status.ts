@@ -24,6 +24,10 @@ export function status(): number {
  * PHANTOM to serve one connection. Whatever `fn` and everything it awaits do, its status is
  * never seen by the caller or by another phantom, and theirs never by it. It starts at 0.
  *
+ * The flow follows `fn` through every `await`, `then()` and awaited subroutine. A callback that
+ * `fn` hands to a timer or an event emitter runs in the main line's flow instead: await (for
+ * example `setTimeout` from `node:timers/promises`), or start a phantom in the callback.
+ *
  * @param fn - the work of the flow (usually an async function serving one socket)
  * @returns what `fn` returns
  *

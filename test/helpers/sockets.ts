@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import {
   acceptSocket,
@@ -32,4 +34,14 @@ export async function connectedPair(t: ExecutionContext, flags = SKT$BLOCKING): 
 /** The number of file descriptors this process (or process `pid`) has open. */
 export function openFdCount(pid: number | 'self' = 'self'): number {
   return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** A port on loopback with nobody listening (one that was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  await once(probe, 'close');
+  return port;
 }
