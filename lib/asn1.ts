@@ -27,6 +27,7 @@ export function children(node: Node): Node[] {
   return Array.isArray(node.value) ? node.value : [];
 }
 
+/** The value, checked to be a SEQUENCE. */
 export function expectSequence(node: Node | undefined, what: string): Node {
   if (node === undefined || node.tagClass !== asn1.Class.UNIVERSAL || node.type !== asn1.Type.SEQUENCE || !Array.isArray(node.value)) {
     throw new MalformedAsn1(`${what}: expected a SEQUENCE`);
@@ -34,6 +35,7 @@ export function expectSequence(node: Node | undefined, what: string): Node {
   return node;
 }
 
+/** The dotted form of an OBJECT IDENTIFIER. */
 export function expectOid(node: Node | undefined, what: string): string {
   if (node === undefined || node.tagClass !== asn1.Class.UNIVERSAL || node.type !== asn1.Type.OID || typeof node.value !== 'string') {
     throw new MalformedAsn1(`${what}: expected an OBJECT IDENTIFIER`);
@@ -72,26 +74,32 @@ export function explicitContent(node: Node | undefined, what: string): Node {
   return inner;
 }
 
+/** `SEQUENCE { items }`. */
 export function sequence(...items: Node[]): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
 }
 
+/** `SET { items }` (in the order given: the callers give one item). */
 export function set(...items: Node[]): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
 }
 
+/** An OBJECT IDENTIFIER from its dotted form. */
 export function oidNode(oid: string): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes());
 }
 
+/** An OCTET STRING. */
 export function octetString(bytes: Buffer): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
 }
 
+/** A small non-negative INTEGER. */
 export function integer(value: number): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
 }
 
+/** NULL (the parameters of a digest algorithm). */
 export function nullNode(): Node {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '');
 }

@@ -100,17 +100,17 @@ export function readPkcs12(bytes: Buffer, password: string): Pkcs12Contents {
  * with the same scheme, the first certificate and the key tied by a `localKeyId`, and an
  * HMAC-SHA256 MAC over the whole, all with `password`.
  *
- * @param chain - certificates, PEM, the key's own first
+ * @param chain - the certificates, PEM, the key's own first
  * @param key - the private key (any type OpenSSL handles)
  * @returns the DER bytes of the bundle
  *
  * @example
  * ```ts
- * writeFileSync('site.p12', writePkcs12(readFileSync('fullchain.pem', 'utf8'), createPrivateKey(keyPem), 'secret'));
+ * writeFileSync('site.p12', writePkcs12([leafPem, intermediatePem], createPrivateKey(keyPem), 'secret'));
  * ```
  */
-export function writePkcs12(chain: string, key: KeyObject, password: string): Buffer {
-  const certs = certificatesOf(chain);
+export function writePkcs12(chain: readonly string[], key: KeyObject, password: string): Buffer {
+  const certs = chain.map(certificateFromPem);
   const leaf = certs[0];
   if (leaf === undefined) throw new SocketError(ER$TLS_BAD_CERT, 'savePkcs12: the context has no certificate to save');
   const keyId = octetString(createHash('sha1').update(leaf.raw).digest());
@@ -228,14 +228,10 @@ function certificateOf(der: Buffer): X509Certificate {
   }
 }
 
-/** The certificates of a PEM chain. */
-function certificatesOf(chain: string): X509Certificate[] {
-  const pems = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return pems.map((pem) => {
-    try {
-      return new X509Certificate(pem);
-    } catch (err) {
-      throw new SocketError(ER$TLS_BAD_CERT, `savePkcs12: unreadable certificate: ${(err as Error).message}`, err);
-    }
-  });
+function certificateFromPem(pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new SocketError(ER$TLS_BAD_CERT, `savePkcs12: unreadable certificate: ${(err as Error).message}`, err);
+  }
 }

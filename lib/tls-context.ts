@@ -231,7 +231,7 @@ export class TlsContext {
     }
     // The context was made from this key, so it reads with its passphrase.
     const privateKey = createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
-    writeFileSync(path, writePkcs12(String(cert), privateKey, password), { mode: 0o600 });
+    writeFileSync(path, writePkcs12(splitPem(String(cert)), privateKey, password), { mode: 0o600 });
   }
 }
 

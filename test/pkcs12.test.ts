@@ -257,7 +257,7 @@ test('a bundle without a key, or without a certificate, gives ER$TLS_BAD_CERT', 
 
 test('a bundle whose key belongs to none of its certificates gives ER$TLS_KEY_MISMATCH', async (t) => {
   const [ecdsa, ed25519] = await Promise.all([leafOf(t, 'ECDSA P-256'), leafOf(t, 'Ed25519')]);
-  const mismatched = writePkcs12(readFileSync(ecdsa.cert, 'utf8'), createPrivateKey(readFileSync(ed25519.key)), 'pw');
+  const mismatched = writePkcs12([readFileSync(ecdsa.cert, 'utf8')], createPrivateKey(readFileSync(ed25519.key)), 'pw');
   await expectSocketError(t, () => createTlsContext({ pfx: mismatched, passphrase: 'pw' }), ER$TLS_KEY_MISMATCH);
 });
 
