@@ -1,7 +1,8 @@
-// PKCS#12 bundles of every key type a certificate is commonly made with (RSA, ECDSA P-256 and
-// P-384, Ed25519), both ways: bundles `openssl pkcs12 -export` makes (modern and -legacy) load
-// and serve their certificate and chain in a real TLS handshake; bundles savePkcs12 writes open
-// in `openssl pkcs12`, with a key that matches the certificate. Bad bundles give ER$TLS_ statuses.
+// PKCS#12 bundles of every key type a certificate is commonly made with (RSA, ECDSA P-256,
+// P-384 and P-521, Ed25519), both ways: bundles `openssl pkcs12 -export` makes (modern and
+// -legacy) load and serve their certificate and chain in a real TLS handshake; bundles
+// savePkcs12 writes open in `openssl pkcs12`, with a key that matches the certificate. Bad
+// bundles give ER$TLS_ statuses.
 // Every key and certificate here is made by the openssl command, not by the library.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const KEY_TYPES = {
   'RSA 2048': ['-newkey', 'rsa:2048'],
   'ECDSA P-256': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   'ECDSA P-384': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+  'ECDSA P-521': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
   Ed25519: ['-newkey', 'ed25519'],
 } as const;
 type KeyType = keyof typeof KEY_TYPES;
@@ -177,6 +179,19 @@ for (const keyType of Object.keys(KEY_TYPES) as KeyType[]) {
     t.is(await servedFingerprint(t, { pfx: saved, passphrase: 'battery staple' }), fingerprintOfFile(leaf.cert), 'and it loads back');
   });
 }
+
+test('bundles with the other algorithms openssl can choose load: AES-128/192 and 3DES under PBES2, MACs of SHA-1 and SHA-512', async (t) => {
+  const leaf = await leafOf(t, 'ECDSA P-256');
+  const choices = [
+    ['-keypbe', 'AES-128-CBC', '-certpbe', 'DES-EDE3-CBC', '-macalg', 'sha512'],
+    ['-keypbe', 'AES-192-CBC', '-certpbe', 'AES-128-CBC', '-macalg', 'sha1'],
+    ['-keypbe', 'DES-EDE3-CBC', '-certpbe', 'NONE', '-macalg', 'sha384'],
+  ];
+  for (const choice of choices) {
+    const pfx = await exportBundle(t, leaf, 'pw', choice);
+    t.is(createTlsContext({ pfx, passphrase: 'pw' }).describe()?.fingerprint256, fingerprintOfFile(leaf.cert), choice.join(' '));
+  }
+});
 
 test('a context loaded from a bundle saves again (the chain and key travel through)', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
