@@ -4,7 +4,7 @@
 // savePkcs12 writes open in `openssl pkcs12`, with a key that matches the certificate. Bad
 // bundles give ER$TLS_ statuses.
 // Every key and certificate here is made by the openssl command, not by the library.
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,14 @@ import { writePkcs12 } from '../lib/pkcs12.js';
 import { expectSocketError } from './helpers/assertions.js';
 import { getOnce, runCommand, startCli } from './helpers/seraphim-cli.js';
 import { tempDir } from './helpers/tls-peers.js';
-import { secureListen, securePair } from './helpers/tls.js';
+import { secureAccept, secureConnect, secureListen } from './helpers/tls.js';
 
 const OPENSSL_TIMEOUT = 60_000;
+/**
+ * Handshakes, accepts, reads and writes may take this long: the tests of this file run at once,
+ * each with openssl processes beside it, on a machine other test runs share.
+ */
+const IO_LIMIT = 60_000;
 
 /** The key types under test, as `openssl req -newkey` makes them. */
 const KEY_TYPES = {
@@ -81,7 +86,10 @@ async function issue(t: ExecutionContext, name: string, keyType: KeyType, issuer
   const ext = ca
     ? extensions(name, ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'])
     : extensions(name, ['basicConstraints=CA:FALSE', 'subjectAltName=DNS:localhost,IP:127.0.0.1', 'extendedKeyUsage=serverAuth']);
-  await openssl(t, ['x509', '-req', '-in', csr, '-CA', issuer.cert, '-CAkey', issuer.key, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', cert]);
+  // A random serial of its own: certificates are issued at once, and -CAcreateserial's shared
+  // serial file would be read and written by several openssl processes.
+  const serial = `0x${randomBytes(8).toString('hex').replace(/^./, '1')}`;
+  await openssl(t, ['x509', '-req', '-in', csr, '-CA', issuer.cert, '-CAkey', issuer.key, '-set_serial', serial, '-days', '2', '-extfile', ext, '-out', cert]);
   return { cert, key };
 }
 
@@ -131,12 +139,13 @@ const fingerprintOfFile = (path: string): string => new X509Certificate(readFile
  * the fingerprint of the certificate the client was shown; bytes cross both ways.
  */
 async function servedFingerprint(t: ExecutionContext, serverOptions: Parameters<typeof createTlsContext>[0]): Promise<string | undefined> {
-  const { server, port } = await secureListen(t, createTlsContext(serverOptions));
-  const { client, accepted } = await securePair(t, server, port, createTlsContext({ ca: root.cert }));
-  await writeSecureSocket(client, 'ping', SKT$BLOCKING, 10_000);
-  t.is(await readSecureSocket(accepted, 4, SKT$BLOCKING, 10_000), 'ping');
-  await writeSecureSocket(accepted, 'pong', SKT$BLOCKING, 10_000);
-  t.is(await readSecureSocket(client, 4, SKT$BLOCKING, 10_000), 'pong');
+  const { server, port } = await secureListen(t, createTlsContext({ ...serverOptions, handshakeTimeout: IO_LIMIT }));
+  const clientContext = createTlsContext({ ca: root.cert, handshakeTimeout: IO_LIMIT });
+  const [client, accepted] = await Promise.all([secureConnect(t, port, clientContext), secureAccept(t, server, IO_LIMIT)]);
+  await writeSecureSocket(client, 'ping', SKT$BLOCKING, IO_LIMIT);
+  t.is(await readSecureSocket(accepted, 4, SKT$BLOCKING, IO_LIMIT), 'ping');
+  await writeSecureSocket(accepted, 'pong', SKT$BLOCKING, IO_LIMIT);
+  t.is(await readSecureSocket(client, 4, SKT$BLOCKING, IO_LIMIT), 'pong');
   return socketInfo(client, SKT$INFO_TLS_PEER_CERT)?.fingerprint256;
 }
 
@@ -290,6 +299,6 @@ test('seraphim --pfx serves HTTPS with an ECDSA bundle made by openssl', async (
   const passphraseFile = join(tempDir(t), 'passphrase');
   writeFileSync(passphraseFile, 'seraphim secret\n', { mode: 0o600 });
   const cli = await startCli(t, ['--https-port', 'auto', '--http-port', '0', '--pfx', pfx, '--passphrase-file', passphraseFile, '--access-log', 'off']);
-  const answer = await getOnce(cli.ports.https as number, '/', createTlsContext({ ca: root.cert }));
+  const answer = await getOnce(cli.ports.https as number, '/', createTlsContext({ ca: root.cert, handshakeTimeout: IO_LIMIT }), IO_LIMIT);
   t.is(answer.status, 200);
 });
