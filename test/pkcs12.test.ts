@@ -28,8 +28,10 @@ import { secureAccept, secureConnect, secureListen } from './helpers/tls.js';
 
 const OPENSSL_TIMEOUT = 60_000;
 /**
- * Handshakes, accepts, reads and writes may take this long: the tests of this file run at once,
- * each with openssl processes beside it, on a machine other test runs share.
+ * Handshakes, accepts, reads and writes may take this long, on a machine other test runs share.
+ * The tests run one at a time (test.serial): all at once in one process, beside their openssl
+ * processes, a busy machine once held a client's ClientHello past the 3 s a server gives a new
+ * connection for its first byte (FIRST_BYTE_TIMEOUT), and the server cut it off.
  */
 const IO_LIMIT = 60_000;
 
@@ -150,14 +152,14 @@ async function servedFingerprint(t: ExecutionContext, serverOptions: Parameters<
 }
 
 for (const keyType of Object.keys(KEY_TYPES) as KeyType[]) {
-  test(`${keyType}: a bundle from openssl pkcs12 -export (AES-256-CBC, PBKDF2) loads and serves its certificate and chain`, async (t) => {
+  test.serial(`${keyType}: a bundle from openssl pkcs12 -export (AES-256-CBC, PBKDF2) loads and serves its certificate and chain`, async (t) => {
     const leaf = await leafOf(t, keyType);
     const pfx = await exportBundle(t, leaf, 'correct horse');
     t.is(await servedFingerprint(t, { pfx, passphrase: 'correct horse' }), fingerprintOfFile(leaf.cert));
     t.is(createTlsContext({ pfx: readFileSync(pfx), passphrase: 'correct horse' }).describe()?.fingerprint256, fingerprintOfFile(leaf.cert), 'bytes load as the path does');
   });
 
-  test(`${keyType}: a bundle from openssl pkcs12 -export -legacy (3DES key, RC2 certificates) loads and serves its certificate`, async (t) => {
+  test.serial(`${keyType}: a bundle from openssl pkcs12 -export -legacy (3DES key, RC2 certificates) loads and serves its certificate`, async (t) => {
     if (!(await legacySupported(t))) {
       t.log('this openssl cannot write -legacy bundles (no legacy provider): nothing to load');
       t.pass();
@@ -168,7 +170,7 @@ for (const keyType of Object.keys(KEY_TYPES) as KeyType[]) {
     t.is(await servedFingerprint(t, { pfx, passphrase: 'correct horse' }), fingerprintOfFile(leaf.cert));
   });
 
-  test(`${keyType}: a bundle savePkcs12 writes opens in openssl pkcs12, with the chain and a key that matches the certificate`, async (t) => {
+  test.serial(`${keyType}: a bundle savePkcs12 writes opens in openssl pkcs12, with the chain and a key that matches the certificate`, async (t) => {
     const leaf = await leafOf(t, keyType);
     const work = tempDir(t);
     const chain = readFileSync(leaf.cert, 'utf8') + readFileSync(intermediate.cert, 'utf8');
@@ -189,7 +191,7 @@ for (const keyType of Object.keys(KEY_TYPES) as KeyType[]) {
   });
 }
 
-test('bundles with the other algorithms openssl can choose load: AES-128/192 and 3DES under PBES2, MACs of SHA-1 and SHA-512', async (t) => {
+test.serial('bundles with the other algorithms openssl can choose load: AES-128/192 and 3DES under PBES2, MACs of SHA-1 and SHA-512', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const choices = [
     ['-keypbe', 'AES-128-CBC', '-certpbe', 'DES-EDE3-CBC', '-macalg', 'sha512'],
@@ -202,14 +204,14 @@ test('bundles with the other algorithms openssl can choose load: AES-128/192 and
   }
 });
 
-test('a context loaded from a bundle saves again (the chain and key travel through)', async (t) => {
+test.serial('a context loaded from a bundle saves again (the chain and key travel through)', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const again = join(tempDir(t), 'again.p12');
   createTlsContext({ pfx: await exportBundle(t, leaf, 'first'), passphrase: 'first' }).savePkcs12(again, 'second');
   t.is(await servedFingerprint(t, { pfx: again, passphrase: 'second' }), fingerprintOfFile(leaf.cert));
 });
 
-test('a password with characters beyond ASCII works both ways (UTF-8 for PBKDF2, BMPString for the MAC)', async (t) => {
+test.serial('a password with characters beyond ASCII works both ways (UTF-8 for PBKDF2, BMPString for the MAC)', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-384');
   const password = 'pässwörd ✓';
   const fromOpenssl = await exportBundle(t, leaf, password);
@@ -220,14 +222,14 @@ test('a password with characters beyond ASCII works both ways (UTF-8 for PBKDF2,
   t.regex(dump, /-----BEGIN PRIVATE KEY-----/);
 });
 
-test('an empty password: a bundle openssl made with none loads without a passphrase', async (t) => {
+test.serial('an empty password: a bundle openssl made with none loads without a passphrase', async (t) => {
   const leaf = await leafOf(t, 'Ed25519');
   const pfx = await exportBundle(t, leaf, '');
   t.is(createTlsContext({ pfx }).describe()?.fingerprint256, fingerprintOfFile(leaf.cert));
   t.is(createTlsContext({ pfx, passphrase: '' }).describe()?.fingerprint256, fingerprintOfFile(leaf.cert));
 });
 
-test('a wrong or missing password gives ER$TLS_PKCS12_PASSWORD (7105), with a MAC and without one', async (t) => {
+test.serial('a wrong or missing password gives ER$TLS_PKCS12_PASSWORD (7105), with a MAC and without one', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   for (const extra of [[], ['-nomac']]) {
     const pfx = await exportBundle(t, leaf, 'correct horse', extra);
@@ -240,7 +242,7 @@ test('a wrong or missing password gives ER$TLS_PKCS12_PASSWORD (7105), with a MA
   }
 });
 
-test('reload with a wrong bundle password keeps the old certificate', async (t) => {
+test.serial('reload with a wrong bundle password keeps the old certificate', async (t) => {
   const [ecdsa, ed25519] = await Promise.all([leafOf(t, 'ECDSA P-256'), leafOf(t, 'Ed25519')]);
   const context = createTlsContext({ pfx: await exportBundle(t, ecdsa, 'one'), passphrase: 'one' });
   const other = await exportBundle(t, ed25519, 'two');
@@ -250,7 +252,7 @@ test('reload with a wrong bundle password keeps the old certificate', async (t) 
   t.is(context.describe()?.fingerprint256, fingerprintOfFile(ed25519.cert));
 });
 
-test('a damaged bundle gives ER$TLS_BAD_CERT: truncated, not PKCS#12 at all, or a PEM file', async (t) => {
+test.serial('a damaged bundle gives ER$TLS_BAD_CERT: truncated, not PKCS#12 at all, or a PEM file', async (t) => {
   const leaf = await leafOf(t, 'RSA 2048');
   const bytes = readFileSync(await exportBundle(t, leaf, 'pw'));
   await expectSocketError(t, () => createTlsContext({ pfx: bytes.subarray(0, bytes.length - 40), passphrase: 'pw' }), ER$TLS_BAD_CERT);
@@ -259,7 +261,7 @@ test('a damaged bundle gives ER$TLS_BAD_CERT: truncated, not PKCS#12 at all, or 
   await expectSocketError(t, () => createTlsContext({ pfx: join(tempDir(t), 'missing.p12'), passphrase: 'pw' }), ER$TLS_BAD_CERT);
 });
 
-test('a byte changed inside a bundle gives ER$TLS_PKCS12_PASSWORD: its MAC cannot tell damage from a wrong password', async (t) => {
+test.serial('a byte changed inside a bundle gives ER$TLS_PKCS12_PASSWORD: its MAC cannot tell damage from a wrong password', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const bytes = Buffer.from(readFileSync(await exportBundle(t, leaf, 'pw')));
   const middle = Math.floor(bytes.length / 2);
@@ -267,7 +269,7 @@ test('a byte changed inside a bundle gives ER$TLS_PKCS12_PASSWORD: its MAC canno
   await expectSocketError(t, () => createTlsContext({ pfx: bytes, passphrase: 'pw' }), ER$TLS_PKCS12_PASSWORD);
 });
 
-test('a bundle without a key, or without a certificate, gives ER$TLS_BAD_CERT', async (t) => {
+test.serial('a bundle without a key, or without a certificate, gives ER$TLS_BAD_CERT', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const noKey = await exportBundle(t, leaf, 'pw', ['-nokeys']);
   const noCert = join(tempDir(t), 'key-only.p12');
@@ -279,13 +281,13 @@ test('a bundle without a key, or without a certificate, gives ER$TLS_BAD_CERT', 
   t.deepEqual(errors.map((err) => /no private key|no certificate/.exec(err?.message ?? '')?.[0]), ['no private key', 'no certificate']);
 });
 
-test('a bundle whose key belongs to none of its certificates gives ER$TLS_KEY_MISMATCH', async (t) => {
+test.serial('a bundle whose key belongs to none of its certificates gives ER$TLS_KEY_MISMATCH', async (t) => {
   const [ecdsa, ed25519] = await Promise.all([leafOf(t, 'ECDSA P-256'), leafOf(t, 'Ed25519')]);
   const mismatched = writePkcs12([readFileSync(ecdsa.cert, 'utf8')], createPrivateKey(readFileSync(ed25519.key)), 'pw');
   await expectSocketError(t, () => createTlsContext({ pfx: mismatched, passphrase: 'pw' }), ER$TLS_KEY_MISMATCH);
 });
 
-test('savePkcs12 on a context without a certificate gives ER$TLS_BAD_CERT; pfx with cert is a TypeError', async (t) => {
+test.serial('savePkcs12 on a context without a certificate gives ER$TLS_BAD_CERT; pfx with cert is a TypeError', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const client = createTlsContext({ ca: root.cert });
   await expectSocketError(t, () => client.savePkcs12(join(tempDir(t), 'nothing.p12'), 'pw'), ER$TLS_BAD_CERT);
@@ -293,7 +295,7 @@ test('savePkcs12 on a context without a certificate gives ER$TLS_BAD_CERT; pfx w
   t.throws(() => createTlsContext({ pfx, passphrase: 'pw', cert: leaf.cert }), { instanceOf: TypeError });
 });
 
-test('seraphim --pfx serves HTTPS with an ECDSA bundle made by openssl', async (t) => {
+test.serial('seraphim --pfx serves HTTPS with an ECDSA bundle made by openssl', async (t) => {
   const leaf = await leafOf(t, 'ECDSA P-256');
   const pfx = await exportBundle(t, leaf, 'seraphim secret');
   const passphraseFile = join(tempDir(t), 'passphrase');
