@@ -1,8 +1,8 @@
-import { constants as cryptoConstants, createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { constants as cryptoConstants, createHash, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import forge from 'node-forge';
-import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_NO_CA, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
+import { readPkcs12, writePkcs12 } from './pkcs12.js';
+import { ER$TLS_KEY_MISMATCH, ER$TLS_BAD_CERT, ER$TLS_NO_CA } from './tls-status.js';
 import { SocketError } from './errors.js';
 import { checkTimeout } from './validation.js';
 import type { CertificateDescription, TlsContextOptions } from '../types/tls-context.js';
@@ -209,12 +209,14 @@ export class TlsContext {
   }
 
   /**
-   * Saves the certificate and key to a password-protected PKCS#12 file (AES-256, SHA-256 MAC),
-   * which `createTlsContext({ pfx: path, passphrase })` loads again.
+   * Saves the certificate chain and key to a password-protected PKCS#12 file, as
+   * `openssl pkcs12 -export` writes it (PBES2: PBKDF2 with HMAC-SHA256 and AES-256-CBC; an
+   * HMAC-SHA256 MAC), readable by its owner only. Any key type: RSA, ECDSA, Ed25519.
+   * `createTlsContext({ pfx: path, passphrase })` and `openssl pkcs12` load it.
    *
    * @param path - the file to write
    * @param password - the password that protects it
-   * @throws SocketError `ER$TLS_BAD_CERT` when the context has no PEM certificate and key to save
+   * @throws SocketError `ER$TLS_BAD_CERT` when the context has no certificate and key to save
    *
    * @example
    * ```ts
@@ -225,14 +227,11 @@ export class TlsContext {
   savePkcs12(path: string, password: string): void {
     const { cert, key, passphrase } = this.#material.options;
     if (cert === undefined || key === undefined) {
-      throw new SocketError(ER$TLS_BAD_CERT, 'savePkcs12: the context has no PEM certificate and key to save');
+      throw new SocketError(ER$TLS_BAD_CERT, 'savePkcs12: the context has no certificate and key to save');
     }
-    const chain = splitPem(String(cert)).map((pem) => forge.pki.certificateFromPem(pem));
-    const privateKey = passphrase
-      ? forge.pki.decryptRsaPrivateKey(String(key), passphrase)
-      : forge.pki.privateKeyFromPem(String(key));
-    const asn1 = forge.pkcs12.toPkcs12Asn1(privateKey, chain, password, { algorithm: 'aes256' });
-    writeFileSync(path, Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'), { mode: 0o600 });
+    // The context was made from this key, so it reads with its passphrase.
+    const privateKey = createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
+    writeFileSync(path, writePkcs12(splitPem(String(cert)), privateKey, password), { mode: 0o600 });
   }
 }
 
@@ -270,7 +269,7 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     throw new TypeError(`ticketKeys must be a Buffer of ${TICKET_KEYS_LENGTH} bytes`);
   }
   checkTimeout(input.handshakeTimeout, 'handshakeTimeout');
-  const options = readFiles(input);
+  const options = unbundled(readFiles(input));
   const trusted = caList(options.ca);
   // Without `ca`, OpenSSL would check client certificates against every public root: anyone
   // who can buy a certificate from any CA would be let in. Nobody means that.
@@ -288,14 +287,11 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     ticketKeys,
     sessionIdContext: sessionIdContextOf(options.requestCert === true, trusted),
   };
-  const secureContext = secureContextOf(
-    { ...base, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase },
-    options.pfx !== undefined,
-  );
+  const secureContext = secureContextOf({ ...base, cert: options.cert, key: options.key, passphrase: options.passphrase });
   const sniContexts = new Map<string, SecureContext>();
   for (const [name, entry] of Object.entries(options.sni ?? {})) {
     const pair = readFiles(entry);
-    sniContexts.set(name.toLowerCase(), secureContextOf({ ...base, cert: pair.cert, key: pair.key, passphrase: pair.passphrase }, false));
+    sniContexts.set(name.toLowerCase(), secureContextOf({ ...base, cert: pair.cert, key: pair.key, passphrase: pair.passphrase }));
   }
   return { options, secureContext, sniContexts, certificate: leafCertificate(options) };
 }
@@ -320,17 +316,28 @@ function sessionIdContextOf(requestCert: boolean, trusted: readonly (string | Bu
   return hash.digest('hex').slice(0, SESSION_ID_CONTEXT_LENGTH);
 }
 
+/**
+ * Options with a PKCS#12 bundle turned into the PEM certificate chain and key it holds, read by
+ * the library (lib/pkcs12.ts) rather than by OpenSSL: so every key type loads, legacy bundles
+ * too, and the context describes and saves its certificate whichever way it was given.
+ */
+function unbundled(options: TlsContextOptions): TlsContextOptions {
+  const { pfx, passphrase, ...rest } = options;
+  if (pfx === undefined) return options;
+  if (options.cert !== undefined || options.key !== undefined) {
+    throw new TypeError('createTlsContext: pfx replaces cert and key: give one or the other');
+  }
+  return { ...rest, ...readPkcs12(pfx as Buffer, passphrase ?? '') };
+}
+
 /** createSecureContext with its OpenSSL errors turned into ScarletDME-style statuses. */
-function secureContextOf(options: SecureContextOptions, fromPfx: boolean): SecureContext {
+function secureContextOf(options: SecureContextOptions): SecureContext {
   try {
     return createSecureContext(options);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(message)) {
       throw new SocketError(ER$TLS_KEY_MISMATCH, 'createTlsContext: the private key does not belong to the certificate', err);
-    }
-    if (fromPfx && /mac verify failure|bad decrypt|invalid password/i.test(message)) {
-      throw new SocketError(ER$TLS_PKCS12_PASSWORD, 'createTlsContext: wrong PKCS#12 password', err);
     }
     throw new SocketError(ER$TLS_BAD_CERT, `createTlsContext: unusable certificate or key: ${message}`, err);
   }
@@ -363,19 +370,11 @@ function readBytes(path: string, name: string): Buffer {
   }
 }
 
-/** The leaf certificate of the options, to describe it. */
+/** The leaf certificate of the options (a bundle's is in `cert` by now), to describe it. */
 function leafCertificate(options: TlsContextOptions): X509Certificate | undefined {
   if (options.cert !== undefined) {
     const first = splitPem(String(options.cert))[0];
     return first === undefined ? undefined : new X509Certificate(first);
-  }
-  if (options.pfx !== undefined) {
-    const der = forge.util.createBuffer((options.pfx as Buffer).toString('binary'));
-    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der), options.passphrase ?? '');
-    const certBag = forge.pki.oids.certBag as string;
-    const bags = p12.getBags({ bagType: certBag })[certBag] ?? [];
-    const leaf = bags[0]?.cert;
-    return leaf === undefined ? undefined : new X509Certificate(forge.pki.certificateToPem(leaf));
   }
   return undefined;
 }

@@ -14,7 +14,11 @@ export interface TlsContextOptions {
   readonly key?: string | Buffer;
   /** Passphrase of an encrypted `key` or of `pfx`. */
   readonly passphrase?: string;
-  /** A PKCS#12 bundle (`.pfx`/`.p12`) holding certificate and key: its bytes or its path. */
+  /**
+   * A PKCS#12 bundle (`.pfx`/`.p12`) holding the certificate chain and key, of any key type (RSA,
+   * ECDSA, Ed25519): its bytes or its path. It replaces `cert` and `key` (giving both is a
+   * TypeError); `passphrase` is its password (none: the empty password).
+   */
   readonly pfx?: string | Buffer;
   /**
    * CAs to trust (PEM text or file path, or several): a client checks the server against them
