@@ -17,9 +17,16 @@ export function v1(source: string, sourcePort: number, destination: string, dest
   return Buffer.from(`PROXY ${protocol} ${source} ${destination} ${sourcePort} ${destinationPort}\r\n`, 'latin1');
 }
 
-/** The 4 or 16 bytes of an IPv4 or IPv6 address (IPv6 written with at most one '::' and no IPv4 tail). */
+/** The 4 or 16 bytes of an IPv4 or IPv6 address (an IPv6 one may end in an IPv4 address, `::ffff:1.2.3.4`). */
 export function addressBytes(address: string): Buffer {
   if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
+  const lastColon = address.lastIndexOf(':');
+  const last = address.slice(lastColon + 1);
+  if (isIPv4(last)) {
+    // The IPv4 tail as two hex groups.
+    const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
+    return addressBytes(`${address.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`);
+  }
   const [head = '', tail] = address.split('::');
   const groups = (part: string | undefined): number[] => (part === undefined || part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
   const left = groups(head);
@@ -30,13 +37,18 @@ export function addressBytes(address: string): Buffer {
   return bytes;
 }
 
-/** A version 2 PROXY command for a TCP connection from `source` (IPv4 or IPv6), with optional TLVs after the addresses. */
-export function v2(source: string, sourcePort: number, destination: string, destinationPort: number, tlvs: Buffer = Buffer.alloc(0)): Buffer {
-  const family = isIPv4(source) ? 0x11 : 0x21;
+/**
+ * A version 2 PROXY command for a TCP connection from `source` (IPv4 or IPv6, as text or as its
+ * 4 or 16 bytes), with optional TLVs after the addresses.
+ */
+export function v2(source: string | Buffer, sourcePort: number, destination: string | Buffer, destinationPort: number, tlvs: Buffer = Buffer.alloc(0)): Buffer {
+  const from = typeof source === 'string' ? addressBytes(source) : source;
+  const to = typeof destination === 'string' ? addressBytes(destination) : destination;
+  const family = from.length === 4 ? 0x11 : 0x21;
   const ports = Buffer.alloc(4);
   ports.writeUInt16BE(sourcePort, 0);
   ports.writeUInt16BE(destinationPort, 2);
-  const body = Buffer.concat([addressBytes(source), addressBytes(destination), ports, tlvs]);
+  const body = Buffer.concat([from, to, ports, tlvs]);
   return v2Raw(0x21, family, body);
 }
 
