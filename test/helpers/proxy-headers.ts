@@ -44,6 +44,7 @@ export function addressBytes(address: string): Buffer {
 export function v2(source: string | Buffer, sourcePort: number, destination: string | Buffer, destinationPort: number, tlvs: Buffer = Buffer.alloc(0)): Buffer {
   const from = typeof source === 'string' ? addressBytes(source) : source;
   const to = typeof destination === 'string' ? addressBytes(destination) : destination;
+  if (from.length !== to.length) throw new Error('v2: both addresses are of one family');
   const family = from.length === 4 ? 0x11 : 0x21;
   const ports = Buffer.alloc(4);
   ports.writeUInt16BE(sourcePort, 0);
