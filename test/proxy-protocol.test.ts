@@ -5,6 +5,7 @@
 // anyone else.
 import { once } from 'node:events';
 import type { Socket as NetSocket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import test, { type ExecutionContext } from 'ava';
 import {
   acceptSecureSocket,
@@ -44,7 +45,7 @@ import { expectSocketError, waitFor, withLimit } from './helpers/assertions.js';
 import { endedAfter } from './helpers/loopback-peers.js';
 import { proxiedTls, proxyConnection, tlv, v1, v2, v2Local, v2Raw, writePieces } from './helpers/proxy-headers.js';
 import { watchUncaught } from './helpers/raw-peer.js';
-import { serverContext } from './helpers/tls.js';
+import { devCertificates, serverContext } from './helpers/tls.js';
 
 /** Generous: the machine is shared, and these bound how long a test waits for a good connection. */
 const ACCEPT_LIMIT = 10_000;
@@ -147,6 +148,31 @@ test('a v1 UNKNOWN header and a v2 LOCAL command (a health check) leave the prox
     t.is(socketInfo(skt, SKT$INFO_PROXY_PORT), proxyEnd(proxy).port);
     t.is(await readBytes(skt, 4), 'ping');
   }
+});
+
+test('a header alone, its data later: a plain socket is accepted on the header and reads what follows; TLS waits for its ClientHello', async (t) => {
+  const plain = await plainServer(t);
+  const proxy = await proxyConnection(t, plain.port);
+  proxy.write(v1('203.0.113.11', 1100, '127.0.0.1', 80));
+  const skt = await accepted(t, plain.server);
+  t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '203.0.113.11');
+  proxy.write('later');
+  t.is(await readBytes(skt, 5), 'later');
+
+  const secure = await secureServer(t);
+  const raw = await proxyConnection(t, secure.port);
+  raw.write(v2('203.0.113.12', 1200, '127.0.0.1', 443));
+  // Once the header is read, the connection is in its handshake, and only then says hello.
+  t.true(await waitFor(() => socketInfo(secure.server, SKT$INFO_TLS_HANDSHAKING) === 1, ACCEPT_LIMIT));
+  const client = tlsConnect({ socket: raw, servername: 'localhost', ca: devCertificates().ca.cert });
+  client.on('error', () => undefined); // judged by the handshake below
+  t.teardown(() => client.destroy());
+  await withLimit(once(client, 'secureConnect'), ACCEPT_LIMIT, 'no handshake after the header');
+  const tls = await acceptSecureSocket(secure.server, ACCEPT_LIMIT);
+  t.teardown(() => closeSocket(tls));
+  t.is(socketInfo(tls, SKT$INFO_IP_ADDR), '203.0.113.12');
+  client.write('hi');
+  t.is(await readBytes(tls, 2), 'hi');
 });
 
 for (const [version, header] of [
