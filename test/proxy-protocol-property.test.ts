@@ -1,21 +1,29 @@
 // The PROXY header parser under fast-check: directly (round trips, prefixes, refusals that more
 // bytes never undo), and fed random and mutated headers over real connections to a server
 // socket: every connection ends, accepted with the client the parser saw or closed and counted,
-// the server keeps accepting, and nothing escapes as an unhandled error.
+// the server keeps accepting, and nothing escapes as an unhandled error; on a secure server
+// socket, the bytes after a good header go to a TLS handshake that fails as garbage does.
 import { once } from 'node:events';
 import { connect, isIPv6 } from 'node:net';
 import test from 'ava';
 import fc from 'fast-check';
 import {
+  acceptSecureSocket,
   acceptSocket,
   closeSocket,
+  createSecureServerSocket,
   createServerSocket,
   readSocket,
   SKT$BLOCKING,
+  setSocketMode,
   SKT$INFO_IP_ADDR,
+  SKT$INFO_PEER_HANDSHAKE_RATE,
+  SKT$INFO_PEER_HANDSHAKES,
   SKT$INFO_PORT,
   SKT$INFO_PROXY_REFUSED,
   SKT$INFO_QUEUED,
+  SKT$INFO_TLS_HANDSHAKE_FAILURES,
+  SKT$INFO_TLS_HANDSHAKE_TIMEOUTS,
   SocketError,
   socketInfo,
 } from '../lib/index.js';
@@ -23,6 +31,7 @@ import { parseProxyHeader, PROXY_V1_MAX, PROXY_V2_MAX } from '../lib/proxy-heade
 import { waitFor, withLimit } from './helpers/assertions.js';
 import { addressBytes, tlv, v1, v2, v2Local, V2_SIGNATURE } from './helpers/proxy-headers.js';
 import { watchUncaught } from './helpers/raw-peer.js';
+import { serverContext } from './helpers/tls.js';
 
 const port = fc.integer({ min: 0, max: 65535 });
 const ipv4 = fc.ipV4();
@@ -191,5 +200,47 @@ test('fuzzed over real connections: each one is accepted with the parsed client 
   t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === refusedExpected, 10_000), `refused ${socketInfo(server, SKT$INFO_PROXY_REFUSED)}, expected ${refusedExpected}`);
   t.log(`${acceptedCount} accepted, ${refusedExpected} refused`);
   t.true(acceptedCount > 20 && refusedExpected > 20, 'both outcomes were exercised');
+  t.deepEqual(uncaught.errors, []);
+});
+
+test('fuzzed over real connections to a secure server socket: refused headers are counted as refusals, the rest go to a handshake that fails on the bytes after them, and nothing is accepted or thrown', async (t) => {
+  t.timeout(240_000);
+  const uncaught = watchUncaught(t);
+  const server = await createSecureServerSocket('127.0.0.1', 0, SKT$BLOCKING, serverContext({ handshakeTimeout: 3000 }), {
+    proxyProtocol: { trusted: ['127.0.0.1'], headerTimeout: 2000 },
+  });
+  t.teardown(() => closeSocket(server));
+  const serverPort = socketInfo(server, SKT$INFO_PORT);
+  // The handshake limits per client would drop some of the many connections one client makes.
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 0);
+  setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 0);
+  let refused = 0;
+  let handshakes = 0;
+  const cases = fc.oneof(
+    fc.tuple(validHeader, trailing).map(([{ bytes }, after]) => Buffer.concat([bytes, after])),
+    mutatedHeader,
+    randomBytes,
+    randomAfterSignature,
+  );
+  await fc.assert(
+    fc.asyncProperty(cases, async (bytes) => {
+      if (parseProxyHeader(bytes).state === 'complete') handshakes++;
+      else refused++;
+      const socket = connect({ host: '127.0.0.1', port: serverPort, allowHalfOpen: true });
+      socket.on('error', () => undefined); // a refused connection may be reset
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.resume();
+      await once(socket, 'connect');
+      socket.end(bytes);
+      await withLimit(closed, 10_000, 'a connection was never closed');
+      return socketInfo(server, SKT$INFO_QUEUED) === 0;
+    }),
+    { numRuns: 200 },
+  );
+  const failed = (): number => socketInfo(server, SKT$INFO_TLS_HANDSHAKE_FAILURES) + socketInfo(server, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS);
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === refused && failed() === handshakes, 10_000), `refused ${socketInfo(server, SKT$INFO_PROXY_REFUSED)} of ${refused}, failed handshakes ${failed()} of ${handshakes}`);
+  t.log(`${handshakes} handshakes, ${refused} refused`);
+  t.true(handshakes > 10 && refused > 10, 'both outcomes were exercised');
+  await t.throwsAsync(() => acceptSecureSocket(server, 100), { instanceOf: SocketError });
   t.deepEqual(uncaught.errors, []);
 });
