@@ -277,8 +277,9 @@ export const SKT$INFO_QUEUED = 102;
  * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
  * because the accept queue was full (for a secure server socket, also those closed because its
  * handshake slots were taken, 1024 in all and 64 for one peer address, or because the peer
- * started more than 32 handshakes a second after a burst of 64); for a UDP socket, how many datagrams were dropped because
- * nobody read them.
+ * started more than 32 handshakes a second after a burst of 64; with the PROXY protocol, also
+ * those closed because 1024 connections were sending their header already); for a UDP socket,
+ * how many datagrams were dropped because nobody read them.
  *
  * @example
  * ```ts

@@ -84,14 +84,15 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
       this.admit(raw, endpoints, 0);
       return;
     }
-    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
-      this.countDropped();
+    // Whoever can connect from a trusted address can claim any client: nobody else may try.
+    if (!this.closed && !proxy.trusts(endpoints.remoteAddress)) {
+      this.proxyRefused++;
       raw.destroy();
       return;
     }
-    // Whoever can connect from a trusted address can claim any client: nobody else may try.
-    if (!proxy.trusts(endpoints.remoteAddress)) {
-      this.proxyRefused++;
+    // No share per address here: only the trusted proxies get this far, each carrying everyone.
+    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
+      this.countDropped();
       raw.destroy();
       return;
     }
