@@ -286,6 +286,7 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
     ca: options.ca as SecureContextOptions['ca'],
     ticketKeys,
+    ...(options.sessionTimeout === undefined ? {} : { sessionTimeout: options.sessionTimeout }),
     sessionIdContext: sessionIdContextOf(options.requestCert === true, trusted),
   };
   const secureContext = secureContextOf(
