@@ -462,6 +462,45 @@ export const SKT$INFO_PEER_HANDSHAKES = 210;
  */
 export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
 
+/**
+ * Added by scarlet-sockets: for a socket accepted on a server socket with the PROXY protocol
+ * (`createServerSocket`'s `proxyProtocol` option), the address of the proxy the connection came
+ * through, while `SKT$INFO_IP_ADDR` is the client's as the proxy's header names it. `''` for a
+ * socket that came without a proxy (and for an opened one).
+ *
+ * @example
+ * ```ts
+ * const skt = await acceptSocket(srvr);
+ * console.log(socketInfo(skt, SKT$INFO_IP_ADDR), 'through', socketInfo(skt, SKT$INFO_PROXY_ADDR));
+ * ```
+ */
+export const SKT$INFO_PROXY_ADDR = 212;
+
+/**
+ * Added by scarlet-sockets: the port of the proxy's end of a connection that came through a
+ * proxy (see {@link SKT$INFO_PROXY_ADDR}); 0 for a socket that came without one.
+ *
+ * @example
+ * ```ts
+ * socketInfo(skt, SKT$INFO_PROXY_PORT); // e.g. 41002, the proxy's own port
+ * ```
+ */
+export const SKT$INFO_PROXY_PORT = 213;
+
+/**
+ * Added by scarlet-sockets: for a server socket with the PROXY protocol, how many connections it
+ * closed unaccepted for a PROXY reason: from an address not in the `trusted` list, or with a
+ * header that was missing, malformed, longer than the protocol allows (107 bytes for version 1,
+ * 4328 here for version 2) or not complete within `headerTimeout`. 0 on a server socket without
+ * the PROXY protocol.
+ *
+ * @example
+ * ```ts
+ * if (socketInfo(srvr, SKT$INFO_PROXY_REFUSED) > 0) console.warn('something connects around the proxy');
+ * ```
+ */
+export const SKT$INFO_PROXY_REFUSED = 214;
+
 // ---------------------------------------------------------------------------------------------
 // Status numbers (ERR.H), the value of STATUS() after a failed call
 // ---------------------------------------------------------------------------------------------
@@ -783,5 +822,16 @@ export const HANDSHAKE_PEER_RATE = 32;
  * as TCP connects; one that sends nothing holds a handshake slot for nothing.
  */
 export const FIRST_BYTE_TIMEOUT = 3_000;
+/**
+ * How long a connection to a server socket with the PROXY protocol has to send its header (ms),
+ * unless `headerTimeout` says otherwise: a proxy sends it at once, in its first packet.
+ */
+export const PROXY_HEADER_TIMEOUT = 5_000;
+/**
+ * Connections a server socket with the PROXY protocol reads headers from at once before it
+ * closes new ones (as HANDSHAKE_LIMIT for handshakes). There is no share per address: every
+ * connection comes from a trusted proxy, and one proxy carries every client.
+ */
+export const PROXY_HEADER_LIMIT = 1024;
 /** How long a closed socket keeps draining its peer before it is destroyed (ms). */
 export const CLOSE_LINGER = 5_000;

@@ -13,7 +13,8 @@ import {
 } from './constants.js';
 import { PeerRate, PeerShare, peerKey } from './peer-share.js';
 import { SecureStreamSocket } from './secure-stream-socket.js';
-import { endpointsOf, type Endpoints } from './stream-socket.js';
+import type { ProxySettings } from './proxy-trust.js';
+import type { Endpoints } from './stream-socket.js';
 import { TcpServerSocket } from './tcp-server-socket.js';
 import type { TlsContext } from './tls-context.js';
 import { checkLimit } from './validation.js';
@@ -41,14 +42,14 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
   private failures = 0;
   private timeouts = 0;
 
-  constructor(server: Server, blocking: boolean, context: TlsContext) {
-    super(server, blocking);
+  constructor(server: Server, blocking: boolean, context: TlsContext, proxy?: ProxySettings) {
+    super(server, blocking, proxy);
     this.context = context;
   }
 
-  protected override admit(raw: NetSocket): void {
-    // Taken now: a peer that resets right after its handshake is gone from the socket by then.
-    const endpoints = endpointsOf(raw);
+  protected override admit(raw: NetSocket, endpoints: Endpoints, headerLength: number): void {
+    // The client's address: behind a proxy, the one its PROXY header names, never the proxy's,
+    // which carries every client.
     const peer = peerKey(endpoints.remoteAddress);
     // One peer gets a share of the handshake slots, never all of them: connections that stall
     // from one address cannot keep everybody else out. And a share of the CPU: past a burst, a
@@ -70,6 +71,7 @@ export class SecureServerSocket extends TcpServerSocket implements SecureServerS
       this.context,
       (tls) => this.onSecure(tls, raw, peer, endpoints),
       (outcome) => this.onFailed(outcome, raw, peer),
+      headerLength,
     );
   }
 

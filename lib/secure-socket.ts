@@ -15,6 +15,8 @@ import { ER$TLS_HANDSHAKE } from './tls-status.js';
 import { DirectReader } from './direct-reader.js';
 import { clientHandshake, clientOverSocket, openTlsClient, requireCertificate, serverHandshake } from './tls-handshake.js';
 import { checkTimeout } from './validation.js';
+import { checkServerOptions } from './proxy-trust.js';
+import type { ServerSocketOptions } from '../types/server-options.js';
 import type { CertificateDescription } from '../types/tls-context.js';
 import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
 
@@ -33,13 +35,19 @@ let systemContext: TlsContext | undefined;
  * completed ones reach `acceptSecureSocket`. Closing this socket stops listening and nothing
  * else: the connections it accepted and the context stay fully usable.
  *
+ * Extension: a last argument takes {@link ServerSocketOptions}: with `proxyProtocol`, each
+ * connection's PROXY header is read before its TLS handshake, and the handshake limits per
+ * address count the client the header names, never the proxy.
+ *
  * @param addr - local address to bind, `''` for all
  * @param port - port to listen on, 0 for any free one
  * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
  * @param context - the TlsContext (with a certificate)
+ * @param options - the PROXY protocol, for a server socket behind a proxy
  * @returns the listening secure server socket
  * @throws SocketError as `createServerSocket`; `ER$TLS_NO_CERT` (7107) for a context without
  *   a certificate; `ER$TLS_BAD_CERT` / `ER$TLS_KEY_MISMATCH` for bad files
+ * @throws TypeError for arguments of the wrong type and options that are not valid
  *
  * @example
  * ```ts
@@ -48,9 +56,17 @@ let systemContext: TlsContext | undefined;
  * const skt = await acceptSecureSocket(srvr);
  * // BASIC style, with file paths:
  * const srvr2 = await createSecureServerSocket('', 8444, SKT$BLOCKING, 'site.crt', 'site.key');
+ * // Behind a load balancer that sends PROXY headers from 10.0.0.0/8:
+ * const srvr3 = await createSecureServerSocket('', 8445, SKT$BLOCKING, context, { proxyProtocol: { trusted: ['10.0.0.0/8'] } });
  * ```
  */
-export async function createSecureServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServer>;
+export async function createSecureServerSocket(
+  addr: string,
+  port: number,
+  flags: number | undefined,
+  context: TlsContext,
+  options?: ServerSocketOptions,
+): Promise<SecureServer>;
 /**
  * {@link createSecureServerSocket} with the paths of a PEM certificate and its key, as the
  * BASIC call takes them; both are needed.
@@ -60,6 +76,7 @@ export async function createSecureServerSocket(addr: string, port: number, flags
  * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
  * @param certPath - the PEM certificate file's path
  * @param keyPath - the PEM key file's path
+ * @param options - the PROXY protocol, for a server socket behind a proxy
  * @returns the listening secure server socket
  *
  * @example
@@ -68,19 +85,30 @@ export async function createSecureServerSocket(addr: string, port: number, flags
  * const srvr = await createSecureServerSocket('', 8443, 0, 'site.crt', 'site.key');
  * ```
  */
-export async function createSecureServerSocket(addr: string, port: number, flags: number | undefined, certPath: string, keyPath: string): Promise<SecureServer>;
+export async function createSecureServerSocket(
+  addr: string,
+  port: number,
+  flags: number | undefined,
+  certPath: string,
+  keyPath: string,
+  options?: ServerSocketOptions,
+): Promise<SecureServer>;
 export async function createSecureServerSocket(
   addr: string,
   port: number,
   flags: number | undefined,
   context: TlsContext | string,
-  keyPath?: string,
+  keyPathOrOptions?: string | ServerSocketOptions,
+  pathFormOptions?: ServerSocketOptions,
 ): Promise<SecureServer> {
   const op = 'createSecureServerSocket';
   const args = listenArguments(addr, port, flags, op, true);
-  const tlsContext = contextArgument(context, keyPath, op);
+  // The options come after the key path in the path form, right after the context otherwise.
+  const byPath = typeof context === 'string';
+  const tlsContext = contextArgument(context, byPath ? keyPathOrOptions : undefined, op);
+  const proxy = checkServerOptions(byPath ? pathFormOptions : keyPathOrOptions, op);
   requireCertificate(tlsContext, op);
-  return new SecureServerSocket(await listenTcp(args.host, args.port, op), args.blocking, tlsContext);
+  return new SecureServerSocket(await listenTcp(args.host, args.port, op), args.blocking, tlsContext, proxy);
 }
 
 function contextArgument(context: unknown, keyPath: unknown, op: string): TlsContext {

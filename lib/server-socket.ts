@@ -3,7 +3,11 @@ import { createSecureServerSocket } from './secure-socket.js';
 import { asServer, listenTcp, TcpServerSocket } from './tcp-server-socket.js';
 import { listenArguments } from './arguments.js';
 import type { TlsContext } from './tls-context.js';
+import { checkServerOptions } from './proxy-trust.js';
 import { checkTimeout } from './validation.js';
+import { ER$INCOMP_PROTO } from './constants.js';
+import { SocketError } from './errors.js';
+import type { ServerSocketOptions } from '../types/server-options.js';
 import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.js';
 
 /**
@@ -17,6 +21,11 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  * {@link TlsContext} as fourth argument (OpenQM's reserved `context` slot) the server socket is
  * secure, exactly as `createSecureServerSocket` makes it.
  *
+ * Extension: a last argument, after BASIC's, takes {@link ServerSocketOptions}: with
+ * `proxyProtocol`, the server socket sits behind a proxy or load balancer that opens every
+ * connection with a PROXY header (v1 or v2), and the sockets it accepts tell the client's
+ * address (see {@link ProxyProtocolOptions}).
+ *
  * Extension: with `SKT$BLOCKING` the sockets it accepts are blocking by default, and
  * `socketInfo(srvr, SKT$INFO_BLOCKING)` is true. In ScarletDME every accepted socket is
  * non-blocking whatever the server socket's flags, and a new server socket's SKT$INFO.BLOCKING
@@ -26,13 +35,16 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  * @param port - port to listen on, 0 for any free one
  * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, `SKT$TCP` (default) or `SKT$UDP`
  * @param context - a TlsContext with a certificate, to serve TLS; omitted for plain TCP
+ * @param options - the PROXY protocol, for a TCP server socket behind a proxy
  * @returns the listening server socket
  * @throws SocketError `ER$BIND` (7012) when the address cannot be bound, `osError` saying why
  *   (EADDRINUSE, EACCES, EADDRNOTAVAIL); an `ERAI$` status when the name cannot be resolved, a
  *   malformed address included (`ERAI$NONAME`, 7021); `ER$BAD_NAME` (1003) for an address longer
  *   than 80 characters; `ERAI$SERVICE` (7022) for SKT$ICMP and for a port outside 0 to 65535.
- *   (SKT$RAW is ignored here, as in ScarletDME.)
- * @throws TypeError for arguments of the wrong type
+ *   (SKT$RAW is ignored here, as in ScarletDME.) `ER$INCOMP_PROTO` (7025) for the PROXY protocol
+ *   on a UDP socket.
+ * @throws TypeError for arguments of the wrong type, and options that are not valid (a
+ *   `trusted` entry that is not an address or CIDR range)
  *
  * @example
  * ```ts
@@ -44,9 +56,11 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  *   await writeSocket(skt, line);
  *   await closeSocket(skt);
  * }
+ * // Behind HAProxy (send-proxy-v2) on the same machine: the accepted sockets tell the client.
+ * const proxied = await createServerSocket('', 4001, SKT$BLOCKING, undefined, { proxyProtocol: { trusted: ['127.0.0.1'] } });
  * ```
  */
-export async function createServerSocket(addr: string, port: number, flags?: number, context?: undefined): Promise<ServerSocket>;
+export async function createServerSocket(addr: string, port: number, flags?: number, context?: undefined, options?: ServerSocketOptions): Promise<ServerSocket>;
 /**
  * {@link createServerSocket} with a TlsContext: a secure server socket.
  *
@@ -54,6 +68,7 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  * @param port - port to listen on, 0 for any free one
  * @param flags - `SKT$BLOCKING` makes accepted sockets blocking by default
  * @param context - a TlsContext with a certificate
+ * @param options - the PROXY protocol, for a server socket behind a proxy
  * @returns the listening secure server socket
  *
  * @example
@@ -62,13 +77,29 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  * const skt = await acceptSecureSocket(srvr);
  * ```
  */
-export async function createServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServerSocket>;
-export async function createServerSocket(addr: string, port: number, flags?: number, context?: TlsContext): Promise<ServerSocket> {
-  if (context !== undefined) return createSecureServerSocket(addr, port, flags, context);
+export async function createServerSocket(
+  addr: string,
+  port: number,
+  flags: number | undefined,
+  context: TlsContext,
+  options?: ServerSocketOptions,
+): Promise<SecureServerSocket>;
+export async function createServerSocket(
+  addr: string,
+  port: number,
+  flags?: number,
+  context?: TlsContext,
+  options?: ServerSocketOptions,
+): Promise<ServerSocket> {
+  if (context !== undefined) return createSecureServerSocket(addr, port, flags, context, options);
   const op = 'createServerSocket';
   const args = listenArguments(addr, port, flags, op);
-  if (args.transport === 'udp') return bindDatagramSocket(args.host, args.port, args.blocking, op);
-  return new TcpServerSocket(await listenTcp(args.host, args.port, op), args.blocking);
+  const proxy = checkServerOptions(options, op);
+  if (args.transport === 'udp') {
+    if (proxy !== undefined) throw new SocketError(ER$INCOMP_PROTO, `${op}: the PROXY protocol is for TCP; a UDP socket has no connections`);
+    return bindDatagramSocket(args.host, args.port, args.blocking, op);
+  }
+  return new TcpServerSocket(await listenTcp(args.host, args.port, op), args.blocking, proxy);
 }
 
 /**

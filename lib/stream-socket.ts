@@ -15,6 +15,8 @@ import {
   SKT$INFO_LOCAL_PORT,
   SKT$INFO_NO_DELAY,
   SKT$INFO_PORT,
+  SKT$INFO_PROXY_ADDR,
+  SKT$INFO_PROXY_PORT,
 } from './constants.js';
 import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
@@ -102,6 +104,8 @@ export interface Endpoints {
   readonly localAddress: string;
   readonly localPort: number;
   readonly family: 1 | 2;
+  /** The proxy's end of a connection that came through one (PROXY protocol): the remote ends are then the client's. */
+  readonly proxy?: { readonly address: string; readonly port: number };
 }
 
 /**
@@ -308,6 +312,10 @@ export class StreamSocket extends SocketBase {
         return this.endpoints.localPort;
       case SKT$INFO_LINGER:
         return this.linger;
+      case SKT$INFO_PROXY_ADDR:
+        return this.endpoints.proxy?.address ?? '';
+      case SKT$INFO_PROXY_PORT:
+        return this.endpoints.proxy?.port ?? 0;
       default:
         return super.info(key);
     }

@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket as NetSocket } from 'node:net';
+import { createServer, isIPv6, type Server, type Socket as NetSocket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { isResolveError, resolveError } from './address.js';
 import {
@@ -8,6 +8,7 @@ import {
   ER$SKT_CLOSED,
   ER$TIMEOUT,
   LISTEN_BACKLOG,
+  PROXY_HEADER_LIMIT,
   SKT$INFO_DROPPED,
   SKT$INFO_FAMILY,
   SKT$INFO_FAMILY_IPV4,
@@ -18,12 +19,15 @@ import {
   SKT$INFO_LOCAL_PORT,
   SKT$INFO_NO_DELAY,
   SKT$INFO_PORT,
+  SKT$INFO_PROXY_REFUSED,
   SKT$INFO_QUEUED,
   SKT$INFO_TYPE_INCOMING,
 } from './constants.js';
 import { SocketError } from './errors.js';
+import { readProxyHeader, type ProxyHeader } from './proxy-reader.js';
+import type { ProxySettings } from './proxy-trust.js';
 import { asSocket, SocketBase } from './socket-base.js';
-import { StreamSocket } from './stream-socket.js';
+import { endpointsOf, StreamSocket, type Endpoints } from './stream-socket.js';
 import { Waiter } from './waiter.js';
 import type { ServerSocket } from '../types/socket.js';
 
@@ -32,7 +36,8 @@ const acceptTimeout = (): SocketError => new SocketError(ER$TIMEOUT, 'acceptSock
 /**
  * A listening TCP socket. Connections that arrive before `acceptSocket` asks for them wait in a
  * bounded queue (already buffering their first bytes); past the bound they are closed and
- * counted in SKT$INFO_DROPPED.
+ * counted in SKT$INFO_DROPPED. With the PROXY protocol, each connection's header is read first,
+ * in the background, and only connections from a trusted proxy with a good header go on.
  */
 export class TcpServerSocket extends SocketBase implements ServerSocket {
   readonly type = 1 as const;
@@ -46,30 +51,81 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
   private readonly address: string;
   private readonly port: number;
   private readonly family: 1 | 2;
+  /** The PROXY protocol settings, when every connection must open with a header. */
+  private readonly proxy: ProxySettings | undefined;
+  /** Connections whose PROXY header is being read now, so close() can end them. */
+  private readonly readingHeader = new Set<NetSocket>();
+  /** Connections closed for a PROXY reason (SKT$INFO_PROXY_REFUSED). */
+  private proxyRefused = 0;
 
-  constructor(server: Server, blocking: boolean) {
+  constructor(server: Server, blocking: boolean, proxy?: ProxySettings) {
     super(blocking);
     this.server = server;
+    this.proxy = proxy;
     const bound = server.address();
     if (bound === null || typeof bound === 'string') throw new TypeError('server socket is not bound to an IP address');
     this.address = bound.address;
     this.port = bound.port;
     this.family = bound.family === 'IPv6' ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
-    server.on('connection', (raw: NetSocket) => this.admit(raw));
+    server.on('connection', (raw: NetSocket) => this.arrive(raw));
     // A failed accept (EMFILE: out of file descriptors) is a connection lost before anyone could
     // accept it: counted with the dropped ones. Node keeps listening.
     server.on('error', () => this.countDropped());
   }
 
-  /** Takes a new connection. A secure server socket runs the TLS handshake here first. */
-  protected admit(raw: NetSocket): void {
+  /**
+   * A new connection: admitted as it is, or with the PROXY protocol, once its header has been
+   * read. Its ends are taken now (Node asks the kernel only while the socket is open).
+   */
+  private arrive(raw: NetSocket): void {
+    const endpoints = endpointsOf(raw);
+    const proxy = this.proxy;
+    if (proxy === undefined) {
+      this.admit(raw, endpoints, 0);
+      return;
+    }
+    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
+      this.countDropped();
+      raw.destroy();
+      return;
+    }
+    // Whoever can connect from a trusted address can claim any client: nobody else may try.
+    if (!proxy.trusts(endpoints.remoteAddress)) {
+      this.proxyRefused++;
+      raw.destroy();
+      return;
+    }
+    this.readingHeader.add(raw);
+    readProxyHeader(
+      raw,
+      proxy.headerTimeout,
+      (header) => {
+        this.readingHeader.delete(raw);
+        this.admit(raw, proxiedEndpoints(endpoints, header), header.length);
+      },
+      () => {
+        this.readingHeader.delete(raw);
+        if (!this.closed) this.proxyRefused++; // cut off by close(), not the connection's fault
+      },
+    );
+  }
+
+  /**
+   * Takes a new connection whose ends are known (with the PROXY protocol, after its header: the
+   * connection is then paused). A secure server socket runs the TLS handshake here first.
+   *
+   * @param headerLength - bytes of PROXY header read off the connection already, 0 without one
+   */
+  protected admit(raw: NetSocket, endpoints: Endpoints, headerLength: number): void {
     if (this.closed || this.full()) {
       this.countDropped();
       raw.destroy();
       return;
     }
-    const skt = new StreamSocket(raw, SKT$INFO_TYPE_INCOMING, this.blocking);
+    const skt = new StreamSocket(raw, SKT$INFO_TYPE_INCOMING, this.blocking, undefined, endpoints);
     this.applyModes(skt);
+    // Buffering starts at once, as for any queued connection; the header reader left it paused.
+    if (headerLength > 0) raw.resume();
     this.offer(skt);
   }
 
@@ -129,6 +185,7 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
     const closed = new SocketError(ER$SKT_CLOSED, 'acceptSocket: the server socket was closed');
     for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
     for (const skt of this.queue.splice(0)) reset(skt.stream);
+    for (const raw of [...this.readingHeader]) raw.destroy();
   }
 
   override info(key: number): unknown {
@@ -149,6 +206,8 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
         return this.queue.length;
       case SKT$INFO_DROPPED:
         return this.dropped;
+      case SKT$INFO_PROXY_REFUSED:
+        return this.proxyRefused;
       default:
         return super.info(key);
     }
@@ -160,6 +219,19 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
     else super.setMode(key, value);
   }
 
+}
+
+/**
+ * A proxied connection's ends: the client's as the header names it, the local ones as they are,
+ * and the proxy's kept apart. A header that names no client (a v1 UNKNOWN, a v2 LOCAL health
+ * check) leaves the connection standing for itself.
+ */
+function proxiedEndpoints(endpoints: Endpoints, header: ProxyHeader): Endpoints {
+  const proxy = { address: endpoints.remoteAddress, port: endpoints.remotePort };
+  const client = header.source;
+  if (client === undefined) return { ...endpoints, proxy };
+  const family = isIPv6(client.address) ? SKT$INFO_FAMILY_IPV6 : SKT$INFO_FAMILY_IPV4;
+  return { ...endpoints, remoteAddress: client.address, remotePort: client.port, family, proxy };
 }
 
 /** Closes a connection with a TCP reset. A TLS socket has no TCP handle of its own: it is destroyed. */

@@ -42,7 +42,8 @@ export type HandshakeOutcome = 'failed' | 'timeout';
  * Runs the server side of a handshake on an accepted connection, in the background. The
  * context's material is taken now, so a reload affects only later handshakes. A connection
  * that sends nothing within FIRST_BYTE_TIMEOUT (when the handshake timeout is longer) is cut
- * off then, as a timeout. Exactly one of
+ * off then, as a timeout (the `headerLength` bytes of a PROXY header read before do not count
+ * as the client's first byte). Exactly one of
  * `onSecure` and `onFailed` is called; on failure the connection is already destroyed, never
  * left half-open. A client certificate, when the context requires one, is checked here, since a
  * TLSSocket made outside tls.Server does not refuse an unauthorized client by itself.
@@ -52,6 +53,7 @@ export function serverHandshake(
   context: TlsContext,
   onSecure: (tls: TLSSocket) => void,
   onFailed: (outcome: HandshakeOutcome) => void,
+  headerLength = 0,
 ): void {
   const material = context.current();
   const { requestCert = false, ALPNProtocols } = material.options;
@@ -100,7 +102,7 @@ export function serverHandshake(
   const whole = context.handshakeTimeout;
   const firstByte = whole === 0 || whole > FIRST_BYTE_TIMEOUT ? FIRST_BYTE_TIMEOUT : whole;
   let timer = startTimer(firstByte, () => {
-    if (firstByte === whole || raw.bytesRead === 0) finish('timeout');
+    if (firstByte === whole || raw.bytesRead <= headerLength) finish('timeout');
     else if (whole !== 0) timer = startTimer(whole - firstByte, () => finish('timeout'));
   });
   tls.on('error', onError);

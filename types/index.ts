@@ -13,6 +13,7 @@ export type {
   WriteData,
   WriteSocket,
 } from './socket.js';
+export type { ProxyProtocolOptions, ServerSocketOptions } from './server-options.js';
 export type { SocketInfoKey, SocketInfoValues, SocketModeKey } from './socket-info.js';
 export type { CertificateAndKey, CertificateAuthorityOptions, CertificateOptions, DevelopmentCertificates } from './certificates.js';
 export type { CertificateDescription, TlsContextOptions } from './tls-context.js';

@@ -65,6 +65,12 @@ export interface SocketInfoValues {
   210: number;
   /** `SKT$INFO_PEER_HANDSHAKE_RATE`: a secure server socket's handshakes a second per peer after the burst (0: no limit). */
   211: number;
+  /** `SKT$INFO_PROXY_ADDR`: the proxy's address of a connection that came through one, `''` without one. */
+  212: string;
+  /** `SKT$INFO_PROXY_PORT`: the proxy's port of a connection that came through one, 0 without one. */
+  213: number;
+  /** `SKT$INFO_PROXY_REFUSED`: connections a server socket with the PROXY protocol refused (untrusted, bad or late header). */
+  214: number;
 }
 
 /**

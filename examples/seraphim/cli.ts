@@ -5,6 +5,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createTlsContext, type TlsContextOptions } from '../../lib/index.js';
 import { validityProblem } from './certificate-validity.js';
@@ -64,7 +65,15 @@ Options:
                           milliseconds or is cut off (default 30000)
   --per-address on|off    limits per client address: 64 connections, 64 TLS handshakes at
                           once and 32 a second after those (default on; off behind a proxy
-                          or load balancer through which every client comes from one address)
+                          or load balancer through which every client comes from one address,
+                          unless it sends PROXY headers: see --proxy-protocol)
+  --proxy-protocol        every connection, on both listeners, must come from a trusted
+                          proxy and open with a PROXY header (v1 or v2: HAProxy's send-proxy
+                          or send-proxy-v2); the access log and the limits per address then
+                          see the client's address; others are closed unserved
+  --trusted-proxy CIDR    an address or range the proxies connect from, e.g. 10.0.0.0/8;
+                          repeat it for more (default 127.0.0.0/8 and ::1; needs
+                          --proxy-protocol)
   --health-path PATH|off  health check path for load balancers: 200 "ok" while serving, 503
                           "draining" after SIGTERM (default ${DEFAULT_HEALTH_PATH})
   --log-health-checks     write health checks to the access log (default: left out)
@@ -80,6 +89,18 @@ and the ticket keys file without dropping a connection.`;
 
 /** A host name, an IPv4 address or a bracketed IPv6 address, with an optional port. */
 const CANONICAL_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?$/;
+/** Where a proxy on the same machine connects from. */
+const DEFAULT_TRUSTED_PROXIES = ['127.0.0.0/8', '::1'];
+/** An address with an optional prefix length. */
+const ADDRESS_OR_RANGE = /^([^/]+)(?:\/(0|[1-9]\d{0,2}))?$/;
+
+/** Is `entry` an IPv4 or IPv6 address, or a CIDR range of one? (The library checks it again.) */
+function isAddressOrRange(entry: string): boolean {
+  const match = ADDRESS_OR_RANGE.exec(entry);
+  const version = isIP(match?.[1] ?? '');
+  return version !== 0 && !entry.includes('%') && Number(match?.[2] ?? 0) <= (version === 4 ? 32 : 128);
+}
+
 /** Exit code for a usage error. */
 const USAGE = 2;
 /** The most time a graceful stop may take (after the drain delay). */
@@ -98,6 +119,8 @@ interface CliOptions {
   sendTimeout: number;
   /** The limits per client address (SeraphimOptions' defaults), or none. */
   perAddress: boolean;
+  /** The addresses PROXY headers are believed from, when every connection must send one. */
+  trustedProxies?: string[];
   cert?: string;
   key?: string;
   pfx?: string;
@@ -171,6 +194,8 @@ function parseCommandLine(argv: string[]): CliOptions {
         'health-path': { type: 'string' },
         'log-health-checks': { type: 'boolean' },
         'drain-delay': { type: 'string' },
+        'proxy-protocol': { type: 'boolean' },
+        'trusted-proxy': { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
       },
     }));
@@ -215,6 +240,13 @@ function parseCommandLine(argv: string[]): CliOptions {
   if (values['canonical-host'] !== undefined) {
     if (!CANONICAL_HOST.test(values['canonical-host'])) usageError(`--canonical-host takes a host name or address with an optional :port, not ${JSON.stringify(values['canonical-host'])}`);
     options.canonicalHost = values['canonical-host'];
+  }
+  if (values['trusted-proxy'] !== undefined && !values['proxy-protocol']) usageError('--trusted-proxy goes with --proxy-protocol');
+  if (values['proxy-protocol']) {
+    const trusted = values['trusted-proxy'] ?? DEFAULT_TRUSTED_PROXIES;
+    const bad = trusted.find((entry) => !isAddressOrRange(entry));
+    if (bad !== undefined) usageError(`--trusted-proxy takes an IPv4 or IPv6 address or CIDR range (e.g. 10.0.0.0/8, ::1), not ${JSON.stringify(bad)}`);
+    options.trustedProxies = trusted;
   }
   if (values['passphrase-file'] !== undefined) {
     try {
@@ -275,6 +307,7 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
     httpsPort: listenPort(options.httpsPort),
     timeouts: { send: options.sendTimeout },
     ...(options.perAddress ? {} : { maxConnectionsPerAddress: 0, maxHandshakesPerAddress: 0, handshakesPerSecondPerAddress: 0 }),
+    ...(options.trustedProxies === undefined ? {} : { proxyProtocol: { trusted: options.trustedProxies } }),
     ...(context === undefined ? {} : { context }),
     ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
     ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }),

@@ -18,7 +18,9 @@ import {
   setSocketMode,
   socketInfo,
   SocketError,
+  type ProxyProtocolOptions,
   type ServerSocket,
+  type ServerSocketOptions,
   type Socket,
   type TlsContext,
   type TlsContextOptions,
@@ -75,6 +77,13 @@ export interface SeraphimOptions {
   timeouts?: Partial<ConnectionTimeouts>;
   headers?: SecurityHeaderOptions;
   staticFiles?: StaticFileOptions;
+  /**
+   * Both listeners sit behind a proxy or load balancer that opens every connection with a PROXY
+   * header (HAProxy's `send-proxy-v2`), from the `trusted` addresses only: the access log, the
+   * limits per address and the handlers see the client's address the header names. Default:
+   * none, every connection stands for itself.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
   /** Open connections at most; more get 503 and are closed. Default 1024. */
   maxConnections?: number;
   /**
@@ -173,16 +182,17 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     await Promise.all(listeners.map((l) => closeSocket(l.server)));
   };
   let httpsListenPort: number | undefined;
+  const socketOptions: ServerSocketOptions = options.proxyProtocol === undefined ? {} : { proxyProtocol: options.proxyProtocol };
   try {
     if (httpsPort !== false) {
-      const server = await createSecureServerSocket(host, httpsPort, SKT$BLOCKING, options.context as TlsContext);
+      const server = await createSecureServerSocket(host, httpsPort, SKT$BLOCKING, options.context as TlsContext, socketOptions);
       listeners.push({ server, secure: true, options: connectionOptions(true, files.serve.bind(files)) });
       if (options.maxHandshakesPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, options.maxHandshakesPerAddress);
       if (options.handshakesPerSecondPerAddress !== undefined) setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, options.handshakesPerSecondPerAddress);
       httpsListenPort = socketInfo(server, SKT$INFO_PORT);
     }
     if (httpPort !== false) {
-      const server = await createServerSocket(host, httpPort, SKT$BLOCKING);
+      const server = await createServerSocket(host, httpPort, SKT$BLOCKING, undefined, socketOptions);
       const redirect = httpsListenPort !== undefined && options.redirectToHttps !== false ? httpsListenPort : undefined;
       const target = redirectTarget(host, options.canonicalHost, options.context);
       const serve = redirect === undefined ? files.serve.bind(files) : (request: SeraphimRequest) => redirectToHttps(request, target, redirect);

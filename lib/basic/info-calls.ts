@@ -34,7 +34,9 @@ export function setSocketMode(skt: BasicSocket, key: BasicNumber, value: BasicNu
 /**
  * Tells something about a socket: the BASIC `X = SOCKET.INFO(skt, key)`. Yes/no answers are 1
  * and 0, as in BASIC; a key this socket does not have gives 0. `SKT$INFO_OPEN` takes any value
- * (0 for the 0 of a failed open). As in ScarletDME, it leaves {@link status} as it was.
+ * (0 for the 0 of a failed open). As in ScarletDME, it leaves {@link status} as it was. The
+ * extension keys answer too: `SKT$INFO_PROXY_ADDR` and `SKT$INFO_PROXY_PORT` give `''` and 0 for
+ * a socket that came without a proxy, `SKT$INFO_PROXY_REFUSED` a server socket's count.
  *
  * @param skt - a socket (any value for `SKT$INFO_OPEN`)
  * @param key - an `SKT$INFO_*` key

@@ -14,6 +14,9 @@ import {
   readSocket,
   readSocketBuffer,
   SKT$BLOCKING,
+  SKT$INFO_PROXY_ADDR,
+  SKT$INFO_PROXY_PORT,
+  SKT$INFO_PROXY_REFUSED,
   SKT$INFO_TLS_PEER_CERT,
   SKT$INFO_TLS_PROTOCOL,
   SKT$INFO_TLS_RESUMED,
@@ -28,6 +31,7 @@ import {
   type SecureServerSocket,
   type SecureSocket,
   type ServerSocket,
+  type ServerSocketOptions,
   type Socket,
   type TlsContext,
   type WriteSocket,
@@ -153,6 +157,21 @@ expectTypeOf<Promise<SecureServerSocket>>()(createSecureServerSocket('', 8443, S
 void createSecureServerSocket('', 8443, SKT$BLOCKING, 'site.crt');
 // @ts-expect-error a TlsContext takes no key path
 void createSecureServerSocket('', 8443, SKT$BLOCKING, context, 'site.key');
+// The options come last, after the arguments BASIC has, in both forms.
+const proxied: ServerSocketOptions = { proxyProtocol: { trusted: ['127.0.0.0/8', '::1'], headerTimeout: 2000 } };
+expectTypeOf<Promise<SecureServerSocket>>()(createSecureServerSocket('', 8443, SKT$BLOCKING, context, proxied));
+expectTypeOf<Promise<SecureServerSocket>>()(createSecureServerSocket('', 8443, SKT$BLOCKING, 'site.crt', 'site.key', proxied));
+expectTypeOf<Promise<SecureServerSocket>>()(createServerSocket('', 8443, SKT$BLOCKING, context, proxied));
+// @ts-expect-error in the path form the options follow the key path
+void createSecureServerSocket('', 8443, SKT$BLOCKING, 'site.crt', proxied);
+// @ts-expect-error the trusted proxies are a list
+void createSecureServerSocket('', 8443, SKT$BLOCKING, context, { proxyProtocol: { trusted: '127.0.0.1' } });
+// @ts-expect-error the PROXY protocol needs its trusted list
+void createSecureServerSocket('', 8443, SKT$BLOCKING, context, { proxyProtocol: {} });
+// The proxy's own end on an accepted socket, the refusals on a server socket.
+expectTypeOf<string>()(socketInfo(secure, SKT$INFO_PROXY_ADDR));
+expectTypeOf<number>()(socketInfo(secure, SKT$INFO_PROXY_PORT));
+expectTypeOf<number>()(socketInfo(secureServer, SKT$INFO_PROXY_REFUSED));
 expectTypeOf<Promise<SecureSocket>>()(openSecureSocket('localhost', 8443, SKT$BLOCKING, context));
 expectTypeOf<Promise<SecureSocket>>()(startTls(plain, context, { role: 'client', servername: 'localhost' }));
 // @ts-expect-error startTls needs a TlsContext

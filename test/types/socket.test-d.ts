@@ -79,6 +79,11 @@ expectType<Equal<ReturnType<typeof closeSocket>, Promise<void>>>();
 // createServerSocket and openSocket are overloaded (a TlsContext makes them secure): check calls.
 const plainServer = createServerSocket('127.0.0.1', 0, SKT$BLOCKING);
 expectType<Equal<typeof plainServer, Promise<ServerSocket>>>();
+// The options are the last argument, after BASIC's; with no context it stays a plain server socket.
+const proxiedServer = createServerSocket('127.0.0.1', 0, SKT$BLOCKING, undefined, { proxyProtocol: { trusted: ['127.0.0.1'] } });
+expectType<Equal<typeof proxiedServer, Promise<ServerSocket>>>();
+// @ts-expect-error a header timeout is milliseconds, a number
+void createServerSocket('127.0.0.1', 0, SKT$BLOCKING, undefined, { proxyProtocol: { trusted: [], headerTimeout: '5s' } });
 expectType<Equal<ReturnType<typeof acceptSocket>, Promise<Socket>>>();
 const plainClient = openSocket('127.0.0.1', 4000, SKT$BLOCKING, 10);
 expectType<Equal<typeof plainClient, Promise<Socket>>>();
