@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { haproxyConfigText, haproxyEnvironment } from '../examples/deploy/haproxy-config.js';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { environment, integerOption, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
-import { giveUpAfter, killAll, killChild, track } from './lib/processes.js';
+import { giveUpAfter, killAll, killChild, track, trackPid } from './lib/processes.js';
 import { median, result, table, writeJson } from './lib/report.js';
 import { childPids, freePort, HOST, procCpu, runWrk, type WrkResult } from './lib/seraphim-processes.js';
 
@@ -94,7 +94,10 @@ function startUntil(command: string, args: string[], env: NodeJS.ProcessEnv, rea
 /** One `seraphim` instance behind HAProxy on `port`; resolves with its PID once it listens. */
 function startInstance(port: number, root: string, stateDir: string, keys: string): Promise<number> {
   const args = [...SERAPHIM_NODE_FLAGS, '--import', 'tsx', CLI, '--root', root, '--host', HOST, '--https-port', String(port), '--http-port', '0'];
-  args.push('--state-dir', stateDir, '--ticket-keys', keys, '--proxy-protocol', '--trusted-proxy', `${HOST}/32`, '--access-log', 'off');
+  // --per-address off: wrk's 64 connections all come from one client address, which the limits
+  // per address (64 connections, 32 handshakes a second after 64) would throttle; the health
+  // checks, which name no client, count under HAProxy's address on top of them.
+  args.push('--state-dir', stateDir, '--ticket-keys', keys, '--proxy-protocol', '--trusted-proxy', `${HOST}/32`, '--access-log', 'off', '--per-address', 'off');
   return startUntil(process.execPath, args, process.env, /seraphim listening https:/, `seraphim on port ${port}`);
 }
 
@@ -106,6 +109,8 @@ async function startHaproxy(dir: string, name: string, frontend: number, servers
   const master = await startUntil('haproxy', ['-W', '-db', '-f', file], env, /Loading success\./, `haproxy (${name})`);
   const worker = childPids(master)[0];
   if (worker === undefined) throw new Error(`haproxy (${name}) has no worker process`);
+  // Not our child: killed by PID at the end too, should the master go first without it.
+  trackPid(worker);
   return worker;
 }
 

@@ -296,8 +296,7 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
         applyTicketKeys(context, keys);
         if (!options.quiet) say(`seraphim: worker ${process.pid} took new ticket keys`);
       });
-    }
-    else if (options.ticketKeys === undefined) stopRotation = rotateTicketKeys((keys) => applyTicketKeys(context, keys));
+    } else if (options.ticketKeys === undefined) stopRotation = rotateTicketKeys((keys) => applyTicketKeys(context, keys));
   }
   const accessLog = accessLogStream(options.accessLog);
   const server = await startSeraphim({

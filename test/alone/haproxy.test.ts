@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { closeSocket, createTlsContext, openSecureSocket, SKT$BLOCKING, SocketError, type SecureSocket, type TlsContext } from '../../lib/index.js';
-import { haproxyConfigText, haproxyEnvironment, singleServerFrontend } from '../../examples/deploy/haproxy-config.js';
+import { HAPROXY_CONFIG, haproxyConfigText, haproxyEnvironment, singleServerFrontend } from '../../examples/deploy/haproxy-config.js';
 import { freePort } from '../../bench/lib/seraphim-processes.js';
 import { startHaproxy, type HaproxyProcess } from '../helpers/haproxy.js';
 import { httpGet, runCommand, startCli, type CliProcess } from '../helpers/seraphim-cli.js';
@@ -67,6 +67,11 @@ async function deploy(t: ExecutionContext): Promise<Deployment> {
 function logLines(instance: CliProcess, marker: string): string[] {
   return instance.stdout().split('\n').filter((line) => line.includes(marker) && /^\S+ - - \[/.test(line));
 }
+
+test.serial('docs/deploying.md shows the configuration file this test runs, as it is', (t) => {
+  const page = readFileSync(new URL('../../docs/deploying.md', import.meta.url), 'utf8');
+  t.true(page.includes(`\`\`\`text\n${readFileSync(HAPROXY_CONFIG, 'utf8')}\`\`\``), 'docs/deploying.md has examples/deploy/haproxy.cfg verbatim in a code block');
+});
 
 test.serial('requests from 127.0.0.2 through HAProxy appear with 127.0.0.2 in both instances\' access logs', async (t) => {
   const d = await deploy(t);
