@@ -9,7 +9,10 @@
 //
 // Node gives a secure context one ticket key and no way to keep the previous one for decryption
 // (tls.createSecureContext's `ticketKeys` and Server#setTicketKeys take exactly 48 bytes; the
-// OpenSSL ticket key callback that would choose among several is not exposed). So a change of
+// OpenSSL ticket key callback that could choose among several is reachable only through an
+// undocumented internal hook of the native context, `enableTicketKeyCallback` /
+// `onticketkeycallback`, which Node's own tests use and which may change without notice, so it
+// is not relied on). So a change of
 // keys is a cliff: connections already open are untouched (keys serve only handshakes), a
 // handshake already started finishes with the keys it started with, and a later resumption of a
 // ticket made before the change fails to decrypt and becomes a full handshake, which issues a
