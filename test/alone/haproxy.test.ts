@@ -126,8 +126,14 @@ interface LoopResult {
   connections: number;
 }
 
-/** Requests a second each client loop makes: steady traffic all through the restarts, not a load test. */
-const LOOP_RATE = 25;
+/**
+ * Requests a second each client loop makes: steady traffic all through the restarts, not a load
+ * test. Both loops come from 127.0.0.1, as do HAProxy's health checks (their PROXY header names no
+ * client), and while an instance drains every response closes its connection, so each request is
+ * a handshake: 2 x 10 a second and the checks stay under the 32 handshakes a second one address
+ * may start after a burst.
+ */
+const LOOP_RATE = 10;
 
 /**
  * GETs through HAProxy, LOOP_RATE a second, until `done()` (or `maxRequests`, or `maxMs`): on
@@ -164,8 +170,22 @@ async function clientLoop(port: number, context: TlsContext, keepAlive: boolean,
   return result;
 }
 
+/**
+ * Resolves once HAProxy's checks have brought server `name` to full health (rise + fall - 1 good
+ * checks in a row): a server HAProxy has just started with counts as barely up, and its first
+ * failed check would take it out at once, whatever `fall` says.
+ */
+async function fullHealth(haproxy: HaproxyProcess, name: string): Promise<void> {
+  const full = new RegExp(`Health check for server seraphim/${name} succeeded, .* status: 3/3 UP`);
+  if (haproxy.output().split('\n').some((line) => full.test(line))) return;
+  await haproxy.waitForLine(full, 60_000);
+}
+
 test.serial('a rolling restart (SIGTERM, HAProxy takes the instance out on its health check, start it again; then the other) loses no request', async (t) => {
   const d = await deploy(t);
+  // As an operator would: both in full health before the first restart. (It also means each
+  // instance has seen checks, so it drains on SIGTERM.)
+  await Promise.all([fullHealth(d.haproxy, 'seraphim1'), fullHealth(d.haproxy, 'seraphim2')]);
   let finished = false;
   const loops = [true, false].map((keepAlive) => clientLoop(d.frontend, d.client(), keepAlive, () => finished, LOOP_RATE * 300, 300_000));
   const restarted: CliProcess[] = [];
@@ -186,8 +206,9 @@ test.serial('a rolling restart (SIGTERM, HAProxy takes the instance out on its h
       const again = await startInstance(t, d.instanceArgs, d.ports[index]);
       restarted.push(again);
       t.log(await up);
-      // Back in rotation: it serves the clients' requests again.
+      // Back in rotation: it serves the clients' requests again; then in full health.
       await again.waitForLine(/"GET \/\?loop=/, 60_000, true);
+      await fullHealth(d.haproxy, name);
     }
   } finally {
     finished = true;
