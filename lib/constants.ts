@@ -277,8 +277,9 @@ export const SKT$INFO_QUEUED = 102;
  * Added by scarlet-sockets: for a server socket, how many connections were closed unaccepted
  * because the accept queue was full (for a secure server socket, also those closed because its
  * handshake slots were taken, 1024 in all and 64 for one peer address, or because the peer
- * started more than 32 handshakes a second after a burst of 64); for a UDP socket, how many datagrams were dropped because
- * nobody read them.
+ * started more than 32 handshakes a second after a burst of 64; with the PROXY protocol, also
+ * those closed because 1024 connections were sending their header already); for a UDP socket,
+ * how many datagrams were dropped because nobody read them.
  *
  * @example
  * ```ts
@@ -491,8 +492,9 @@ export const SKT$INFO_PROXY_PORT = 213;
  * Added by scarlet-sockets: for a server socket with the PROXY protocol, how many connections it
  * closed unaccepted for a PROXY reason: from an address not in the `trusted` list, or with a
  * header that was missing, malformed, longer than the protocol allows (107 bytes for version 1,
- * 4328 here for version 2) or not complete within `headerTimeout`. 0 on a server socket without
- * the PROXY protocol.
+ * 4328 here for version 2) or not complete within `headerTimeout`. A connection that hangs up
+ * before its header is whole is not counted (it left; a health check that connects and closes
+ * does that). 0 on a server socket without the PROXY protocol.
  *
  * @example
  * ```ts

@@ -84,14 +84,21 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
       this.admit(raw, endpoints, 0);
       return;
     }
-    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
-      this.countDropped();
+    // Reset before Node took it (HAProxy's health check sends its header and resets at once):
+    // no peer to judge and nothing to read, a connection gone, not refused.
+    if (endpoints.remoteAddress === '') {
       raw.destroy();
       return;
     }
     // Whoever can connect from a trusted address can claim any client: nobody else may try.
-    if (!proxy.trusts(endpoints.remoteAddress)) {
+    if (!this.closed && !proxy.trusts(endpoints.remoteAddress)) {
       this.proxyRefused++;
+      raw.destroy();
+      return;
+    }
+    // No share per address here: only the trusted proxies get this far, each carrying everyone.
+    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
+      this.countDropped();
       raw.destroy();
       return;
     }
@@ -103,9 +110,12 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
         this.readingHeader.delete(raw);
         this.admit(raw, proxiedEndpoints(endpoints, header), header.length);
       },
-      () => {
+      (why) => {
         this.readingHeader.delete(raw);
-        if (!this.closed) this.proxyRefused++; // cut off by close(), not the connection's fault
+        // A peer that hung up before its header was whole was not refused: it left (a proxy's
+        // health check that connects and closes at once, a client gone early). Nor is a
+        // connection cut off by close().
+        if (why !== 'hung-up' && !this.closed) this.proxyRefused++;
       },
     );
   }

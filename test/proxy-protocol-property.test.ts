@@ -171,7 +171,8 @@ test('fuzzed over real connections: each one is accepted with the parsed client 
       }
       socket.end();
       if (!expected.accepted) {
-        refusedExpected++;
+        // A header cut short by the half-close is a peer that left: closed, not counted.
+        if (parsed.state === 'refused') refusedExpected++;
         await withLimit(closed, 10_000, 'a refused connection was never closed');
         return socketInfo(server, SKT$INFO_QUEUED) === 0;
       }
@@ -198,7 +199,7 @@ test('fuzzed over real connections: each one is accepted with the parsed client 
     { numRuns: 500 },
   );
   t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === refusedExpected, 10_000), `refused ${socketInfo(server, SKT$INFO_PROXY_REFUSED)}, expected ${refusedExpected}`);
-  t.log(`${acceptedCount} accepted, ${refusedExpected} refused`);
+  t.log(`${acceptedCount} accepted, ${refusedExpected} refused, the rest cut short`);
   t.true(acceptedCount > 20 && refusedExpected > 20, 'both outcomes were exercised');
   t.deepEqual(uncaught.errors, []);
 });
@@ -224,8 +225,10 @@ test('fuzzed over real connections to a secure server socket: refused headers ar
   );
   await fc.assert(
     fc.asyncProperty(cases, async (bytes) => {
-      if (parseProxyHeader(bytes).state === 'complete') handshakes++;
-      else refused++;
+      const state = parseProxyHeader(bytes).state;
+      if (state === 'complete') handshakes++;
+      // A header cut short by the half-close is a peer that left: closed, not counted.
+      else if (state === 'refused') refused++;
       const socket = connect({ host: '127.0.0.1', port: serverPort, allowHalfOpen: true });
       socket.on('error', () => undefined); // a refused connection may be reset
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));

@@ -11,7 +11,7 @@ import { runExample } from './helpers/examples.js';
 import { endedAfter } from './helpers/loopback-peers.js';
 import { proxiedTls, proxyConnection, v1, v2 } from './helpers/proxy-headers.js';
 import { startCli } from './helpers/seraphim-cli.js';
-import { startTestServer } from './helpers/seraphim.js';
+import { caFile, curl, startTestServer } from './helpers/seraphim.js';
 
 const LIMIT = 10_000;
 const GET = 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
@@ -59,6 +59,17 @@ test('the access log shows the client the PROXY header names, over HTTPS and ove
   t.regex(redirect, /^HTTP\/1\.1 301 /);
   t.regex(await logged(log, '203.0.113.9'), /"GET \/ HTTP\/1\.1" 301 /);
   t.false(log.text().split('\n').some((line) => line.startsWith('127.0.0.1 ')), 'the proxy itself is never logged as the client');
+});
+
+test('curl --haproxy-protocol, a real client that sends a v1 header, is served over HTTPS and logged; without the header it is refused', async (t) => {
+  const log = collectingLog();
+  const server = await startTestServer(t, { accessLog: log.stream, proxyProtocol: { trusted: ['127.0.0.0/8'] } });
+  const url = `https://localhost:${server.ports.https as number}/`;
+  // curl names its own end in the header: bound to 127.0.0.2, that is the client logged.
+  const answer = await curl(['--haproxy-protocol', '--interface', '127.0.0.2', '--cacert', caFile(t), url]);
+  t.is(answer.status, 200);
+  t.regex(await logged(log, '127.0.0.2'), /"GET \/ HTTP\/1\.1" 200 /);
+  await t.throwsAsync(() => curl(['--cacert', caFile(t), url]), undefined, 'a client without the header gets no answer');
 });
 
 test('the per-address connection cap counts the client the header names: a busy client is refused, another behind the same proxy is served', async (t) => {

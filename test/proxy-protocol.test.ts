@@ -301,6 +301,28 @@ for (const secure of [false, true]) {
   });
 }
 
+test('a peer that hangs up or resets before its header is whole is closed and not counted as a refusal (it left)', async (t) => {
+  const { server, port } = await plainServer(t);
+  const halfClosed = await proxyConnection(t, port);
+  const closed = closedByServer(halfClosed);
+  halfClosed.end('PROXY TCP4 203.0.113.');
+  await closed;
+  const reset = await proxyConnection(t, port);
+  reset.write(v2('203.0.113.91', 1, '127.0.0.1', 2).subarray(0, 14));
+  reset.resetAndDestroy();
+  // Then a refusal, after them on the same server: the count shows it alone.
+  const garbage = await proxyConnection(t, port);
+  const refused = closedByServer(garbage);
+  garbage.write('GET / HTTP/1.1\r\n');
+  await refused;
+  t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === 1));
+  const good = await proxyConnection(t, port);
+  good.write(v1('203.0.113.92', 1, '127.0.0.1', 2));
+  const skt = await accepted(t, server);
+  t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '203.0.113.92');
+  t.is(socketInfo(server, SKT$INFO_PROXY_REFUSED), 1);
+});
+
 test('the handshake limits per address count the client the header names, never the proxy that carries them all', async (t) => {
   const { server, port } = await secureServer(t);
   setSocketMode(server, SKT$INFO_PEER_HANDSHAKES, 2);

@@ -27,7 +27,8 @@ export interface ServerSocketOptions {
  * it, and `SKT$INFO_PROXY_ADDR` / `SKT$INFO_PROXY_PORT` the proxy's own end. A connection from
  * any other address, or whose header is missing, malformed, too long or later than
  * `headerTimeout`, is closed unaccepted and counted in the server socket's
- * `SKT$INFO_PROXY_REFUSED`.
+ * `SKT$INFO_PROXY_REFUSED` (one that hangs up before its header is whole is closed too, but it
+ * left: not counted).
  *
  * @example
  * ```ts
