@@ -29,7 +29,7 @@ import { spawnSync } from 'node:child_process';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
-import { environment, integerOption, onlyTests } from './lib/options.js';
+import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
@@ -52,12 +52,7 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
   --profile DIR    run the Node server children with --cpu-prof, profiles into DIR/VARIANT/
   --out FILE       JSON output (default bench/results/seraphim.json)`;
 
-interface Options {
-  quick: boolean;
-  rounds: number;
-  duration: number;
-  warmup: number;
-  connections: number;
+interface Options extends WrkRunOptions {
   groups: ('https' | 'http')[];
   static: boolean;
   nginx: boolean;
@@ -72,10 +67,7 @@ function options(argv: string[]): Options {
     strict: true,
     allowPositionals: false,
     options: {
-      quick: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
+      ...WRK_FLAGS,
       only: { type: 'string' },
       'no-static': { type: 'boolean', default: false },
       'no-nginx': { type: 'boolean', default: false },

@@ -285,6 +285,7 @@ function buildMaterial(input: TlsContextOptions, ticketKeys: Buffer): Material {
     secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
     ca: options.ca as SecureContextOptions['ca'],
     ticketKeys,
+    ...(options.sessionTimeout === undefined ? {} : { sessionTimeout: options.sessionTimeout }),
     sessionIdContext: sessionIdContextOf(options.requestCert === true, trusted),
   };
   const secureContext = secureContextOf({ ...base, cert: options.cert, key: options.key, passphrase: options.passphrase });

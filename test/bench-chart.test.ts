@@ -190,3 +190,16 @@ test('docs/benchmarks.md shows the committed chart', (t) => {
   const page = readFileSync(new URL('../docs/benchmarks.md', import.meta.url), 'utf8');
   t.regex(page, /!\[[^\]]+\]\(images\/benchmark-ratios\.svg\)/);
 });
+
+test('a bench/haproxy.ts run charts as one "HAProxy two instances / one" bar, for information', (t) => {
+  const haproxy = {
+    benchmark: 'haproxy',
+    date: '2026-01-02T03:30:00.000Z',
+    environment,
+    mode: 'full',
+    results: [{ id: 'two-instances', name: 'HTTPS 1 KiB page through HAProxy', unit: 'req/s', raw: figures(1000), facade: figures(1800), ratio: 1.8, target: null, pass: null, setup: {} }],
+  };
+  const { run, bars } = chartInput(haproxy, 'haproxy.json');
+  t.is(run.benchmark, 'HAProxy');
+  t.deepEqual(bars, [{ label: 'HAProxy two instances / one', ratio: 1.8, target: null, better: 'higher', pass: null }]);
+});

@@ -47,6 +47,11 @@ export interface TlsContextOptions {
   readonly rejectUnauthorized?: boolean;
   /** 48 bytes of session ticket keys; share them so several servers resume each other's sessions. */
   readonly ticketKeys?: Buffer;
+  /**
+   * Server: seconds a session it makes can be resumed (also the lifetime its TLS 1.3 tickets
+   * announce). Default: OpenSSL's, 7200 (2 hours).
+   */
+  readonly sessionTimeout?: number;
   /** More certificates chosen by the SNI name the client sends: host name -> cert/key. */
   readonly sni?: Readonly<
     Record<

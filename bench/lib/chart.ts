@@ -70,10 +70,11 @@ const TEST_LABELS: Record<string, string> = {
   'handshake-resumed': 'resumed handshake CPU',
   memory: 'memory per conn (RSS)',
   'memory-heap': 'memory per conn (heap)',
+  'two-instances': 'two instances / one',
 };
 
 /** bench/basic.ts's ratio is scarlet-sockets/basic over the main API, hence "basic/main". */
-const BENCHMARK_NAMES: Record<string, string> = { plain: 'plain', basic: 'basic/main', tls: 'TLS', seraphim: 'SERAPHIM' };
+const BENCHMARK_NAMES: Record<string, string> = { plain: 'plain', basic: 'basic/main', tls: 'TLS', seraphim: 'SERAPHIM', haproxy: 'HAProxy' };
 
 function runOf(data: Json, file: string): ChartRun {
   const env = isObject(data.environment) ? data.environment : {};
@@ -148,12 +149,14 @@ export function chartInput(data: unknown, file: string): { run: ChartRun; bars: 
       return { run, bars: facadeBars('TLS', data, file) };
     case 'seraphim':
       return { run, bars: seraphimBars(data, file) };
+    case 'haproxy':
+      return { run, bars: facadeBars('HAProxy', data, file) };
     default:
       throw new ChartInputError(`${file}: unknown "benchmark": ${JSON.stringify(data.benchmark)}`);
   }
 }
 
-const ORDER = ['plain', 'basic/main', 'TLS', 'SERAPHIM'];
+const ORDER = ['plain', 'basic/main', 'TLS', 'SERAPHIM', 'HAProxy'];
 
 /**
  * Reads every *.json in `dir` (bench/results/). A file that is not a benchmark's results throws a

@@ -60,6 +60,27 @@ export const ROUND_FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies Flags;
 
+/** What WRK_FLAGS give, read: the rounds of wrk runs and their size. */
+export interface WrkRunOptions {
+  quick: boolean;
+  /** Measured rounds per server. */
+  rounds: number;
+  /** Seconds per wrk run. */
+  duration: number;
+  /** Seconds of the unmeasured warm-up run. */
+  warmup: number;
+  /** wrk's connections. */
+  connections: number;
+}
+
+/** The flags of the benchmarks that drive a server with wrk (bench/seraphim.ts, bench/haproxy.ts). */
+export const WRK_FLAGS = {
+  quick: { type: 'boolean', default: false },
+  rounds: { type: 'string' },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+} as const satisfies Flags;
+
 export function parseOptions(argv: string[]): BenchOptions {
   const values = parseFlags(argv, { ...ROUND_FLAGS, worker: { type: 'boolean', default: false } }, USAGE);
   const quick = values.quick === true;

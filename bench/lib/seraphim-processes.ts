@@ -91,7 +91,7 @@ export function freePort(): Promise<number> {
 }
 
 /** CPU time (user + system) of a process and its children so far, from /proc, microseconds. */
-function procCpu(pid: number): number | undefined {
+export function procCpu(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -102,7 +102,8 @@ function procCpu(pid: number): number | undefined {
   }
 }
 
-function childPids(pid: number): number[] {
+/** The PIDs of the children of `pid` (from /proc). */
+export function childPids(pid: number): number[] {
   try {
     const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
     return text === '' ? [] : text.split(/\s+/).map(Number);

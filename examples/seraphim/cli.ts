@@ -12,8 +12,10 @@ import { validityProblem } from './certificate-validity.js';
 import { developmentHosts, ensureDevelopmentCertificates } from './dev-certificates.js';
 import { complain, keepOutputFromEndingTheProcess, say } from './output.js';
 import { createSampleHandler } from './routes/sample-routes.js';
+import { DEFAULT_HEALTH_PATH } from './health.js';
 import { startSeraphim, type SeraphimServer } from './server.js';
-import { announceListening, runPrimary, sharedTicketKeys } from './workers.js';
+import { applyTicketKeys, randomTicketKeys, readTicketKeysFile, rotateTicketKeys, SESSION_LIFETIME_SECONDS, TicketKeysFileError } from './ticket-keys.js';
+import { announceListening, onTicketKeysFromPrimary, runPrimary, sharedTicketKeys } from './workers.js';
 
 // First of all, before any work that takes time: a reader of stdout or stderr that goes away
 // must not end the process, and a SIGHUP that comes while it starts must not either (its default
@@ -50,6 +52,9 @@ Options:
   --cert FILE --key FILE  PEM certificate chain and private key (reloaded on SIGHUP)
   --pfx FILE              PKCS#12 bundle instead of --cert/--key (reloaded on SIGHUP)
   --passphrase-file FILE  file holding the passphrase of --pfx or of an encrypted --key
+  --ticket-keys FILE      TLS session ticket keys, 48 bytes (openssl rand 48 > FILE): the same
+                          file on every instance makes sessions resume on any of them; reread
+                          on SIGHUP (default: random keys, replaced every 12 hours)
   --state-dir DIR         where the development CA and certificate are kept (default .seraphim)
   --canonical-host NAME   the host (and :port, if not the HTTPS port) that HTTP redirects to
                           (default: the Host asked for if it is one of the certificate's
@@ -69,11 +74,18 @@ Options:
   --trusted-proxy CIDR    an address or range the proxies connect from, e.g. 10.0.0.0/8;
                           repeat it for more (default 127.0.0.0/8 and ::1; needs
                           --proxy-protocol)
+  --health-path PATH|off  health check path for load balancers: 200 "ok" while serving, 503
+                          "draining" after SIGTERM (default ${DEFAULT_HEALTH_PATH})
+  --log-health-checks     write health checks to the access log (default: left out)
+  --drain-delay SECONDS   after SIGTERM, once a health check has been seen, go on serving this
+                          long while the health path says "draining", then stop (default 8:
+                          3 failed checks at HAProxy's default 2 s interval, and a margin)
   --quiet                 print only errors (and no access log unless --access-log is given)
   -h, --help              show this help
 
-Signals: SIGTERM/SIGINT stop gracefully (requests in flight finish, exit within 5 s);
-SIGHUP reloads the certificate and key files without dropping a connection.`;
+Signals: SIGTERM/SIGINT stop gracefully (the drain delay if a health check was seen, then
+requests in flight finish, exit within 5 s more); SIGHUP reloads the certificate and key files
+and the ticket keys file without dropping a connection.`;
 
 /** A host name, an IPv4 address or a bracketed IPv6 address, with an optional port. */
 const CANONICAL_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?$/;
@@ -91,8 +103,10 @@ function isAddressOrRange(entry: string): boolean {
 
 /** Exit code for a usage error. */
 const USAGE = 2;
-/** The most time a graceful stop may take. */
+/** The most time a graceful stop may take (after the drain delay). */
 const EXIT_DEADLINE_MS = 5_000;
+/** Default of --drain-delay, in seconds: HAProxy's default check (every 2 s, 3 failures to take a server out) needs up to 6 s; 2 s more for a check answered late. */
+const DEFAULT_DRAIN_DELAY_SECONDS = 8;
 
 interface CliOptions {
   root: string;
@@ -116,6 +130,12 @@ interface CliOptions {
   workers: number;
   accessLog: string | undefined;
   quiet: boolean;
+  /** The --ticket-keys file and the keys it held when read; random rotated keys without it. */
+  ticketKeysFile?: string;
+  ticketKeys?: Buffer;
+  healthPath: string | false;
+  logHealthChecks: boolean;
+  drainDelayMs: number;
 }
 
 function usageError(message: string): never {
@@ -170,6 +190,10 @@ function parseCommandLine(argv: string[]): CliOptions {
         'access-log': { type: 'string' },
         'send-timeout': { type: 'string' },
         'per-address': { type: 'string' },
+        'ticket-keys': { type: 'string' },
+        'health-path': { type: 'string' },
+        'log-health-checks': { type: 'boolean' },
+        'drain-delay': { type: 'string' },
         'proxy-protocol': { type: 'boolean' },
         'trusted-proxy': { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
@@ -196,7 +220,19 @@ function parseCommandLine(argv: string[]): CliOptions {
     workers: integer('workers', values.workers, 1, 1, 256),
     accessLog: values['access-log'] ?? (values.quiet ? undefined : '-'),
     quiet: values.quiet ?? false,
+    healthPath: healthPath(values['health-path']),
+    logHealthChecks: values['log-health-checks'] ?? false,
+    drainDelayMs: integer('drain-delay', values['drain-delay'], DEFAULT_DRAIN_DELAY_SECONDS, 0, 600) * 1000,
   };
+  if (values['ticket-keys'] !== undefined) {
+    options.ticketKeysFile = resolve(values['ticket-keys']);
+    try {
+      options.ticketKeys = readTicketKeysFile(options.ticketKeysFile);
+    } catch (err) {
+      if (!(err instanceof TicketKeysFileError)) throw err;
+      usageError(`--ticket-keys: ${err.message}`);
+    }
+  }
   if (options.httpPort === 0 && options.httpsPort === 0) usageError('both listeners are disabled');
   if (values.cert !== undefined) options.cert = resolve(values.cert);
   if (values.key !== undefined) options.key = resolve(values.key);
@@ -222,13 +258,22 @@ function parseCommandLine(argv: string[]): CliOptions {
   return options;
 }
 
+/** The --health-path option: a path, or `off`. */
+function healthPath(value: string | undefined): string | false {
+  if (value === undefined) return DEFAULT_HEALTH_PATH;
+  if (value === 'off') return false;
+  if (!/^\/[\x21-\x7e]*$/.test(value) || value.includes('?')) usageError(`--health-path takes a path starting with / (or off), not ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** The key material to load now and on every SIGHUP; the dev CA path when it is a development certificate. */
 function tlsMaterial(options: CliOptions): { material: TlsContextOptions; devCa?: string } {
-  const passphrase = options.passphrase === undefined ? {} : { passphrase: options.passphrase };
-  if (options.pfx !== undefined) return { material: { pfx: options.pfx, ...passphrase } };
-  if (options.cert !== undefined && options.key !== undefined) return { material: { cert: options.cert, key: options.key, ...passphrase } };
+  // Sessions live as long as the keys that encrypt their tickets (ticket-keys.ts says why).
+  const shared = { sessionTimeout: SESSION_LIFETIME_SECONDS, ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }) };
+  if (options.pfx !== undefined) return { material: { pfx: options.pfx, ...shared } };
+  if (options.cert !== undefined && options.key !== undefined) return { material: { cert: options.cert, key: options.key, ...shared } };
   const dev = ensureDevelopmentCertificates(options.stateDir, developmentHosts(options.host));
-  return { material: { cert: dev.cert, key: dev.key }, devCa: dev.caCert };
+  return { material: { cert: dev.cert, key: dev.key, sessionTimeout: SESSION_LIFETIME_SECONDS }, devCa: dev.caCert };
 }
 
 function accessLogStream(target: string | undefined): Writable | false {
@@ -241,8 +286,18 @@ function accessLogStream(target: string | undefined): Writable | false {
 
 /** Serves in this process (alone, or as a cluster worker). */
 async function serve(options: CliOptions, material: TlsContextOptions | undefined): Promise<SeraphimServer> {
-  const ticketKeys = sharedTicketKeys();
-  const context = material === undefined ? undefined : createTlsContext(ticketKeys === undefined ? material : { ...material, ticketKeys });
+  // A worker's keys come from the primary; a process alone reads its file or makes and rotates its own.
+  const fromPrimary = sharedTicketKeys();
+  const context = material === undefined ? undefined : createTlsContext({ ...material, ticketKeys: fromPrimary ?? options.ticketKeys ?? randomTicketKeys() });
+  let stopRotation: (() => void) | undefined;
+  if (context !== undefined) {
+    if (fromPrimary !== undefined) {
+      onTicketKeysFromPrimary((keys) => {
+        applyTicketKeys(context, keys);
+        if (!options.quiet) say(`seraphim: worker ${process.pid} took new ticket keys`);
+      });
+    } else if (options.ticketKeys === undefined) stopRotation = rotateTicketKeys((keys) => applyTicketKeys(context, keys));
+  }
   const accessLog = accessLogStream(options.accessLog);
   const server = await startSeraphim({
     root: options.root,
@@ -255,12 +310,24 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
     ...(context === undefined ? {} : { context }),
     ...(options.sampleSite ? { handler: createSampleHandler() } : {}),
     ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }),
+    healthPath: options.healthPath,
+    logHealthChecks: options.logHealthChecks,
     accessLog,
   });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    stopRotation?.();
+    // Draining is for a load balancer that checks the health path: with none, there is nobody
+    // to tell, and the stop comes at once.
+    if (server.healthChecked && options.drainDelayMs > 0) {
+      server.drain();
+      if (!options.quiet) say(`seraphim: draining for ${options.drainDelayMs / 1000} s`);
+      setTimeout(closeAndExit, options.drainDelayMs);
+    } else closeAndExit();
+  };
+  const closeAndExit = (): void => {
     setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
     void server.close().then(() => {
       if (accessLog && accessLog !== process.stdout) accessLog.end(() => process.exit(0));
@@ -277,8 +344,27 @@ async function serve(options: CliOptions, material: TlsContextOptions | undefine
     } catch (err) {
       complain(`seraphim: certificate not reloaded, the old one stays in force: ${(err as Error).message}`);
     }
+    // A worker gets its keys from the primary, which rereads the file itself.
+    if (context !== undefined && options.ticketKeysFile !== undefined && fromPrimary === undefined) {
+      const keys = rereadTicketKeys(options);
+      if (keys !== undefined) applyTicketKeys(context, keys);
+    }
   });
   return server;
+}
+
+/** Rereads the --ticket-keys file (SIGHUP); undefined, with a complaint, when it cannot be used. */
+function rereadTicketKeys(options: CliOptions): Buffer | undefined {
+  if (options.ticketKeysFile === undefined) return undefined;
+  try {
+    const keys = readTicketKeysFile(options.ticketKeysFile);
+    if (!options.quiet) say('seraphim: ticket keys reloaded');
+    return keys;
+  } catch (err) {
+    if (!(err instanceof TicketKeysFileError)) throw err;
+    complain(`seraphim: ticket keys not reloaded, the old ones stay in force: ${err.message}`);
+    return undefined;
+  }
 }
 
 function printListening(urls: string[], options: CliOptions, devCa: string | undefined): void {
@@ -309,6 +395,7 @@ async function main(): Promise<void> {
   if (tls !== undefined && cluster.isPrimary) warnIfOutOfDate(tls.material);
   if (options.workers > 1 && cluster.isPrimary) {
     // The primary made the development certificate (if any) above, so workers only read it.
+    // The primary owns the ticket keys: the file's (reread on SIGHUP), or random ones it rotates.
     const primary = runPrimary(
       options.workers,
       (urls) => printListening(urls, options, tls?.devCa),
@@ -316,8 +403,15 @@ async function main(): Promise<void> {
       (pid) => {
         if (!options.quiet) say(`seraphim: worker ${pid ?? '?'} listening`);
       },
+      options.ticketKeys ?? randomTicketKeys(),
+      options.drainDelayMs,
     );
-    onReload(primary.reload);
+    if (options.ticketKeys === undefined) rotateTicketKeys((keys) => primary.setTicketKeys(keys));
+    onReload(() => {
+      const keys = rereadTicketKeys(options);
+      if (keys !== undefined) primary.setTicketKeys(keys);
+      primary.reload();
+    });
     return;
   }
   const server = await serve(options, tls?.material);

@@ -27,6 +27,7 @@ import {
   createTlsContext,
 } from '../../lib/index.js';
 import { ConnectionSlots } from './connection-slots.js';
+import { AccessLogWithoutHealthChecks, HealthEndpoint } from './health.js';
 import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';
 import { BodyBudget } from './http/body-budget.js';
@@ -64,6 +65,14 @@ export interface SeraphimOptions {
   canonicalHost?: string;
   /** Where the access log goes; `false` for none. Default: none. */
   accessLog?: Writable | false;
+  /**
+   * A path answered on both listeners, before the handler and the files, for load balancers'
+   * health checks: GET or HEAD gets 200 `ok` while serving, 503 `draining` after `drain()`.
+   * Default `false` (none; the `seraphim` command turns `/healthz` on).
+   */
+  healthPath?: string | false;
+  /** Whether requests for `healthPath` go to the access log. Default `false`. */
+  logHealthChecks?: boolean;
   limits?: Partial<RequestLimits>;
   timeouts?: Partial<ConnectionTimeouts>;
   headers?: SecurityHeaderOptions;
@@ -111,6 +120,16 @@ export interface SeraphimServer {
   readonly connections: number;
   /** Bytes of request bodies held in memory now, all connections together. */
   readonly bodyBytes: number;
+  /** `true` once `drain()` was called. */
+  readonly draining: boolean;
+  /** `true` once the health path was asked for (a load balancer checks this server). */
+  readonly healthChecked: boolean;
+  /**
+   * Starts draining before a stop: the health path answers 503 `draining`, so load balancers take
+   * this server out of rotation, while every request is still served, each response closing its
+   * connection (so keep-alive clients come back through the balancer, to another server).
+   */
+  drain(): void;
   /**
    * Loads new key material into the same context (SIGHUP): new handshakes use it, open
    * connections stay. Throws, keeping the old material, when the new one cannot be loaded or its
@@ -150,7 +169,13 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
   const slots = new ConnectionSlots<HttpConnection>(options.maxConnections ?? 1024, perAddress === 0 ? Infinity : perAddress);
   const bodyBudget = new BodyBudget(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const onError = options.onError ?? ((err: unknown) => console.error('seraphim:', err));
-  const log = options.accessLog ? new AccessLog(options.accessLog) : undefined;
+  const health = options.healthPath === undefined || options.healthPath === false ? undefined : new HealthEndpoint(options.healthPath);
+  let draining = false;
+  const log = !options.accessLog
+    ? undefined
+    : health !== undefined && options.logHealthChecks !== true
+      ? new AccessLogWithoutHealthChecks(options.accessLog, health)
+      : new AccessLog(options.accessLog);
 
   const listeners: Listener[] = [];
   const closeAll = async (): Promise<void> => {
@@ -188,6 +213,7 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       log,
       onError,
       bodyBudget,
+      closeAfterEachResponse: () => draining,
       // The static files and the redirect read no body; a handler says which it reads, if it can.
       readsBody: (head) => {
         if (handler === undefined || redirecting) return false;
@@ -195,6 +221,8 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       },
       // Not async: a handler that answers at once costs no promise here.
       respond: (request) => {
+        const healthAnswer = health?.answer(request);
+        if (healthAnswer !== undefined) return healthAnswer;
         if (handler === undefined || redirecting) return serve(request);
         const answer = handler(request);
         if (isThenable(answer)) return Promise.resolve(answer).then((settled) => (settled === undefined ? serve(request) : fromHandler(settled)));
@@ -271,6 +299,16 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     },
     get bodyBytes() {
       return bodyBudget.held;
+    },
+    get draining() {
+      return draining;
+    },
+    get healthChecked() {
+      return health?.checked ?? false;
+    },
+    drain(): void {
+      draining = true;
+      health?.drain();
     },
     reload(material: TlsContextOptions): void {
       if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');

@@ -1,5 +1,8 @@
 // --workers N: the primary process forks N workers on node:cluster; they share the listening
-// ports and one set of session ticket keys (so a session resumes whichever worker gets it).
+// ports and one set of session ticket keys (so a session resumes whichever worker gets it). The
+// primary owns the keys: a worker gets them in its environment when forked, and every change
+// (a rotation, a reread --ticket-keys file) in a message, which a worker still starting gets
+// once it listens.
 // A worker that dies is replaced; SIGTERM and SIGINT are passed on to the workers, and a reload
 // (SIGHUP) to each worker once it listens: a worker still starting has no handler for SIGHUP yet,
 // whose default action would end it.
@@ -8,6 +11,13 @@ import { randomBytes } from 'node:crypto';
 
 /** The environment variable that carries the shared ticket keys (base64, 48 bytes) to workers. */
 export const TICKET_KEYS_ENV = 'SERAPHIM_TICKET_KEYS';
+
+/** What the primary tells a worker when the ticket keys change. */
+export interface TicketKeysMessage {
+  seraphim: 'ticket-keys';
+  /** base64, 48 bytes */
+  keys: string;
+}
 
 /** What a worker tells the primary once it listens. */
 export interface ListeningMessage {
@@ -25,6 +35,8 @@ const STOP_TIMEOUT_MS = 6_000;
 export interface Primary {
   /** Passes a reload (SIGHUP) on to every worker: now to those that listen, to the others once they do. */
   reload(): void;
+  /** Gives every worker new ticket keys: now to those that listen, to the others once they do, to later ones at fork. */
+  setTicketKeys(keys: Buffer): void;
 }
 
 /**
@@ -32,14 +44,23 @@ export interface Primary {
  *
  * @param onListening - called once, with the URLs of the first worker that listens
  * @param onWorkerListening - called each time a worker (a first one or a replacement) listens
+ * @param ticketKeys - the workers' first ticket keys (48 bytes)
+ * @param drainMs - how long a worker may drain before its graceful stop (its --drain-delay)
  */
 export function runPrimary(
   count: number,
   onListening: (urls: string[]) => void,
   log: (line: string) => void,
   onWorkerListening: (pid: number | undefined) => void = () => undefined,
+  ticketKeys: Buffer = randomBytes(48),
+  drainMs = 0,
 ): Primary {
-  const env = { [TICKET_KEYS_ENV]: randomBytes(48).toString('base64') };
+  const env = { [TICKET_KEYS_ENV]: ticketKeys.toString('base64') };
+  /** Workers forked with older keys than env's, which get the current ones once they listen. */
+  const keysOnListening = new Set<Worker>();
+  const sendKeys = (worker: Worker): void => {
+    worker.send({ seraphim: 'ticket-keys', keys: env[TICKET_KEYS_ENV] } satisfies TicketKeysMessage);
+  };
   let stopping = false;
   let exitStatus = 0;
   let announced = false;
@@ -54,6 +75,7 @@ export function runPrimary(
     worker.on('message', (message: Partial<ListeningMessage>) => {
       if (message?.seraphim !== 'listening') return;
       listening.add(worker);
+      if (keysOnListening.delete(worker)) sendKeys(worker);
       if (reloadOnListening.delete(worker)) worker.process.kill('SIGHUP');
       if (!announced) {
         announced = true;
@@ -67,6 +89,7 @@ export function runPrimary(
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker);
     reloadOnListening.delete(worker);
+    keysOnListening.delete(worker);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitStatus);
       return;
@@ -93,7 +116,7 @@ export function runPrimary(
     setTimeout(() => {
       for (const worker of workers) if (worker.process.exitCode === null) worker.process.kill('SIGKILL');
       process.exit(exitCode);
-    }, STOP_TIMEOUT_MS).unref();
+    }, drainMs + STOP_TIMEOUT_MS).unref();
   };
 
   process.on('SIGTERM', () => stop());
@@ -107,6 +130,14 @@ export function runPrimary(
         else reloadOnListening.add(worker);
       }
     },
+    setTicketKeys(keys: Buffer): void {
+      env[TICKET_KEYS_ENV] = keys.toString('base64');
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker === undefined) continue;
+        if (listening.has(worker)) sendKeys(worker);
+        else keysOnListening.add(worker);
+      }
+    },
   };
 }
 
@@ -116,6 +147,16 @@ export function sharedTicketKeys(): Buffer | undefined {
   if (!cluster.isWorker || value === undefined) return undefined;
   const keys = Buffer.from(value, 'base64');
   return keys.length === 48 ? keys : undefined;
+}
+
+/** In a worker: calls `apply` with each set of ticket keys the primary sends from now on. */
+export function onTicketKeysFromPrimary(apply: (keys: Buffer) => void): void {
+  if (!cluster.isWorker) return;
+  process.on('message', (message: Partial<TicketKeysMessage>) => {
+    if (message?.seraphim !== 'ticket-keys' || typeof message.keys !== 'string') return;
+    const keys = Buffer.from(message.keys, 'base64');
+    if (keys.length === 48) apply(keys);
+  });
 }
 
 /** In a worker: tells the primary it listens. */

@@ -120,7 +120,8 @@ export async function startCli(t: ExecutionContext, args: readonly string[], tim
   return { child, pid, urls, ports, stdout: () => out, stderr: () => err, waitForLine, exited };
 }
 
-function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+/** Sends `signal` (default SIGKILL) to `pid`, if it is still there. */
+export function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
     process.kill(pid, signal);
   } catch {

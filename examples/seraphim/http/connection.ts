@@ -51,6 +51,8 @@ export interface ConnectionOptions {
   readsBody: (head: RequestHead) => boolean;
   /** The room for bodies held in memory, shared by every connection of the server. */
   bodyBudget: BodyBudget;
+  /** Whether each response now ends its connection (the server is draining); default never. */
+  closeAfterEachResponse?: () => boolean;
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -192,7 +194,7 @@ export class HttpConnection {
         }
         const answered = this.respond(head, body);
         response = answered instanceof Promise ? await answered : answered;
-        keepAlive = head.keepAlive && !this.#stopping && unread === undefined;
+        keepAlive = head.keepAlive && !this.#stopping && unread === undefined && this.options.closeAfterEachResponse?.() !== true;
       } catch (err) {
         if (err instanceof BodyTruncated) return;
         // Refused: answered with the error's status, then the connection closes.
