@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createTlsContext, type TlsContextOptions } from '../../lib/index.js';
+import { createTlsContext, type TlsContextOptions } from 'scarlet-sockets';
 import { validityProblem } from './certificate-validity.js';
 import { developmentHosts, ensureDevelopmentCertificates } from './dev-certificates.js';
 import { complain, keepOutputFromEndingTheProcess, say } from './output.js';

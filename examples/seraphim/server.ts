@@ -23,7 +23,7 @@ import {
   type TlsContext,
   type TlsContextOptions,
   createTlsContext,
-} from '../../lib/index.js';
+} from 'scarlet-sockets';
 import { ConnectionSlots } from './connection-slots.js';
 import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';

@@ -11,7 +11,7 @@ import {
   socketInfo,
   writeSocket,
   type Socket,
-} from '../../../lib/index.js';
+} from 'scarlet-sockets';
 import type { AccessLog } from './access-log.js';
 import type { BodyBudget } from './body-budget.js';
 import { BodyTruncated, readBody, skipBody } from './body-reader.js';
