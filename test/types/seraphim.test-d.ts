@@ -18,11 +18,7 @@ import {
   type SeraphimResponse,
   type SeraphimServer,
 } from 'scarlet-sockets/seraphim';
-
-/** True when A and B are the same type (not merely assignable; `any` matches only `any`). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-/** Compiles only when its type argument is `true`. */
-function expectType<T extends true>(): T | void {}
+import { type Equal, expectType } from './expect-type.js';
 
 export async function routes(context: TlsContext): Promise<SeraphimServer> {
   const show: RouteHandler = async (request) => {
