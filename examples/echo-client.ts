@@ -23,7 +23,7 @@
  *   CLOSE.SOCKET SKT
  *   CRT REPLY
  */
-import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket } from '../lib/index.js';
+import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket } from 'scarlet-sockets';
 
 const LF = 0x0a;
 /** A reply longer than this without a line feed is cut short: nothing here reads without bound. */

@@ -35,7 +35,7 @@ import {
   SocketError,
   writeSocket,
   type Socket,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 4000;

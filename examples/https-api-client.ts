@@ -36,7 +36,7 @@ import {
   writeSocket,
   type Socket,
   type TlsContext,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const DEFAULT_URL = 'https://127.0.0.1:8443/api/posts/the-phantom-gap';
 /** Where SERAPHIM (`npm start`, default --state-dir) keeps the development CA it trusts. */

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import {
   acceptSocket, closeSocket, createServerSocket, readSocket, socketInfo, writeSocket,
   ER$SKT_CLOSED, SKT$BLOCKING, SKT$INFO_PORT, SocketError, type Socket,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const FM = '\xFE';
 const PRICES = new Map([['WIDGET', '12.50'], ['GADGET', '7.25'], ['SPROCKET', '3.10']]);

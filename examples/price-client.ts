@@ -32,7 +32,7 @@ function portOption(): number {
 
 const port = portOption();
 // #region docs
-import { closeSocket, openSocket, readSocket, SKT$BLOCKING, SocketError, writeSocket } from '../lib/index.js';
+import { closeSocket, openSocket, readSocket, SKT$BLOCKING, SocketError, writeSocket } from 'scarlet-sockets';
 
 const FM = '\xFE';
 try {

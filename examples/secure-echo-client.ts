@@ -36,7 +36,7 @@ import {
   socketInfo,
   SocketError,
   writeSecureSocket,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 /** Where secure-echo-server.ts writes its CA unless told otherwise. */
 const DEFAULT_CA_FILE = join(tmpdir(), 'scarlet-sockets-echo-ca.pem');

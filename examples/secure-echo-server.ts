@@ -52,7 +52,7 @@ import {
   SocketError,
   writeSecureSocket,
   type SecureSocket,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const HOST = '127.0.0.1';
 /** Where the client looks for the CA unless told otherwise (secure-echo-client.ts has the same default). */

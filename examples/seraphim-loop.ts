@@ -28,7 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   acceptSocket, closeSocket, createServerSocket, readSocket, socketInfo, writeSocket,
   ER$SKT_CLOSED, SKT$BLOCKING, SKT$INFO_PORT, SocketError, type ServerSocket, type Socket,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const CRLF = '\r\n';
 const MAX_HEAD = 16384;

@@ -44,7 +44,7 @@ import {
   writeSocket,
   type Socket,
   type TlsContext,
-} from '../lib/index.js';
+} from 'scarlet-sockets';
 
 const HOST = '127.0.0.1';
 const CRLF = '\r\n';

@@ -47,8 +47,8 @@ test('every row of docs/errors.md names a known status, once', (t) => {
 /**
  * The code blocks of docs/porting.md that are excerpts of an example: each follows a comment
  * `<!-- examples/NAME.ts, #region docs ... -->` and must be the lines between that file's
- * `// #region docs` and `// #endregion docs`, with the package name where the example imports
- * `../lib/index.js`.
+ * `// #region docs` and `// #endregion docs` (the examples import `scarlet-sockets` as the
+ * guide does).
  */
 const EXCERPT = /<!-- (examples\/[\w./-]+\.ts), #region (\w+)\b[^>]*-->\n```ts\n([\s\S]*?)```\n/g;
 
@@ -57,7 +57,7 @@ function region(file: string, name: string): string | undefined {
   const start = text.indexOf(`// #region ${name}\n`);
   const end = text.indexOf(`// #endregion ${name}\n`);
   if (start < 0 || end < start) return undefined;
-  return text.slice(start + `// #region ${name}\n`.length, end).replaceAll("'../lib/index.js'", "'scarlet-sockets'");
+  return text.slice(start + `// #region ${name}\n`.length, end);
 }
 
 test('the ported programs in docs/porting.md are the code of their example files', (t) => {

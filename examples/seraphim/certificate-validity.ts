@@ -2,7 +2,7 @@
 // it (serving with it beats not serving, and the operator may be replacing it right now), and a
 // reload refuses it, so a renewal script that installed the wrong file cannot replace a good
 // certificate with a dead one.
-import type { CertificateDescription } from '../../lib/index.js';
+import type { CertificateDescription } from 'scarlet-sockets';
 
 /**
  * What is wrong with the certificate's dates at `now`, as a sentence for the operator, or

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createTlsContext, type TlsContextOptions } from '../../lib/index.js';
+import { createTlsContext, type TlsContextOptions } from 'scarlet-sockets';
 import { validityProblem } from './certificate-validity.js';
 import { developmentHosts, ensureDevelopmentCertificates } from './dev-certificates.js';
 import { complain, keepOutputFromEndingTheProcess, say } from './output.js';

@@ -9,7 +9,7 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from '../../lib/index.js';
+import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from 'scarlet-sockets';
 import { complain } from './output.js';
 
 /** Where the development material lives. */

@@ -25,7 +25,7 @@ import {
   type TlsContext,
   type TlsContextOptions,
   createTlsContext,
-} from '../../lib/index.js';
+} from 'scarlet-sockets';
 import { ConnectionSlots } from './connection-slots.js';
 import { AccessLogWithoutHealthChecks, HealthEndpoint } from './health.js';
 import { validityProblem } from './certificate-validity.js';
@@ -40,7 +40,22 @@ import type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from './http/
 
 export type { SeraphimHandler, SeraphimRequest, SeraphimResponse } from './http/types.js';
 
-/** Options of {@link startSeraphim}. */
+/**
+ * Options of {@link startSeraphim}.
+ *
+ * @example
+ * ```ts
+ * const options: SeraphimOptions = {
+ *   root: '/srv/www',
+ *   host: '',
+ *   httpPort: 80,
+ *   httpsPort: 443,
+ *   context: createTlsContext({ cert: '/etc/site/fullchain.pem', key: '/etc/site/key.pem' }),
+ *   handler: createRouter({ 'GET /api/time': () => json({ now: Date.now() }) }),
+ *   accessLog: process.stdout,
+ * };
+ * ```
+ */
 export interface SeraphimOptions {
   /** The site root: the directory whose files are served. */
   root: string;
@@ -73,9 +88,13 @@ export interface SeraphimOptions {
   healthPath?: string | false;
   /** Whether requests for `healthPath` go to the access log. Default `false`. */
   logHealthChecks?: boolean;
+  /** Limits on what a client may send; each one not given keeps its default. */
   limits?: Partial<RequestLimits>;
+  /** Timeouts of a connection, in milliseconds; each one not given keeps its default. */
   timeouts?: Partial<ConnectionTimeouts>;
+  /** The security headers of every response. Default: see {@link SecurityHeaderOptions}. */
   headers?: SecurityHeaderOptions;
+  /** How the static files are served and cached. Default: see {@link StaticFileOptions}. */
   staticFiles?: StaticFileOptions;
   /**
    * Both listeners sit behind a proxy or load balancer that opens every connection with a PROXY
@@ -108,12 +127,31 @@ export interface SeraphimOptions {
   onError?: (err: unknown) => void;
 }
 
-/** A running SERAPHIM. */
+/**
+ * A running SERAPHIM.
+ *
+ * @example
+ * ```ts
+ * const server = await startSeraphim({ root: './public', context });
+ * console.log(server.urls.https, server.connections);
+ * process.on('SIGTERM', () => void server.close());
+ * ```
+ */
 export interface SeraphimServer {
   /** The URL of each listener, e.g. `https://127.0.0.1:8443/`. */
-  readonly urls: { readonly http?: string; readonly https?: string };
+  readonly urls: {
+    /** The HTTP listener's URL, when there is one. */
+    readonly http?: string;
+    /** The HTTPS listener's URL, when there is one. */
+    readonly https?: string;
+  };
   /** The port of each listener. */
-  readonly ports: { readonly http?: number; readonly https?: number };
+  readonly ports: {
+    /** The HTTP listener's port, when there is one. */
+    readonly http?: number;
+    /** The HTTPS listener's port, when there is one. */
+    readonly https?: number;
+  };
   /** The HTTPS listener's context, if any. */
   readonly context: TlsContext | undefined;
   /** Connections open now. */
@@ -155,7 +193,29 @@ const ACCEPT_RETRY_DELAY = 100;
 /** After the shutdown timeout, time given to forced closes before close() resolves. */
 const FORCE_CLOSE_WAIT = 1000;
 
-/** Starts SERAPHIM and resolves once its listeners are listening. */
+/**
+ * Starts SERAPHIM and resolves once its listeners are listening: the files under `root` (and
+ * the answers of `handler`, tried first) over HTTPS with the caller's TLS context, and over HTTP
+ * redirecting to HTTPS.
+ *
+ * @param options - see {@link SeraphimOptions}
+ * @returns the running server, to read its ports, reload its certificate and close it
+ * @throws TypeError when HTTPS is on without a `context`; `SocketError` when a port cannot be
+ *   listened on (`ER$BIND`, ...)
+ *
+ * @example
+ * ```ts
+ * import { createTlsContext } from 'scarlet-sockets';
+ * import { createRouter, startSeraphim, text } from 'scarlet-sockets/seraphim';
+ *
+ * const server = await startSeraphim({
+ *   root: './public',
+ *   context: createTlsContext({ cert: 'fullchain.pem', key: 'key.pem' }),
+ *   handler: createRouter({ 'GET /hello/{name}': (request) => text(`hello ${request.slugs.name}\n`) }),
+ * });
+ * console.log(`serving ${server.urls.https}`);
+ * ```
+ */
 export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimServer> {
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.httpPort ?? 8080;

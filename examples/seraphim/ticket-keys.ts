@@ -20,7 +20,7 @@
 // per change.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { TlsContext } from '../../lib/index.js';
+import type { TlsContext } from 'scarlet-sockets';
 
 /** Session ticket keys are 48 bytes (name, HMAC secret and AES key, 16 each), as `openssl rand 48` makes them. */
 export const TICKET_KEYS_BYTES = 48;

@@ -22,11 +22,7 @@ import {
   type SecureSocket,
   type Socket,
 } from 'scarlet-sockets/basic';
-
-/** True when A and B are the same type (not merely assignable; `any` matches only `any`). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-/** Compiles only when its type argument is `true`. */
-function expectType<T extends true>(): T | void {}
+import { type Equal, expectType } from './expect-type.js';
 
 export async function basicTypes(): Promise<void> {
   const srvr = await createServerSocket('', '4000', 0);

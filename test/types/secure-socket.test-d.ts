@@ -36,15 +36,8 @@ import {
   type TlsContext,
   type WriteSocket,
 } from '../../lib/index.js';
+import { type Equal, expectType, expectTypeOf } from './expect-type.js';
 
-/** True when A and B are the same type (not merely assignable; `any` matches only `any`). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-/** Compiles only when its type argument is `true`. */
-function expectType<T extends true>(): T | void {}
-/** Compiles only when the value's type is exactly `Expected` (otherwise it wants a second argument). */
-function expectTypeOf<Expected>() {
-  return <Actual>(_value: Actual, ..._mismatch: Equal<Actual, Expected> extends true ? [] : [never]): void => {};
-}
 /** The parameters after the first. */
 type Rest<F extends (...args: never[]) => unknown> = Parameters<F> extends [unknown, ...infer R] ? R : never;
 /** The first parameter. */

@@ -28,15 +28,7 @@ import {
   type SocketErrorCode,
   type SocketType,
 } from '../../lib/index.js';
-
-/** True when A and B are the same type (not merely assignable; `any` matches only `any`). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-/** Compiles only when its type argument is `true`. */
-function expectType<T extends true>(): T | void {}
-/** Compiles only when the value's type is exactly `Expected` (otherwise it wants a second argument). */
-function expectTypeOf<Expected>() {
-  return <Actual>(_value: Actual, ..._mismatch: Equal<Actual, Expected> extends true ? [] : [never]): void => {};
-}
+import { type Equal, expectType, expectTypeOf } from './expect-type.js';
 
 declare const skt: Socket;
 declare const server: ServerSocket;

@@ -11,7 +11,7 @@ import {
   socketInfo,
   writeSocket,
   type Socket,
-} from '../../../lib/index.js';
+} from 'scarlet-sockets';
 import type { AccessLog } from './access-log.js';
 import type { BodyBudget } from './body-budget.js';
 import { BodyTruncated, readBody, skipBody } from './body-reader.js';
@@ -21,7 +21,14 @@ import { errorResponse, sentBodyLength, writeResponse, type OutgoingResponse } f
 import { msUntil, readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
-/** Timeouts of a connection, in milliseconds. */
+/**
+ * Timeouts of a connection, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * await startSeraphim({ root: './public', context, timeouts: { idle: 15_000, send: 10_000 } });
+ * ```
+ */
 export interface ConnectionTimeouts {
   /** From the connection's start (or a request's first byte) to a complete request head; then 408. Default 10000. */
   head: number;

@@ -1,7 +1,14 @@
 // The header fields every response carries: Date, Server, and the security headers, each one
 // configurable. HSTS goes on HTTPS responses only (RFC 6797 7.2: never over plain HTTP).
 
-/** Security header settings; `false` leaves a header out. */
+/**
+ * Security header settings; `false` leaves a header out.
+ *
+ * @example
+ * ```ts
+ * await startSeraphim({ root: './public', context, headers: { hstsMaxAge: 63072000, hstsPreload: true, server: false } });
+ * ```
+ */
 export interface SecurityHeaderOptions {
   /** HSTS max-age in seconds on HTTPS responses. Default 31536000 (a year); at least 15552000 (180 days) is advised. */
   hstsMaxAge?: number | false;

@@ -3,7 +3,14 @@
 import { fieldNameKey, TOKEN } from './headers.js';
 import { splitTarget } from './request-target.js';
 
-/** Limits on what a client may send. */
+/**
+ * Limits on what a client may send.
+ *
+ * @example
+ * ```ts
+ * await startSeraphim({ root: './public', context, limits: { maxBody: 8 * 1024 * 1024 } });
+ * ```
+ */
 export interface RequestLimits {
   /** Bytes of the request line (without CRLF); longer gets 414. Default 8192. */
   maxRequestLine: number;

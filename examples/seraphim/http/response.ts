@@ -4,7 +4,7 @@
 // with its body: copied in front of a small one, gathered with a larger one (not joined here) or
 // with a file's first chunk.
 import type { FileHandle } from 'node:fs/promises';
-import { SKT$BLOCKING, writeSocket, type Socket } from '../../../lib/index.js';
+import { SKT$BLOCKING, writeSocket, type Socket } from 'scarlet-sockets';
 import { fileReads } from './file-reads.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
 

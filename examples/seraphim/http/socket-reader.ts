@@ -1,4 +1,4 @@
-import { readSocketBuffer, SKT$BLOCKING, SocketError, type Socket } from '../../../lib/index.js';
+import { readSocketBuffer, SKT$BLOCKING, SocketError, type Socket } from 'scarlet-sockets';
 
 /** The most bytes one read asks the socket for. */
 const READ_SIZE = 64 * 1024;

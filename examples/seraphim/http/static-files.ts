@@ -18,7 +18,14 @@ import { deleteHeader, errorResponse, letGoOfFile, setHeader, type OutgoingRespo
 import { headerBlock, type HeaderBlock } from './headers.js';
 import type { SeraphimRequest } from './types.js';
 
-/** Options of the static files. */
+/**
+ * Options of the static files.
+ *
+ * @example
+ * ```ts
+ * await startSeraphim({ root: './public', context, staticFiles: { cacheControl: 'public, max-age=600', cacheTtl: 5000 } });
+ * ```
+ */
 export interface StaticFileOptions {
   /** The file served for a directory. Default `index.html`. */
   indexFile?: string;

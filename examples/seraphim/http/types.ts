@@ -3,7 +3,15 @@
  * handlers). Types only, no runtime code.
  */
 
-/** One parsed HTTP request, body included. */
+/**
+ * One parsed HTTP request, body included.
+ *
+ * @example
+ * ```ts
+ * const handler: SeraphimHandler = (request: SeraphimRequest) =>
+ *   request.path === '/whoami' ? { status: 200, body: request.remoteAddress } : undefined;
+ * ```
+ */
 export interface SeraphimRequest {
   /** The method as sent (case-sensitive, as HTTP defines it): `GET`, `POST`, ... */
   method: string;
@@ -27,7 +35,14 @@ export interface SeraphimRequest {
   slugs: Record<string, string>;
 }
 
-/** What a handler answers. */
+/**
+ * What a handler answers.
+ *
+ * @example
+ * ```ts
+ * const answer: SeraphimResponse = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n' };
+ * ```
+ */
 export interface SeraphimResponse {
   /** The status code, 200 to 599 (1xx are the server's business). */
   status: number;
@@ -39,7 +54,14 @@ export interface SeraphimResponse {
   contentType?: string;
 }
 
-/** What is known of a request before its body is read. */
+/**
+ * What is known of a request before its body is read.
+ *
+ * @example
+ * ```ts
+ * const readsBody = (head: SeraphimRequestHead): boolean => head.method === 'POST' && head.path === '/upload';
+ * ```
+ */
 export type SeraphimRequestHead = Pick<SeraphimRequest, 'method' | 'target' | 'path' | 'headers'>;
 
 /**
@@ -47,8 +69,16 @@ export type SeraphimRequestHead = Pick<SeraphimRequest, 'method' | 'target' | 'p
  * `readsBody`, it tells before a body is read whether it will read it: a body it will not read is
  * skipped (read and dropped as it comes), never held in memory. Without `readsBody`, every body
  * is read for it.
+ *
+ * @example
+ * ```ts
+ * const handler: SeraphimHandler = (request) =>
+ *   request.path === '/health' ? { status: 200, body: 'ok\n' } : undefined; // undefined: the files answer
+ * handler.readsBody = () => false; // it reads no body: bodies are skipped, never held
+ * ```
  */
 export interface SeraphimHandler {
   (request: SeraphimRequest): Promise<SeraphimResponse | undefined> | SeraphimResponse | undefined;
+  /** Whether the handler will read the body of this request (told before the body is read). */
   readsBody?: (request: SeraphimRequestHead) => boolean;
 }

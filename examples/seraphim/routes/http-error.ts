@@ -2,6 +2,16 @@
  * The one error a route handler (or a request-body helper) throws to answer with a chosen
  * status instead of 500. The router turns it into a response; any other error propagates to the
  * HTTP core, which answers 500 and keeps serving.
+ *
+ * @example
+ * ```ts
+ * const routes: RouteTable = {
+ *   'GET /admin': (request) => {
+ *     if (request.cookies.session !== adminSession) throw new HttpError(403, 'forbidden\n');
+ *     return html('<h1>Admin</h1>');
+ *   },
+ * };
+ * ```
  */
 export class HttpError extends Error {
   /** The HTTP status to answer with (400-599). */

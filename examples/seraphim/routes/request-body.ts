@@ -2,10 +2,24 @@ import busboy from 'busboy';
 import type { SeraphimRequest } from '../http/types.js';
 import { HttpError } from './http-error.js';
 
-/** Form fields: one string per name, or an array when the name was repeated. */
+/**
+ * Form fields: one string per name, or an array when the name was repeated.
+ *
+ * @example
+ * ```ts
+ * const fields: FormFields = await request.form(); // { name: 'Ada', tag: ['a', 'b'] }
+ * ```
+ */
 export type FormFields = Record<string, string | string[]>;
 
-/** One uploaded file of a `multipart/form-data` body. */
+/**
+ * One uploaded file of a `multipart/form-data` body.
+ *
+ * @example
+ * ```ts
+ * for (const file of await request.files()) await writeFile(join(uploads, basename(file.filename) || 'upload'), file.bytes);
+ * ```
+ */
 export interface UploadedFile {
   /** The form field's name. */
   readonly name: string;
@@ -17,13 +31,29 @@ export interface UploadedFile {
   readonly bytes: Buffer;
 }
 
-/** A parsed `multipart/form-data` body. */
+/**
+ * A parsed `multipart/form-data` body.
+ *
+ * @example
+ * ```ts
+ * const { fields, files } = await request.multipart();
+ * ```
+ */
 export interface MultipartBody {
+  /** The non-file fields. */
   readonly fields: FormFields;
+  /** The files, in the order they came. */
   readonly files: readonly UploadedFile[];
 }
 
-/** Limits on what the body helpers accept. Past a limit they throw `HttpError(413)`. */
+/**
+ * Limits on what the body helpers accept. Past a limit they throw `HttpError(413)`.
+ *
+ * @example
+ * ```ts
+ * const handler = createRouter(routes, { limits: { maxFiles: 1, maxFileSize: 1024 * 1024 } });
+ * ```
+ */
 export interface BodyLimits {
   /** Most files in one multipart body. Default 10. */
   maxFiles: number;
@@ -35,6 +65,14 @@ export interface BodyLimits {
   maxFieldSize: number;
 }
 
+/**
+ * The defaults of {@link BodyLimits}.
+ *
+ * @example
+ * ```ts
+ * createRouter(routes, { limits: { maxFileSize: 4 * DEFAULT_BODY_LIMITS.maxFileSize } });
+ * ```
+ */
 export const DEFAULT_BODY_LIMITS: Readonly<BodyLimits> = Object.freeze({
   maxFiles: 10,
   maxFileSize: 8 * 1024 * 1024,
@@ -47,6 +85,16 @@ export const DEFAULT_BODY_LIMITS: Readonly<BodyLimits> = Object.freeze({
  * helpers that parse the body by its Content-Type. Each helper parses once and remembers the
  * result; a wrong Content-Type throws `HttpError(415)`, a malformed body `HttpError(400)`, a body
  * past the limits `HttpError(413)`.
+ *
+ * @example
+ * ```ts
+ * const routes: RouteTable = {
+ *   'POST /comments/{post}': async (request: RouteRequest) => {
+ *     const { author, text } = await request.form();
+ *     return redirect(`/posts/${request.slugs.post}`);
+ *   },
+ * };
+ * ```
  */
 export interface RouteRequest extends SeraphimRequest {
   /** The Cookie header's cookies; the first of a repeated name wins; values percent-decoded. */

@@ -72,7 +72,14 @@ export function redirect(location: string, status = 303): SeraphimResponse {
   };
 }
 
-/** Escapes `& < > " '` so that text from a client can go into HTML text and quoted attributes. */
+/**
+ * Escapes `& < > " '` so that text from a client can go into HTML text and quoted attributes.
+ *
+ * @example
+ * ```ts
+ * html(`<p>${escapeHtml('<script>')}</p>`); // <p>&lt;script&gt;</p>
+ * ```
+ */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }

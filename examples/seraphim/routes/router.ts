@@ -3,25 +3,72 @@ import type { SeraphimHandler, SeraphimRequest, SeraphimRequestHead, SeraphimRes
 import { HttpError } from './http-error.js';
 import { createRouteRequest, DEFAULT_BODY_LIMITS, type BodyLimits, type RouteRequest } from './request-body.js';
 
-/** What a route handler answers. */
+/**
+ * What a route handler answers.
+ *
+ * @example
+ * ```ts
+ * const created: RouteResponse = { status: 201, headers: { Location: '/posts/42' } };
+ * ```
+ */
 export type RouteResponse = SeraphimResponse;
 
 /**
  * A route handler: gets the request with its slugs, cookies and body helpers and answers. It may
  * throw `HttpError` to answer with that status; any other error reaches the core (500).
+ *
+ * @example
+ * ```ts
+ * const show: RouteHandler = (request) => {
+ *   const post = posts.get(request.slugs.slug ?? '');
+ *   if (post === undefined) throw new HttpError(404, 'no such post');
+ *   return json(post);
+ * };
+ * ```
  */
 export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
 
 /**
  * Patterns to handlers: `'GET /api/posts/{slug}'`, `'POST /guestbook'`. A `{name}` segment matches
  * one non-empty path segment, percent-decoded, given to the handler as `request.slugs.name`.
+ *
+ * @example
+ * ```ts
+ * const routes: RouteTable = {
+ *   'GET /api/posts/{slug}': show,
+ *   'POST /api/posts': async (request) => json(await save(await request.json()), 201),
+ * };
+ * ```
  */
 export type RouteTable = Readonly<Record<string, RouteHandler>>;
 
-/** The methods a route can take. HEAD falls back to the GET route of the same path. */
+/**
+ * The methods a route can take. HEAD falls back to the GET route of the same path.
+ *
+ * @example
+ * ```ts
+ * ROUTE_METHODS.includes('PATCH'); // true
+ * ```
+ */
 export const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/**
+ * A method a route pattern can name: one of {@link ROUTE_METHODS}.
+ *
+ * @example
+ * ```ts
+ * const method: RouteMethod = 'DELETE';
+ * ```
+ */
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
+/**
+ * Options of {@link createRouter}.
+ *
+ * @example
+ * ```ts
+ * const handler = createRouter(routes, { limits: { maxFileSize: 32 * 1024 * 1024 } });
+ * ```
+ */
 export interface RouterOptions {
   /** Limits of the body helpers; each one not given keeps its default. */
   limits?: Partial<BodyLimits>;
