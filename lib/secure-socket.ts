@@ -50,6 +50,8 @@ let systemContext: TlsContext | undefined;
  * const srvr2 = await createSecureServerSocket('', 8444, SKT$BLOCKING, 'site.crt', 'site.key');
  * ```
  *
+ * @summary Creates a server socket whose accepted connections speak TLS: the BASIC
+ *   `CREATE.SECURE.SERVER.SOCKET(addr, port, flags, cert, key)`.
  * @group Secure calls
  */
 export async function createSecureServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServer>;
@@ -116,6 +118,8 @@ function contextArgument(context: unknown, keyPath: unknown, op: string): TlsCon
  * console.log(socketInfo(skt, SKT$INFO_TLS_PROTOCOL)); // 'TLSv1.3'
  * ```
  *
+ * @summary Waits for a connection on a secure server socket and returns it once its TLS handshake
+ *   has completed: the BASIC `ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`.
  * @group Secure calls
  */
 export async function acceptSecureSocket(server: SecureServer, timeout?: number): Promise<SecureSocket> {
@@ -146,6 +150,9 @@ export async function acceptSecureSocket(server: SecureServer, timeout?: number)
  * await writeSecureSocket(skt, 'GET / HTTP/1.0\r\n\r\n');
  * ```
  *
+ * @summary Opens a TLS connection: `openSocket` plus a handshake that verifies the server's
+ *   certificate chain (against the context's `ca`, or the system's trusted CAs when there is no
+ *   context) and its host name, sending the name as SNI.
  * @group Secure calls
  */
 export async function openSecureSocket(
@@ -199,6 +206,8 @@ export function asSecure(value: unknown, orServer = false): SecureStreamSocket |
  * const line = await readSecureSocket(skt, 1024, SKT$BLOCKING, 5000);
  * ```
  *
+ * @summary Reads from a secure socket: the BASIC `READ.SECURE.SOCKET(skt, max.len, flags,
+ *   timeout)`.
  * @group Secure calls
  */
 export function readSecureSocket(skt: SecureSocket, maxLen: number, flags?: number, timeout?: number): Promise<string> {
@@ -232,6 +241,7 @@ export function readSecureSocket(skt: SecureSocket, maxLen: number, flags?: numb
  * const n = await writeSecureSocket(skt, 'HELLO\r\n', SKT$BLOCKING, 5000); // 7
  * ```
  *
+ * @summary Writes to a secure socket: the BASIC `WRITE.SECURE.SOCKET(skt, data, flags, timeout)`.
  * @group Secure calls
  */
 export function writeSecureSocket(skt: SecureSocket, data: WriteData, flags?: number, timeout?: number): Promise<number> {
@@ -258,6 +268,7 @@ export function writeSecureSocket(skt: SecureSocket, data: WriteData, flags?: nu
  * await closeSecureSocket(skt);
  * ```
  *
+ * @summary Closes a secure socket: the BASIC `CLOSE.SECURE.SOCKET(skt)`.
  * @group Secure calls
  */
 export async function closeSecureSocket(skt: SecureSocket): Promise<void> {
@@ -301,6 +312,8 @@ export interface StartTlsOptions {
  * const line = await readSecureSocket(secure, 1024, SKT$BLOCKING);
  * ```
  *
+ * @summary Upgrades an open plain socket to TLS in place (STARTTLS): after a plain exchange, both
+ *   ends call it and go on over TLS.
  * @group Secure calls
  */
 export async function startTls(skt: Socket, context: TlsContext, options: StartTlsOptions = {}): Promise<SecureSocket> {

@@ -45,6 +45,8 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  *   await closeSocket(skt);
  * }
  * ```
+ *
+ * @group BASIC calls
  */
 export async function createServerSocket(addr: string, port: number, flags?: number, context?: undefined): Promise<ServerSocket>;
 /**
@@ -61,6 +63,8 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  * const srvr = await createServerSocket('', 8443, SKT$BLOCKING, createTlsContext({ cert, key }));
  * const skt = await acceptSecureSocket(srvr);
  * ```
+ *
+ * @group BASIC calls
  */
 export async function createServerSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureServerSocket>;
 export async function createServerSocket(addr: string, port: number, flags?: number, context?: TlsContext): Promise<ServerSocket> {
@@ -94,6 +98,10 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  *   else throw err;
  * }
  * ```
+ *
+ * @summary Waits for a connection on a server socket and returns it: the BASIC
+ *   `ACCEPT.SOCKET.CONNECTION(srvr, timeout)`.
+ * @group BASIC calls
  */
 export async function acceptSocket(server: ServerSocket, timeout?: number): Promise<Socket> {
   return asServer(server, 'acceptSocket').accept(checkTimeout(timeout));
