@@ -37,6 +37,8 @@ export function createDevelopmentCertificates(options: CertificateOptions = {}):
  * @param commonName - the CA's name. Default `'scarlet-sockets development CA'`.
  * @param options - `permittedHosts`: the only names it may sign for (name constraints)
  * @returns the CA certificate and key, PEM text
+ * @throws TypeError when `permittedHosts` is empty, or names something that is neither a DNS
+ *   name nor an IP address
  *
  * @example
  * ```ts
@@ -73,6 +75,7 @@ export function createCertificateAuthority(commonName = 'scarlet-sockets develop
  * @param ca - the issuing CA, as {@link createCertificateAuthority} returns it
  * @param options - hosts, names and validity
  * @returns the new certificate and its key, PEM text
+ * @throws Error (node-forge's) when `ca.cert` or `ca.key` is not PEM text
  *
  * @example
  * ```ts

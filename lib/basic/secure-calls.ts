@@ -76,6 +76,8 @@ export function acceptSecureSocket(srvr: SecureServerSocket | 0, timeout?: Basic
  * @param context - CAs to trust and client certificate; omitted for the system's CAs
  * @param connectTimeout - seconds to wait for the connection
  * @returns the secure socket, or 0
+ * @throws TypeError where BASIC aborts the program: a non-numeric port, flags or connect
+ *   timeout; a context that is not a TlsContext
  *
  * @example
  * ```ts
