@@ -21,6 +21,10 @@ const DAY = 24 * HOUR;
  * const serverContext = createTlsContext({ cert: dev.server.cert, key: dev.server.key });
  * const clientContext = createTlsContext({ ca: dev.ca.cert });
  * ```
+ *
+ * @summary Creates a local certificate authority and a server certificate signed by it, for
+ *   development and tests: no files and no openssl command needed.
+ * @group Certificates
  */
 export function createDevelopmentCertificates(options: CertificateOptions = {}): DevelopmentCertificates {
   const ca = createCertificateAuthority();
@@ -33,6 +37,8 @@ export function createDevelopmentCertificates(options: CertificateOptions = {}):
  * @param commonName - the CA's name. Default `'scarlet-sockets development CA'`.
  * @param options - `permittedHosts`: the only names it may sign for (name constraints)
  * @returns the CA certificate and key, PEM text
+ * @throws TypeError when `permittedHosts` is empty, or names something that is neither a DNS
+ *   name nor an IP address
  *
  * @example
  * ```ts
@@ -41,6 +47,8 @@ export function createDevelopmentCertificates(options: CertificateOptions = {}):
  * // A CA that clients trust for these names only, whatever it signs:
  * const local = createCertificateAuthority('Local CA', { permittedHosts: ['localhost', '127.0.0.1'] });
  * ```
+ *
+ * @group Certificates
  */
 export function createCertificateAuthority(commonName = 'scarlet-sockets development CA', options: CertificateAuthorityOptions = {}): CertificateAndKey {
   const keys = newKeyPair();
@@ -67,6 +75,7 @@ export function createCertificateAuthority(commonName = 'scarlet-sockets develop
  * @param ca - the issuing CA, as {@link createCertificateAuthority} returns it
  * @param options - hosts, names and validity
  * @returns the new certificate and its key, PEM text
+ * @throws Error (node-forge's) when `ca.cert` or `ca.key` is not PEM text
  *
  * @example
  * ```ts
@@ -74,6 +83,8 @@ export function createCertificateAuthority(commonName = 'scarlet-sockets develop
  * const server = issueCertificate(ca, { hosts: ['localhost'] });
  * const expired = issueCertificate(ca, { notBefore: new Date('2020-01-01'), days: 1 });
  * ```
+ *
+ * @group Certificates
  */
 export function issueCertificate(ca: CertificateAndKey, options: CertificateOptions = {}): CertificateAndKey {
   const hosts = options.hosts ?? DEFAULT_HOSTS;

@@ -43,6 +43,8 @@ import type { SecureSocket, Socket } from '../types/socket.js';
  * const reply = await readSocket(skt, 1024, 0, 5000);
  * await closeSocket(skt);
  * ```
+ *
+ * @group BASIC calls
  */
 export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number): Promise<Socket>;
 /**
@@ -58,6 +60,8 @@ export async function openSocket(addr: string, port: number, flags?: number, con
  * ```ts
  * const skt = await openSocket('localhost', 8443, SKT$BLOCKING, createTlsContext({ ca: 'dev-ca.pem' }));
  * ```
+ *
+ * @group BASIC calls
  */
 export async function openSocket(addr: string, port: number, flags: number | undefined, context: TlsContext): Promise<SecureSocket>;
 export async function openSocket(addr: string, port: number, flags?: number, connectTimeout?: number | TlsContext): Promise<Socket> {

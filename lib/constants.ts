@@ -17,6 +17,8 @@
  * const skt = await openSocket('127.0.0.1', 7000, SKT$BLOCKING);
  * const reply = await readSocket(skt, 1024, 0, 5000); // waits up to 5 s
  * ```
+ *
+ * @group Flags (SKT$)
  */
 export const SKT$BLOCKING = 1;
 
@@ -29,6 +31,9 @@ export const SKT$BLOCKING = 1;
  * // Fails at once with ER$TIMEOUT when nothing is buffered.
  * const data = await readSocket(skt, 1024, SKT$NON_BLOCKING);
  * ```
+ *
+ * @summary `SKT$NON.BLOCKING`: return at once.
+ * @group Flags (SKT$)
  */
 export const SKT$NON_BLOCKING = 2;
 
@@ -39,6 +44,9 @@ export const SKT$NON_BLOCKING = 2;
  * ```ts
  * const srvr = await createServerSocket('', 7000, SKT$STREAM | SKT$TCP);
  * ```
+ *
+ * @summary `SKT$STREAM`: a stream (TCP) socket.
+ * @group Flags (SKT$)
  */
 export const SKT$STREAM = 0;
 
@@ -50,6 +58,9 @@ export const SKT$STREAM = 0;
  * ```ts
  * const skt = await openSocket('127.0.0.1', 5353, SKT$DGRM | SKT$UDP);
  * ```
+ *
+ * @summary `SKT$DGRM`: the datagram socket type.
+ * @group Flags (SKT$)
  */
 export const SKT$DGRM = 0x100;
 
@@ -62,6 +73,9 @@ export const SKT$DGRM = 0x100;
  * ```ts
  * await openSocket('127.0.0.1', 7, SKT$RAW); // throws SocketError ERAI$SERVICE
  * ```
+ *
+ * @summary `SKT$RAW`: a raw socket.
+ * @group Flags (SKT$)
  */
 export const SKT$RAW = 0x200;
 
@@ -72,6 +86,9 @@ export const SKT$RAW = 0x200;
  * ```ts
  * const skt = await openSocket('127.0.0.1', 7000, SKT$TCP | SKT$BLOCKING);
  * ```
+ *
+ * @summary `SKT$TCP`: the TCP protocol.
+ * @group Flags (SKT$)
  */
 export const SKT$TCP = 0;
 
@@ -83,6 +100,9 @@ export const SKT$TCP = 0;
  * ```ts
  * const srvr = await createServerSocket('127.0.0.1', 0, SKT$UDP | SKT$BLOCKING);
  * ```
+ *
+ * @summary `SKT$UDP`: the UDP protocol.
+ * @group Flags (SKT$)
  */
 export const SKT$UDP = 0x10000;
 
@@ -94,6 +114,9 @@ export const SKT$UDP = 0x10000;
  * ```ts
  * await openSocket('127.0.0.1', 7, SKT$ICMP); // throws SocketError ERAI$SERVICE
  * ```
+ *
+ * @summary `SKT$ICMP`: the ICMP protocol.
+ * @group Flags (SKT$)
  */
 export const SKT$ICMP = 0x20000;
 
@@ -108,6 +131,9 @@ export const SKT$ICMP = 0x20000;
  * ```ts
  * if (!socketInfo(skt, SKT$INFO_OPEN)) console.log('not a socket');
  * ```
+ *
+ * @summary `SKT$INFO.OPEN`: is this value an open socket?
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_OPEN = 0;
 
@@ -119,6 +145,8 @@ export const SKT$INFO_OPEN = 0;
  * ```ts
  * if (socketInfo(skt, SKT$INFO_TYPE) === SKT$INFO_TYPE_INCOMING) console.log('accepted');
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TYPE = 1;
 
@@ -129,6 +157,8 @@ export const SKT$INFO_TYPE = 1;
  * ```ts
  * socketInfo(srvr, SKT$INFO_TYPE) === SKT$INFO_TYPE_SERVER; // true
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TYPE_SERVER = 1;
 
@@ -139,6 +169,8 @@ export const SKT$INFO_TYPE_SERVER = 1;
  * ```ts
  * socketInfo(await acceptSocket(srvr), SKT$INFO_TYPE) === SKT$INFO_TYPE_INCOMING; // true
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TYPE_INCOMING = 2;
 
@@ -149,6 +181,8 @@ export const SKT$INFO_TYPE_INCOMING = 2;
  * ```ts
  * socketInfo(await openSocket('127.0.0.1', 7000), SKT$INFO_TYPE) === SKT$INFO_TYPE_OUTGOING;
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TYPE_OUTGOING = 3;
 
@@ -162,6 +196,10 @@ export const SKT$INFO_TYPE_OUTGOING = 3;
  * const srvr = await createServerSocket('127.0.0.1', 0);
  * const port = socketInfo(srvr, SKT$INFO_PORT); // the free port the system picked
  * ```
+ *
+ * @summary `SKT$INFO.PORT`: the port: the bound port of a server socket, the peer's port of a
+ *   connected socket.
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PORT = 2;
 
@@ -173,6 +211,8 @@ export const SKT$INFO_PORT = 2;
  * ```ts
  * console.log('client from', socketInfo(skt, SKT$INFO_IP_ADDR));
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_IP_ADDR = 3;
 
@@ -187,6 +227,9 @@ export const SKT$INFO_IP_ADDR = 3;
  * setSocketMode(skt, SKT$INFO_BLOCKING, 1);
  * socketInfo(skt, SKT$INFO_BLOCKING); // true
  * ```
+ *
+ * @summary `SKT$INFO.BLOCKING`: is blocking the socket's default mode?
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_BLOCKING = 4;
 
@@ -197,6 +240,9 @@ export const SKT$INFO_BLOCKING = 4;
  * ```ts
  * setSocketMode(skt, SKT$INFO_NO_DELAY, 1);
  * ```
+ *
+ * @summary `SKT$INFO.NO.DELAY`: is the Nagle algorithm disabled?
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_NO_DELAY = 5;
 
@@ -208,6 +254,9 @@ export const SKT$INFO_NO_DELAY = 5;
  * ```ts
  * setSocketMode(skt, SKT$INFO_KEEP_ALIVE, 1);
  * ```
+ *
+ * @summary `SKT$INFO.KEEP.ALIVE`: are TCP keep-alive probes enabled?
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_KEEP_ALIVE = 6;
 
@@ -218,6 +267,8 @@ export const SKT$INFO_KEEP_ALIVE = 6;
  * ```ts
  * const v6 = socketInfo(skt, SKT$INFO_FAMILY) === SKT$INFO_FAMILY_IPV6;
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_FAMILY = 7;
 
@@ -228,6 +279,8 @@ export const SKT$INFO_FAMILY = 7;
  * ```ts
  * socketInfo(await createServerSocket('127.0.0.1', 0), SKT$INFO_FAMILY); // SKT$INFO_FAMILY_IPV4
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_FAMILY_IPV4 = 1;
 
@@ -238,6 +291,8 @@ export const SKT$INFO_FAMILY_IPV4 = 1;
  * ```ts
  * socketInfo(await createServerSocket('::1', 0), SKT$INFO_FAMILY); // SKT$INFO_FAMILY_IPV6
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_FAMILY_IPV6 = 2;
 
@@ -249,6 +304,8 @@ export const SKT$INFO_FAMILY_IPV6 = 2;
  * ```ts
  * socketInfo(skt, SKT$INFO_LOCAL_ADDR); // '127.0.0.1'
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_LOCAL_ADDR = 100;
 
@@ -260,6 +317,8 @@ export const SKT$INFO_LOCAL_ADDR = 100;
  * ```ts
  * socketInfo(skt, SKT$INFO_LOCAL_PORT); // e.g. 53122
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_LOCAL_PORT = 101;
 
@@ -270,6 +329,8 @@ export const SKT$INFO_LOCAL_PORT = 101;
  * ```ts
  * socketInfo(srvr, SKT$INFO_QUEUED); // 0 when every connection has been accepted
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_QUEUED = 102;
 
@@ -285,6 +346,8 @@ export const SKT$INFO_QUEUED = 102;
  * ```ts
  * if (socketInfo(srvr, SKT$INFO_DROPPED) > 0) console.warn('accept faster');
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_DROPPED = 103;
 
@@ -297,6 +360,8 @@ export const SKT$INFO_DROPPED = 103;
  * const request = await readSocket(udp, 512, SKT$BLOCKING);
  * console.log('from', socketInfo(udp, SKT$INFO_PEER_ADDR));
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PEER_ADDR = 104;
 
@@ -308,6 +373,8 @@ export const SKT$INFO_PEER_ADDR = 104;
  * ```ts
  * console.log('from port', socketInfo(udp, SKT$INFO_PEER_PORT));
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PEER_PORT = 105;
 
@@ -326,6 +393,10 @@ export const SKT$INFO_PEER_PORT = 105;
  * }
  * await closeSocket(skt);
  * ```
+ *
+ * @summary Added by scarlet-sockets: how long `closeSocket` lets queued bytes drain to a peer that
+ *   does not read, in milliseconds (default 5000), before it cuts the connection off.
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_LINGER = 106;
 
@@ -336,6 +407,8 @@ export const SKT$INFO_LINGER = 106;
  * ```ts
  * socketInfo(skt, SKT$INFO_TLS_PROTOCOL); // 'TLSv1.3'
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_PROTOCOL = 200;
 
@@ -346,6 +419,8 @@ export const SKT$INFO_TLS_PROTOCOL = 200;
  * ```ts
  * socketInfo(skt, SKT$INFO_TLS_CIPHER); // 'TLS_AES_256_GCM_SHA384'
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_CIPHER = 201;
 
@@ -357,6 +432,8 @@ export const SKT$INFO_TLS_CIPHER = 201;
  * ```ts
  * const user = socketInfo(skt, SKT$INFO_TLS_PEER_SUBJECT); // client certificate of an mTLS client
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_PEER_SUBJECT = 202;
 
@@ -368,6 +445,8 @@ export const SKT$INFO_TLS_PEER_SUBJECT = 202;
  * ```ts
  * socketInfo(skt, SKT$INFO_TLS_SNI); // 'blog.example'
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_SNI = 203;
 
@@ -378,6 +457,8 @@ export const SKT$INFO_TLS_SNI = 203;
  * ```ts
  * socketInfo(skt, SKT$INFO_TLS_RESUMED); // true for an abbreviated handshake
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_RESUMED = 204;
 
@@ -388,6 +469,8 @@ export const SKT$INFO_TLS_RESUMED = 204;
  * ```ts
  * socketInfo(skt, SKT$INFO_TLS_ALPN); // 'http/1.1'
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_ALPN = 205;
 
@@ -399,6 +482,8 @@ export const SKT$INFO_TLS_ALPN = 205;
  * ```ts
  * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKE_FAILURES); // 0 on a quiet day
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_HANDSHAKE_FAILURES = 206;
 
@@ -411,6 +496,8 @@ export const SKT$INFO_TLS_HANDSHAKE_FAILURES = 206;
  * ```ts
  * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKE_TIMEOUTS); // stalled clients closed so far
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_HANDSHAKE_TIMEOUTS = 207;
 
@@ -423,6 +510,8 @@ export const SKT$INFO_TLS_HANDSHAKE_TIMEOUTS = 207;
  * const cert = socketInfo(skt, SKT$INFO_TLS_PEER_CERT);
  * console.log(cert?.fingerprint256);
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_PEER_CERT = 208;
 
@@ -433,6 +522,8 @@ export const SKT$INFO_TLS_PEER_CERT = 208;
  * ```ts
  * socketInfo(srvr, SKT$INFO_TLS_HANDSHAKING); // connections still negotiating TLS
  * ```
+ *
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_TLS_HANDSHAKING = 209;
 
@@ -447,6 +538,11 @@ export const SKT$INFO_TLS_HANDSHAKING = 209;
  * ```ts
  * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKES, 256); // many clients behind one NAT address
  * ```
+ *
+ * @summary Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer
+ *   (an IPv4 address, or an IPv6 /64) may run at once; past it the peer's new connections are closed
+ *   at once and counted in `SKT$INFO_DROPPED`.
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PEER_HANDSHAKES = 210;
 
@@ -460,6 +556,11 @@ export const SKT$INFO_PEER_HANDSHAKES = 210;
  * ```ts
  * setSocketMode(srvr, SKT$INFO_PEER_HANDSHAKE_RATE, 0); // a load balancer on loopback in front
  * ```
+ *
+ * @summary Added by scarlet-sockets: for a secure server socket, how many TLS handshakes one peer
+ *   may start a second once it has used a burst of `SKT$INFO_PEER_HANDSHAKES` (64); past it the
+ *   peer's new connections are closed before any TLS work and counted in `SKT$INFO_DROPPED`.
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
 
@@ -514,6 +615,9 @@ export const SKT$INFO_PROXY_REFUSED = 214;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$MEM) console.error('out of memory');
  * ```
+ *
+ * @summary `ER$MEM`: out of memory.
+ * @group Statuses (ER$)
  */
 export const ER$MEM = 1001;
 
@@ -525,6 +629,8 @@ export const ER$MEM = 1001;
  * ```ts
  * await openSocket('', 4000); // throws SocketError ER$BAD_NAME
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$BAD_NAME = 1003;
 
@@ -536,6 +642,8 @@ export const ER$BAD_NAME = 1003;
  * ```ts
  * socketInfo(connected, SKT$INFO_QUEUED); // only server sockets have it: throws SocketError ER$BAD_KEY
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$BAD_KEY = 1006;
 
@@ -551,6 +659,8 @@ export const ER$BAD_KEY = 1006;
  *   if (err instanceof SocketError && err.status === ER$FAILED) console.log('failed:', err.osError); // 'ECONNRESET'
  * }
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$FAILED = 1008;
 
@@ -562,6 +672,8 @@ export const ER$FAILED = 1008;
  * ```ts
  * await readSocket(skt, 1024, SKT$NON_BLOCKING); // nothing buffered: throws SocketError ER$TIMEOUT
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TIMEOUT = 1011;
 
@@ -572,6 +684,8 @@ export const ER$TIMEOUT = 1011;
  * ```ts
  * await serverAddr('no-such-host.invalid'); // throws SocketError ER$SERVER
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$SERVER = 7001;
 
@@ -584,6 +698,9 @@ export const ER$SERVER = 7001;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$NOSOCKET) console.error('no socket');
  * ```
+ *
+ * @summary `ER$NOSOCKET`: the system could not create a socket.
+ * @group Statuses (ER$)
  */
 export const ER$NOSOCKET = 7004;
 
@@ -594,6 +711,8 @@ export const ER$NOSOCKET = 7004;
  * ```ts
  * await openSocket('127.0.0.1', portNobodyListensOn); // throws SocketError ER$CONNECT, osError 'ECONNREFUSED'
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$CONNECT = 7005;
 
@@ -604,6 +723,8 @@ export const ER$CONNECT = 7005;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$RESOLVE) console.error('cannot resolve:', err.osError);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$RESOLVE = 7007;
 
@@ -614,6 +735,8 @@ export const ER$RESOLVE = 7007;
  * ```ts
  * await createServerSocket('127.0.0.1', portInUse); // throws SocketError ER$BIND, osError 'EADDRINUSE'
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$BIND = 7012;
 
@@ -630,6 +753,8 @@ export const ER$BIND = 7012;
  *   // the peer closed the connection: the normal end
  * }
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$SKT_CLOSED = 7013;
 
@@ -640,6 +765,8 @@ export const ER$SKT_CLOSED = 7013;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$ADDRFAMILY) console.error('no address of that family');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$ADDRFAMILY = 7014;
 
@@ -650,6 +777,8 @@ export const ERAI$ADDRFAMILY = 7014;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$AGAIN) setTimeout(retry, 1000);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$AGAIN = 7015;
 
@@ -660,6 +789,8 @@ export const ERAI$AGAIN = 7015;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$BADFLAGS) console.error(err.osError);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$BADFLAGS = 7016;
 
@@ -670,6 +801,8 @@ export const ERAI$BADFLAGS = 7016;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$FAIL) console.error('resolver failed');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$FAIL = 7017;
 
@@ -680,6 +813,8 @@ export const ERAI$FAIL = 7017;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$FAMILY) console.error('family not supported');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$FAMILY = 7018;
 
@@ -690,6 +825,8 @@ export const ERAI$FAMILY = 7018;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$MEMORY) console.error('resolver out of memory');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$MEMORY = 7019;
 
@@ -700,6 +837,8 @@ export const ERAI$MEMORY = 7019;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$NODATA) console.error('the name has no address');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$NODATA = 7020;
 
@@ -711,6 +850,8 @@ export const ERAI$NODATA = 7020;
  * ```ts
  * await openSocket('no-such-host.invalid', 80); // throws SocketError ERAI$NONAME
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$NONAME = 7021;
 
@@ -723,6 +864,9 @@ export const ERAI$NONAME = 7021;
  * await openSocket('127.0.0.1', 7, SKT$ICMP); // throws SocketError ERAI$SERVICE
  * await openSocket('127.0.0.1', 70000); // throws SocketError ERAI$SERVICE
  * ```
+ *
+ * @summary `ERAI$SERVICE`: the resolver refuses the service for this socket type.
+ * @group Statuses (ER$)
  */
 export const ERAI$SERVICE = 7022;
 
@@ -733,6 +877,8 @@ export const ERAI$SERVICE = 7022;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$SOCKTYPE) console.error(err.osError);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$SOCKTYPE = 7023;
 
@@ -743,6 +889,8 @@ export const ERAI$SOCKTYPE = 7023;
  * ```ts
  * if (err instanceof SocketError && err.status === ERAI$SYSTEM) console.error('system error:', err.osError);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ERAI$SYSTEM = 7024;
 
@@ -754,6 +902,8 @@ export const ERAI$SYSTEM = 7024;
  * ```ts
  * await acceptSocket(udpServer); // throws SocketError ER$INCOMP_PROTO
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$INCOMP_PROTO = 7025;
 
@@ -765,6 +915,9 @@ export const ER$INCOMP_PROTO = 7025;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$NONBLOCK_FAIL) console.error('never happens in Node.js');
  * ```
+ *
+ * @summary `ER$NONBLOCK.FAIL`: the socket could not be made non-blocking.
+ * @group Statuses (ER$)
  */
 export const ER$NONBLOCK_FAIL = 7026;
 
@@ -777,6 +930,10 @@ export const ER$NONBLOCK_FAIL = 7026;
  * ```ts
  * await openSocket('256.1.1.1', 80); // throws SocketError ERAI$NONAME, not ER$BADADDR
  * ```
+ *
+ * @summary `ER$BADADDR`: ScarletDME's status for an address the system gave that it could not
+ *   print.
+ * @group Statuses (ER$)
  */
 export const ER$BADADDR = 7027;
 

@@ -57,6 +57,9 @@ const CODE_OF_STATUS: ReadonlyMap<number, SocketErrorCode> = new Map<number, Soc
  *   }
  * }
  * ```
+ *
+ * @summary The one error class of the library.
+ * @group Errors
  */
 export class SocketError extends Error {
   /** The ScarletDME status number, as `STATUS()` would return it (for example 1011). */

@@ -18,7 +18,7 @@ import { checkTimeout } from './validation.js';
 import { checkServerOptions } from './proxy-trust.js';
 import type { ServerSocketOptions } from '../types/server-options.js';
 import type { CertificateDescription } from '../types/tls-context.js';
-import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteSocket } from '../types/socket.js';
+import type { AcceptSocket, CloseSocket, ReadSocket, SecureServerSocket as SecureServer, SecureSocket, Socket, WriteData, WriteSocket } from '../types/socket.js';
 
 /** The context of clients that pass none: the system's trusted CAs, full verification. */
 let systemContext: TlsContext | undefined;
@@ -59,6 +59,10 @@ let systemContext: TlsContext | undefined;
  * // Behind a load balancer that sends PROXY headers from 10.0.0.0/8:
  * const srvr3 = await createSecureServerSocket('', 8445, SKT$BLOCKING, context, { proxyProtocol: { trusted: ['10.0.0.0/8'] } });
  * ```
+ *
+ * @summary Creates a server socket whose accepted connections speak TLS: the BASIC
+ *   `CREATE.SECURE.SERVER.SOCKET(addr, port, flags, cert, key)`.
+ * @group Secure calls
  */
 export async function createSecureServerSocket(
   addr: string,
@@ -84,6 +88,8 @@ export async function createSecureServerSocket(
  * // SRVR = CREATE.SECURE.SERVER.SOCKET("", 8443, 0, "site.crt", "site.key")
  * const srvr = await createSecureServerSocket('', 8443, 0, 'site.crt', 'site.key');
  * ```
+ *
+ * @group Secure calls
  */
 export async function createSecureServerSocket(
   addr: string,
@@ -119,20 +125,36 @@ function contextArgument(context: unknown, keyPath: unknown, op: string): TlsCon
 
 /**
  * Waits for a connection on a secure server socket and returns it once its TLS handshake has
- * completed: the BASIC `ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`. Same parameters and
- * errors as `acceptSocket`; connections whose handshake fails never come out of it.
+ * completed: the BASIC `ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`. Connections whose
+ * handshake fails or times out never come out of it (the server socket counts them:
+ * `SKT$INFO_TLS_HANDSHAKE_FAILURES`, `SKT$INFO_TLS_HANDSHAKE_TIMEOUTS`); the others are returned
+ * oldest first. Its type is {@link AcceptSocket} narrowed to secure sockets.
+ *
+ * @param server - a secure server socket from {@link createSecureServerSocket} (or from
+ *   `createServerSocket` with a TlsContext)
+ * @param timeout - milliseconds to wait; 0 or omitted waits without limit
+ * @returns the accepted secure socket, its handshake done
+ * @throws SocketError `ER$TIMEOUT` (1011) when no connection completed its handshake in time;
+ *   `ER$SKT_CLOSED` (7013) when the server socket is or gets closed
+ * @throws TypeError when `server` is not a secure server socket (use `acceptSocket` for a
+ *   plain one)
  *
  * @example
  * ```ts
+ * // BASIC: SKT = ACCEPT.SECURE.SOCKET.CONNECTION(SRVR, 10000)
  * const skt = await acceptSecureSocket(srvr, 10_000);
  * console.log(socketInfo(skt, SKT$INFO_TLS_PROTOCOL)); // 'TLSv1.3'
  * ```
+ *
+ * @summary Waits for a connection on a secure server socket and returns it once its TLS handshake
+ *   has completed: the BASIC `ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`.
+ * @group Secure calls
  */
-export const acceptSecureSocket: AcceptSocket<SecureServer, SecureSocket> = async (server, timeout) => {
+export async function acceptSecureSocket(server: SecureServer, timeout?: number): Promise<SecureSocket> {
   const srvr = asServer(server, 'acceptSecureSocket');
   if (!(srvr instanceof SecureServerSocket)) throw new TypeError('server is not a secure server socket; use acceptSocket');
   return (await srvr.accept(checkTimeout(timeout))) as SecureStreamSocket;
-};
+}
 
 /**
  * Opens a TLS connection: `openSocket` plus a handshake that verifies the server's certificate
@@ -155,6 +177,11 @@ export const acceptSecureSocket: AcceptSocket<SecureServer, SecureSocket> = asyn
  * const skt = await openSecureSocket('localhost', 8443, SKT$BLOCKING, context);
  * await writeSecureSocket(skt, 'GET / HTTP/1.0\r\n\r\n');
  * ```
+ *
+ * @summary Opens a TLS connection: `openSocket` plus a handshake that verifies the server's
+ *   certificate chain (against the context's `ca`, or the system's trusted CAs when there is no
+ *   context) and its host name, sending the name as SNI.
+ * @group Secure calls
  */
 export async function openSecureSocket(
   addr: string,
@@ -186,52 +213,95 @@ export function asSecure(value: unknown, orServer = false): SecureStreamSocket |
 }
 
 /**
- * `readSocket` for secure sockets: the BASIC `READ.SECURE.SOCKET`. Same parameters, result and
- * errors; a plain socket is refused (a type error at compile time, a TypeError at run time).
+ * Reads from a secure socket: the BASIC `READ.SECURE.SOCKET(skt, max.len, flags, timeout)`.
+ * `readSocket` narrowed to secure sockets (its type is {@link ReadSocket} of
+ * {@link SecureSocket}): the same parameters, result and errors, and the bytes come decrypted.
+ * A plain socket is refused, by the compiler and at run time.
+ *
+ * @param skt - a connected secure socket
+ * @param maxLen - the most bytes to return (a positive integer)
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's default
+ * @param timeout - milliseconds a blocking read waits; 0 or omitted waits without limit
+ * @returns between 1 and `maxLen` bytes as a Pick byte string (one character per byte, latin1)
+ * @throws SocketError `ER$TIMEOUT` (1011) when nothing came within the timeout, or at once for a
+ *   non-blocking read with nothing buffered; `ER$SKT_CLOSED` (7013) when the peer closed and
+ *   every byte it sent has been read; `ER$FAILED` (1008) when the connection failed
+ * @throws TypeError (as a rejection) when `skt` is not a secure socket
  *
  * @example
  * ```ts
+ * // BASIC: DATA = READ.SECURE.SOCKET(SKT, 1024, SKT$BLOCKING, 5000)
  * const line = await readSecureSocket(skt, 1024, SKT$BLOCKING, 5000);
  * ```
+ *
+ * @summary Reads from a secure socket: the BASIC `READ.SECURE.SOCKET(skt, max.len, flags,
+ *   timeout)`.
+ * @group Secure calls
  */
-export const readSecureSocket: ReadSocket<SecureSocket> = (skt, maxLen, flags, timeout) => {
+export function readSecureSocket(skt: SecureSocket, maxLen: number, flags?: number, timeout?: number): Promise<string> {
   try {
     return readSocket(asSecure(skt), maxLen, flags, timeout);
   } catch (err) {
     return Promise.reject(err);
   }
-};
+}
 
 /**
- * `writeSocket` for secure sockets: the BASIC `WRITE.SECURE.SOCKET`. Same parameters, result
- * and errors; a plain socket is refused.
+ * Writes to a secure socket: the BASIC `WRITE.SECURE.SOCKET(skt, data, flags, timeout)`.
+ * `writeSocket` narrowed to secure sockets (its type is {@link WriteSocket} of
+ * {@link SecureSocket}): the same parameters, result and errors, and the bytes go out
+ * encrypted. A plain socket is refused.
+ *
+ * @param skt - a connected secure socket
+ * @param data - the bytes: a Pick byte string (characters U+0000 to U+00FF) or a Uint8Array, or
+ *   an array of them sent as one gathered write
+ * @param flags - `SKT$BLOCKING`, `SKT$NON_BLOCKING`, or 0 for the socket's default
+ * @param timeout - milliseconds a blocking write waits for the peer to drain; 0 or omitted
+ *   waits without limit
+ * @returns the number of bytes written (before encryption)
+ * @throws SocketError `ER$TIMEOUT` (1011) when the peer did not drain in time; `ER$SKT_CLOSED`
+ *   (7013) when the socket was closed here; `ER$FAILED` (1008) when the peer is gone
+ * @throws TypeError (as a rejection) when `skt` is not a secure socket or `data` is not bytes
  *
  * @example
  * ```ts
- * await writeSecureSocket(skt, 'HELLO\r\n', SKT$BLOCKING, 5000);
+ * // BASIC: N = WRITE.SECURE.SOCKET(SKT, "HELLO":CHAR(13):CHAR(10), SKT$BLOCKING, 5000)
+ * const n = await writeSecureSocket(skt, 'HELLO\r\n', SKT$BLOCKING, 5000); // 7
  * ```
+ *
+ * @summary Writes to a secure socket: the BASIC `WRITE.SECURE.SOCKET(skt, data, flags, timeout)`.
+ * @group Secure calls
  */
-export const writeSecureSocket: WriteSocket<SecureSocket> = (skt, data, flags, timeout) => {
+export function writeSecureSocket(skt: SecureSocket, data: WriteData, flags?: number, timeout?: number): Promise<number> {
   try {
     return writeSocket(asSecure(skt), data, flags, timeout);
   } catch (err) {
     return Promise.reject(err);
   }
-};
+}
 
 /**
- * `closeSocket` for secure sockets: the BASIC `CLOSE.SECURE.SOCKET`. Flushes queued writes,
- * sends the TLS close_notify, then FIN. The socket's TlsContext is not touched. Given a secure
- * server socket, it stops listening, as `closeSocket` does; the sockets it accepted stay open.
+ * Closes a secure socket: the BASIC `CLOSE.SECURE.SOCKET(skt)`. Flushes queued writes, sends
+ * the TLS close_notify, then FIN. The socket's TlsContext is not touched. Given a secure server
+ * socket, it stops listening, as `closeSocket` does; the sockets it accepted stay open. Its type
+ * is {@link CloseSocket} of {@link SecureSocket}.
+ *
+ * @param skt - a secure socket, or a secure server socket
+ * @returns once the socket is closed; closing a closed socket resolves too
+ * @throws TypeError (as a rejection) when `skt` is not a secure socket
  *
  * @example
  * ```ts
+ * // BASIC: CLOSE.SECURE.SOCKET SKT
  * await closeSecureSocket(skt);
  * ```
+ *
+ * @summary Closes a secure socket: the BASIC `CLOSE.SECURE.SOCKET(skt)`.
+ * @group Secure calls
  */
-export const closeSecureSocket: CloseSocket<SecureSocket> = async (skt) => {
+export async function closeSecureSocket(skt: SecureSocket): Promise<void> {
   await closeSocket(asSecure(skt, true));
-};
+}
 
 /**
  * Options of {@link startTls}.
@@ -240,6 +310,8 @@ export const closeSecureSocket: CloseSocket<SecureSocket> = async (skt) => {
  * ```ts
  * const options: StartTlsOptions = { role: 'client', servername: 'mail.example' };
  * ```
+ *
+ * @group Secure calls
  */
 export interface StartTlsOptions {
   /** Which side of the handshake this end plays. Default: `'server'` for an accepted socket, `'client'` for an opened one. */
@@ -267,6 +339,10 @@ export interface StartTlsOptions {
  * const secure = await startTls(skt, serverContext); // accepted socket: server side
  * const line = await readSecureSocket(secure, 1024, SKT$BLOCKING);
  * ```
+ *
+ * @summary Upgrades an open plain socket to TLS in place (STARTTLS): after a plain exchange, both
+ *   ends call it and go on over TLS.
+ * @group Secure calls
  */
 export async function startTls(skt: Socket, context: TlsContext, options: StartTlsOptions = {}): Promise<SecureSocket> {
   const op = 'startTls';

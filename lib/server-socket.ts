@@ -59,6 +59,8 @@ import type { SecureServerSocket, ServerSocket, Socket } from '../types/socket.j
  * // Behind HAProxy (send-proxy-v2) on the same machine: the accepted sockets tell the client.
  * const proxied = await createServerSocket('', 4001, SKT$BLOCKING, undefined, { proxyProtocol: { trusted: ['127.0.0.1'] } });
  * ```
+ *
+ * @group BASIC calls
  */
 export async function createServerSocket(addr: string, port: number, flags?: number, context?: undefined, options?: ServerSocketOptions): Promise<ServerSocket>;
 /**
@@ -76,6 +78,8 @@ export async function createServerSocket(addr: string, port: number, flags?: num
  * const srvr = await createServerSocket('', 8443, SKT$BLOCKING, createTlsContext({ cert, key }));
  * const skt = await acceptSecureSocket(srvr);
  * ```
+ *
+ * @group BASIC calls
  */
 export async function createServerSocket(
   addr: string,
@@ -125,6 +129,10 @@ export async function createServerSocket(
  *   else throw err;
  * }
  * ```
+ *
+ * @summary Waits for a connection on a server socket and returns it: the BASIC
+ *   `ACCEPT.SOCKET.CONNECTION(srvr, timeout)`.
+ * @group BASIC calls
  */
 export async function acceptSocket(server: ServerSocket, timeout?: number): Promise<Socket> {
   return asServer(server, 'acceptSocket').accept(checkTimeout(timeout));

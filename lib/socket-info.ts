@@ -37,6 +37,8 @@ import type { SocketInfoKey, SocketInfoValues, SocketModeKey } from '../types/so
  * setSocketMode(skt, SKT$INFO_BLOCKING, 1);
  * const line = await readSocket(skt, 1024); // now waits
  * ```
+ *
+ * @group BASIC calls
  */
 export function setSocketMode(skt: Socket, key: SocketModeKey, value: number | boolean): true {
   asSocket(skt).setMode(key, value);
@@ -75,6 +77,9 @@ export function setSocketMode(skt: Socket, key: SocketModeKey, value: number | b
  * const port = socketInfo(srvr, SKT$INFO_PORT); // number
  * socketInfo('not a socket', SKT$INFO_OPEN); // false
  * ```
+ *
+ * @summary Tells something about a socket: the BASIC `SOCKET.INFO(skt, key)`.
+ * @group BASIC calls
  */
 export function socketInfo<K extends SocketInfoKey>(skt: unknown, key: K): SocketInfoValues[K] {
   if (key === SKT$INFO_OPEN) return (skt instanceof SocketBase && !skt.closed) as SocketInfoValues[K];
@@ -98,6 +103,9 @@ export function socketInfo<K extends SocketInfoKey>(skt: unknown, key: K): Socke
  * // BASIC: IP = SERVER.ADDR("localhost")
  * const ip = await serverAddr('localhost'); // '127.0.0.1' or '::1'
  * ```
+ *
+ * @summary Resolves a host name to an IP address: the BASIC `SERVER.ADDR(name)`.
+ * @group BASIC calls
  */
 export async function serverAddr(name: string): Promise<string> {
   const host = checkHost(checkAddress(name, 'name'), 'serverAddr', NAME_LIMIT);

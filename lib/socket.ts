@@ -32,6 +32,9 @@ import type { Socket, WriteData } from '../types/socket.js';
  * const data = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
  * console.log(`read ${data.length} bytes`);
  * ```
+ *
+ * @summary Reads from a socket: the BASIC `READ.SOCKET(skt, max.len, flags, timeout)`.
+ * @group BASIC calls
  */
 export function readSocket(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<string> {
   try {
@@ -57,6 +60,10 @@ export function readSocket(skt: Socket, maxLen: number, flags?: number, timeout?
  * const header = await readSocketBuffer(skt, 4, SKT$BLOCKING, 5000);
  * const size = header.readUInt32BE(0); // (a read may return fewer than 4 bytes: loop in real code)
  * ```
+ *
+ * @summary {@link readSocket} that resolves with a `Buffer` instead of a string: for binary
+ *   protocols and for bulk data, where it saves the conversion.
+ * @group BASIC calls
  */
 export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, timeout?: number): Promise<Buffer> {
   try {
@@ -107,6 +114,9 @@ export function readSocketBuffer(skt: Socket, maxLen: number, flags?: number, ti
  * const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
  * await writeSocket(skt, [head, body], SKT$BLOCKING, 30000); // head.length + 102400
  * ```
+ *
+ * @summary Writes to a socket: the BASIC `WRITE.SOCKET(skt, data, flags, timeout)`.
+ * @group BASIC calls
  */
 export function writeSocket(skt: Socket, data: WriteData, flags?: number, timeout?: number): Promise<number> {
   try {
@@ -133,6 +143,9 @@ export function writeSocket(skt: Socket, data: WriteData, flags?: number, timeou
  * await writeSocket(skt, 'BYE\r\n');
  * await closeSocket(skt); // BYE is delivered before the end of stream
  * ```
+ *
+ * @summary Closes a socket: the BASIC `CLOSE.SOCKET skt`.
+ * @group BASIC calls
  */
 export async function closeSocket(skt: Socket): Promise<void> {
   await asSocket(skt).close();

@@ -58,6 +58,10 @@ export interface Material {
  * const srvr = await createSecureServerSocket('', 443, SKT$BLOCKING, context);
  * process.on('SIGHUP', () => context.reload({ cert: 'site.crt', key: 'site.key' }));
  * ```
+ *
+ * @summary A TLS configuration that the caller owns: certificate and key, trusted CAs, versions
+ *   and ciphers, SNI certificates, session ticket keys.
+ * @group TLS context
  */
 export class TlsContext {
   #material: Material;
@@ -254,6 +258,10 @@ export class TlsContext {
  * const fromP12 = createTlsContext({ pfx: 'site.p12', passphrase: 'secret' });
  * const client = createTlsContext({ ca: 'dev-ca.pem' });
  * ```
+ *
+ * @summary Creates a TLS context from PEM text, PEM files or a PKCS#12 file: the security context
+ *   of this library, owned by the caller (like UniVerse's `createSecurityContext`).
+ * @group TLS context
  */
 export function createTlsContext(options: TlsContextOptions = {}): TlsContext {
   return new TlsContext(options);

@@ -11,6 +11,8 @@
  * ```ts
  * if (err instanceof SocketError && err.status === ER$TLS_HANDSHAKE) console.error('handshake failed:', err.message);
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_HANDSHAKE = 7100;
 
@@ -21,6 +23,8 @@ export const ER$TLS_HANDSHAKE = 7100;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$TLS_UNTRUSTED) console.error('untrusted certificate');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_UNTRUSTED = 7101;
 
@@ -31,6 +35,8 @@ export const ER$TLS_UNTRUSTED = 7101;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$TLS_EXPIRED) console.error('certificate expired');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_EXPIRED = 7102;
 
@@ -41,6 +47,8 @@ export const ER$TLS_EXPIRED = 7102;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$TLS_HOSTNAME) console.error('certificate is for another host');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_HOSTNAME = 7103;
 
@@ -51,6 +59,8 @@ export const ER$TLS_HOSTNAME = 7103;
  * ```ts
  * createTlsContext({ cert: 'site.crt', key: 'other.key' }); // throws SocketError ER$TLS_KEY_MISMATCH
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_KEY_MISMATCH = 7104;
 
@@ -61,6 +71,8 @@ export const ER$TLS_KEY_MISMATCH = 7104;
  * ```ts
  * createTlsContext({ pfx: 'site.p12', passphrase: 'wrong' }); // throws SocketError ER$TLS_PKCS12_PASSWORD
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_PKCS12_PASSWORD = 7105;
 
@@ -71,6 +83,8 @@ export const ER$TLS_PKCS12_PASSWORD = 7105;
  * ```ts
  * createTlsContext({ cert: 'missing.crt', key: 'missing.key' }); // throws SocketError ER$TLS_BAD_CERT
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_BAD_CERT = 7106;
 
@@ -81,6 +95,8 @@ export const ER$TLS_BAD_CERT = 7106;
  * ```ts
  * if (err instanceof SocketError && err.status === ER$TLS_NO_CERT) console.error('the context has no certificate');
  * ```
+ *
+ * @group Statuses (ER$)
  */
 export const ER$TLS_NO_CERT = 7107;
 
@@ -93,5 +109,9 @@ export const ER$TLS_NO_CERT = 7107;
  * ```ts
  * createTlsContext({ cert: 'site.crt', key: 'site.key', requestCert: true }); // throws SocketError ER$TLS_NO_CA
  * ```
+ *
+ * @summary `ER$TLS.NO.CA`: a context that requires client certificates (`requestCert`) was given
+ *   no CA to check them against (`ca`).
+ * @group Statuses (ER$)
  */
 export const ER$TLS_NO_CA = 7108;

@@ -11,6 +11,11 @@ import type { Socket } from './socket.js';
  * const skt: BasicSocket = await openSocket('127.0.0.1', 4000, 1);
  * if (status()) console.log('no connection:', status(), socketInfo(skt, SKT$INFO_OPEN)); // ... 0
  * ```
+ *
+ * @summary A socket variable as `scarlet-sockets/basic` returns it: a socket of the library, or
+ *   the number `0` that a failed `openSocket`, `createServerSocket` or `acceptSocket` returns (as
+ *   ScarletDME's OPEN.SOCKET returns 0 when it fails).
+ * @group Types
  */
 export type BasicSocket = Socket | 0;
 
@@ -23,6 +28,8 @@ export type BasicSocket = Socket | 0;
  * const port: BasicNumber = '4000'; // FIELD(CONFIG, ':', 2)
  * const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
  * ```
+ *
+ * @group Types
  */
 export type BasicNumber = number | string;
 
@@ -33,5 +40,8 @@ export type BasicNumber = number | string;
  * ```ts
  * const blocking: BasicValue = socketInfo(skt, SKT$INFO_BLOCKING); // 1 or 0
  * ```
+ *
+ * @summary A value as BASIC holds it: a number or a string.
+ * @group Types
  */
 export type BasicValue = number | string;

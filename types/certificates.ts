@@ -5,6 +5,8 @@
  * ```ts
  * const { cert, key }: CertificateAndKey = createDevelopmentCertificates().server;
  * ```
+ *
+ * @group Certificates
  */
 export interface CertificateAndKey {
   /** The certificate, PEM. */
@@ -22,6 +24,8 @@ export interface CertificateAndKey {
  * const dev: DevelopmentCertificates = createDevelopmentCertificates({ hosts: ['localhost'] });
  * writeFileSync('dev-ca.pem', dev.ca.cert); // trust this file in a browser or with curl --cacert
  * ```
+ *
+ * @group Certificates
  */
 export interface DevelopmentCertificates {
   /** The local CA; trust `ca.cert` in clients. Keep `ca.key` to issue more certificates. */
@@ -37,6 +41,8 @@ export interface DevelopmentCertificates {
  * ```ts
  * const options: CertificateOptions = { hosts: ['blog.test', '127.0.0.1'], days: 30 };
  * ```
+ *
+ * @group Certificates
  */
 export interface CertificateOptions {
   /** Host names and IP addresses the certificate is for. Default `['localhost', '127.0.0.1', '::1']`. */
@@ -58,6 +64,8 @@ export interface CertificateOptions {
  * ```ts
  * const options: CertificateAuthorityOptions = { permittedHosts: ['localhost', '127.0.0.1', '::1'] };
  * ```
+ *
+ * @group Certificates
  */
 export interface CertificateAuthorityOptions {
   /**

@@ -8,6 +8,9 @@
  *   return code === 'ER$TIMEOUT' || code === 'ERAI$AGAIN';
  * }
  * ```
+ *
+ * @summary The name of a ScarletDME status number: the `code` of a `SocketError`.
+ * @group Errors
  */
 export type SocketErrorCode =
   | 'ER$MEM'

@@ -9,6 +9,9 @@ import type { CertificateDescription } from './tls-context.js';
  * ```ts
  * const port: SocketInfoValues[typeof SKT$INFO_PORT] = socketInfo(srvr, SKT$INFO_PORT); // number
  * ```
+ *
+ * @summary What `socketInfo` returns for each key: its return type follows the key.
+ * @group Types
  */
 export interface SocketInfoValues {
   /** `SKT$INFO_OPEN`: is the value an open socket? */
@@ -80,6 +83,8 @@ export interface SocketInfoValues {
  * ```ts
  * const keys: SocketInfoKey[] = [SKT$INFO_PORT, SKT$INFO_IP_ADDR];
  * ```
+ *
+ * @group Types
  */
 export type SocketInfoKey = keyof SocketInfoValues;
 
@@ -93,5 +98,7 @@ export type SocketInfoKey = keyof SocketInfoValues;
  * const key: SocketModeKey = SKT$INFO_NO_DELAY;
  * setSocketMode(skt, key, 1);
  * ```
+ *
+ * @group Types
  */
 export type SocketModeKey = 4 | 5 | 6 | 106 | 210 | 211;

@@ -10,6 +10,10 @@
  *   await closeSocket(skt);
  * }
  * ```
+ *
+ * @summary The socket handle every function of the library takes: the TypeScript form of a BASIC
+ *   socket variable.
+ * @group Types
  */
 export interface Socket {
   /**
@@ -34,6 +38,9 @@ export interface Socket {
  * const srvr: ServerSocket = await createServerSocket('127.0.0.1', 0);
  * const client = await acceptSocket(srvr, 10_000);
  * ```
+ *
+ * @summary A listening socket from `createServerSocket`.
+ * @group Types
  */
 export interface ServerSocket extends Socket {
   /** Always `SKT$INFO_TYPE_SERVER` (1). */
@@ -49,6 +56,9 @@ export interface ServerSocket extends Socket {
  * const skt: SecureSocket = await openSecureSocket('127.0.0.1', 8443, SKT$BLOCKING, clientContext);
  * await writeSocket(skt, 'GET / HTTP/1.0\r\n\r\n'); // the plain function works on it
  * ```
+ *
+ * @summary A socket that speaks TLS: from `openSecureSocket`, `acceptSecureSocket` or `startTls`.
+ * @group Types
  */
 export interface SecureSocket extends Socket {
   /** Always `true`. */
@@ -64,6 +74,8 @@ export interface SecureSocket extends Socket {
  * const srvr: SecureServerSocket = await createSecureServerSocket('', 8443, SKT$BLOCKING, context);
  * const client: SecureSocket = await acceptSecureSocket(srvr);
  * ```
+ *
+ * @group Types
  */
 export interface SecureServerSocket extends ServerSocket {
   /** Always `true`. */
@@ -77,6 +89,8 @@ export interface SecureServerSocket extends ServerSocket {
  * ```ts
  * const kind: SocketType = socketInfo(skt, SKT$INFO_TYPE);
  * ```
+ *
+ * @group Types
  */
 export type SocketType = 1 | 2 | 3;
 
@@ -87,6 +101,8 @@ export type SocketType = 1 | 2 | 3;
  * ```ts
  * const data: SocketData = 'ABC' + String.fromCharCode(254) + 'DEF'; // with a field mark
  * ```
+ *
+ * @group Types
  */
 export type SocketData = string | Uint8Array;
 
@@ -99,6 +115,8 @@ export type SocketData = string | Uint8Array;
  * const one: WriteData = 'PING\r\n';
  * const gathered: WriteData = ['HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n', Buffer.from('body')];
  * ```
+ *
+ * @group Types
  */
 export type WriteData = SocketData | readonly SocketData[];
 
@@ -111,6 +129,10 @@ export type WriteData = SocketData | readonly SocketData[];
  * const read: ReadSocket = readSocket;
  * const text = await read(skt, 1024, SKT$BLOCKING, 5000);
  * ```
+ *
+ * @summary The type of `readSocket` (`READ.SOCKET`), and of its secure twin narrowed to secure
+ *   sockets.
+ * @group Types
  */
 export type ReadSocket<S extends Socket = Socket> = (
   skt: S,
@@ -127,6 +149,8 @@ export type ReadSocket<S extends Socket = Socket> = (
  * const read: ReadSocketBuffer = readSocketBuffer;
  * const bytes = await read(skt, 65536, SKT$BLOCKING);
  * ```
+ *
+ * @group Types
  */
 export type ReadSocketBuffer<S extends Socket = Socket> = (
   skt: S,
@@ -146,6 +170,10 @@ export type ReadSocketBuffer<S extends Socket = Socket> = (
  * const sent = await write(skt, 'PING\r\n', SKT$BLOCKING, 5000); // 6
  * const both = await write(skt, ['HEAD\r\n', Buffer.from('body')], SKT$BLOCKING, 5000); // 10
  * ```
+ *
+ * @summary The type of `writeSocket` (`WRITE.SOCKET`), and of its secure twin narrowed to secure
+ *   sockets.
+ * @group Types
  */
 export type WriteSocket<S extends Socket = Socket> = (
   skt: S,
@@ -162,6 +190,8 @@ export type WriteSocket<S extends Socket = Socket> = (
  * const close: CloseSocket = closeSocket;
  * await close(skt);
  * ```
+ *
+ * @group Types
  */
 export type CloseSocket<S extends Socket = Socket> = (skt: S) => Promise<void>;
 
@@ -174,6 +204,8 @@ export type CloseSocket<S extends Socket = Socket> = (skt: S) => Promise<void>;
  * const accept: AcceptSocket = acceptSocket;
  * const client = await accept(srvr, 10_000);
  * ```
+ *
+ * @group Types
  */
 export type AcceptSocket<Server extends ServerSocket = ServerSocket, S extends Socket = Socket> = (
   server: Server,

@@ -6,6 +6,9 @@
  * ```ts
  * const options: TlsContextOptions = { cert: 'site.crt', key: 'site.key', ALPNProtocols: ['http/1.1'] };
  * ```
+ *
+ * @summary Options of {@link createTlsContext} and {@link TlsContext.reload}.
+ * @group TLS context
  */
 export interface TlsContextOptions {
   /** The certificate chain (PEM text or file path), leaf first. */
@@ -82,6 +85,8 @@ export interface TlsContextOptions {
  * ```ts
  * const { subject, validTo, fingerprint256 }: CertificateDescription = context.describe();
  * ```
+ *
+ * @group TLS context
  */
 export interface CertificateDescription {
   /** Subject distinguished name, one `name=value` per line as OpenSSL prints it. */

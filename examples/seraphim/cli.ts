@@ -45,7 +45,8 @@ with a development certificate made on first run.
 
 Options:
   --root DIR              the site to serve (default: the sample site)
-  --host ADDR             address to listen on (default 127.0.0.1; '' or 0.0.0.0 for all)
+  --host ADDR             address to listen on (default 127.0.0.1; '' for every address,
+                          IPv6 and IPv4; 0.0.0.0 for every IPv4 address)
   --http-port N|auto      HTTP port (default 8080; 0 disables HTTP; auto: a free port, printed)
   --https-port N|auto     HTTPS port (default 8443; 0 disables HTTPS, and HTTP serves the site;
                           auto as above)
@@ -61,8 +62,9 @@ Options:
                           names, else the listening address)
   --workers N             N processes on node:cluster sharing the ports (default 1)
   --access-log FILE|-|off access log in Combined Log Format + ms (default - : stdout)
-  --send-timeout MS       a client must take each write of up to 64 KiB within MS
-                          milliseconds or is cut off (default 30000)
+  --send-timeout MS       a client must take each write of a response (up to 64 KiB of a
+                          file, 256 KiB of a route's body) within MS milliseconds or is cut
+                          off (default 30000; 1 to 3600000)
   --per-address on|off    limits per client address: 64 connections, 64 TLS handshakes at
                           once and 32 a second after those (default on; off behind a proxy
                           or load balancer through which every client comes from one address,

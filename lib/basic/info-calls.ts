@@ -24,6 +24,9 @@ import type { SocketInfoKey, SocketModeKey } from '../../types/socket-info.js';
  * // OK = SET.SOCKET.MODE(SKT, SKT$INFO.BLOCKING, 1)
  * const ok = setSocketMode(skt, SKT$INFO_BLOCKING, 1); // 1
  * ```
+ *
+ * @summary Changes a socket's mode: the BASIC `OK = SET.SOCKET.MODE(skt, key, value)`.
+ * @group BASIC calls
  */
 export function setSocketMode(skt: BasicSocket, key: BasicNumber, value: BasicNumber): 0 | 1 {
   const k = basicInteger(key, 'key') as SocketModeKey;
@@ -48,6 +51,9 @@ export function setSocketMode(skt: BasicSocket, key: BasicNumber, value: BasicNu
  * // IF SOCKET.INFO(SKT, SKT$INFO.OPEN) THEN CRT SOCKET.INFO(SKT, SKT$INFO.IP.ADDR)
  * if (socketInfo(skt, SKT$INFO_OPEN)) console.log(socketInfo(skt, SKT$INFO_IP_ADDR));
  * ```
+ *
+ * @summary Tells something about a socket: the BASIC `X = SOCKET.INFO(skt, key)`.
+ * @group BASIC calls
  */
 export function socketInfo(skt: unknown, key: BasicNumber): BasicValue {
   const k = basicInteger(key, 'key') as SocketInfoKey;
@@ -72,6 +78,9 @@ export function socketInfo(skt: unknown, key: BasicNumber): BasicValue {
  * // IP = SERVER.ADDR('localhost')
  * const ip = await serverAddr('localhost'); // '127.0.0.1'
  * ```
+ *
+ * @summary Resolves a host name: the BASIC `IP = SERVER.ADDR(name)`.
+ * @group BASIC calls
  */
 export function serverAddr(name: string): Promise<string> {
   return settle(() => resolve(basicString(name, 'name')), () => '');

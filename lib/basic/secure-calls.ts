@@ -34,6 +34,10 @@ import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/so
  * const srvr = await createSecureServerSocket('', 8443, 0, 'site.crt', 'site.key');
  * if (status()) return;
  * ```
+ *
+ * @summary Creates a secure server socket: the fork's `SRVR = CREATE.SECURE.SERVER.SOCKET(addr,
+ *   port, flags, cert, key)`.
+ * @group Secure calls
  */
 export function createSecureServerSocket(addr: string, port: BasicNumber, flags: BasicNumber | undefined, cert: string | TlsContext, key?: string): Promise<SecureServerSocket | 0> {
   return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert as string, key as string), NO_SOCKET);
@@ -53,6 +57,10 @@ export function createSecureServerSocket(addr: string, port: BasicNumber, flags:
  * const skt = await acceptSecureSocket(srvr, 0);
  * const request = await readSecureSocket(skt, 8192, SKT$BLOCKING, 10000);
  * ```
+ *
+ * @summary Waits for a connection whose TLS handshake has completed: the fork's `SKT =
+ *   ACCEPT.SECURE.SOCKET.CONNECTION(srvr, timeout)`.
+ * @group Secure calls
  */
 export function acceptSecureSocket(srvr: SecureServerSocket | 0, timeout?: BasicNumber): Promise<SecureSocket | 0> {
   return acceptVia(accept, srvr, timeout);
@@ -68,12 +76,18 @@ export function acceptSecureSocket(srvr: SecureServerSocket | 0, timeout?: Basic
  * @param context - CAs to trust and client certificate; omitted for the system's CAs
  * @param connectTimeout - seconds to wait for the connection
  * @returns the secure socket, or 0
+ * @throws TypeError where BASIC aborts the program: a non-numeric port, flags or connect
+ *   timeout; a context that is not a TlsContext
  *
  * @example
  * ```ts
  * const skt = await openSecureSocket('example.org', 443, SKT$BLOCKING);
  * if (status()) console.log('TLS failed: ' + status());
  * ```
+ *
+ * @summary Opens a TLS connection that verifies the server (an addition: the fork had no secure
+ *   OPEN.SOCKET).
+ * @group Secure calls
  */
 export function openSecureSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext, connectTimeout?: BasicNumber): Promise<SecureSocket | 0> {
   return settle(() => {
@@ -96,6 +110,8 @@ export function openSecureSocket(addr: string, port: BasicNumber, flags?: BasicN
  * ```ts
  * const data = await readSecureSocket(skt, 1024, SKT$BLOCKING, 5000);
  * ```
+ *
+ * @group Secure calls
  */
 export function readSecureSocket(skt: SecureSocket | 0, maxLen: BasicNumber, flags?: BasicNumber, timeout?: BasicNumber): Promise<string> {
   return readVia(asSecure, skt, maxLen, flags, timeout);
@@ -115,6 +131,8 @@ export function readSecureSocket(skt: SecureSocket | 0, maxLen: BasicNumber, fla
  * ```ts
  * const n = await writeSecureSocket(skt, 'HTTP/1.1 204 No Content\r\n\r\n', SKT$BLOCKING, 5000);
  * ```
+ *
+ * @group Secure calls
  */
 export function writeSecureSocket(skt: SecureSocket | 0, data: WriteData | number, flags?: BasicNumber, timeout?: BasicNumber): Promise<number> {
   return writeVia(asSecure, skt, data, flags, timeout);
@@ -132,6 +150,9 @@ export function writeSecureSocket(skt: SecureSocket | 0, data: WriteData | numbe
  * ```ts
  * await closeSecureSocket(skt);
  * ```
+ *
+ * @summary The fork's `CLOSE.SECURE.SOCKET`: sends TLS close_notify, then closes.
+ * @group Secure calls
  */
 export async function closeSecureSocket(skt: SecureSocket | SecureServerSocket | 0): Promise<void> {
   await close(skt as SecureSocket);

@@ -41,6 +41,9 @@ export const NO_SOCKET = (): 0 => 0;
  * const skt = await openSocket(host, port, SKT$BLOCKING);
  * if (status()) { console.log('Cannot connect: ' + status()); return; }
  * ```
+ *
+ * @summary Opens a connection: the BASIC `SKT = OPEN.SOCKET(addr, port, flags)`.
+ * @group BASIC calls
  */
 export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber, timeoutOrContext?: BasicNumber | TlsContext): Promise<BasicSocket> {
   return settle(() => {
@@ -71,6 +74,9 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * const srvr = await createServerSocket('', 4000, 0);
  * if (status()) return;
  * ```
+ *
+ * @summary Creates a server socket: the BASIC `SRVR = CREATE.SERVER.SOCKET(addr, port, flags)`.
+ * @group BASIC calls
  */
 export function createServerSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext): Promise<BasicSocket> {
   return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
@@ -97,6 +103,9 @@ export function serverFlags(flags: BasicNumber | undefined): number {
  * const skt = await acceptSocket(srvr, 0);
  * const line = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
  * ```
+ *
+ * @summary Waits for a connection: the BASIC `SKT = ACCEPT.SOCKET.CONNECTION(srvr, timeout)`.
+ * @group BASIC calls
  */
 export function acceptSocket(srvr: BasicSocket, timeout?: BasicNumber): Promise<BasicSocket> {
   return acceptVia(accept, srvr, timeout);
@@ -131,6 +140,9 @@ function nonBlocking<S extends Socket>(skt: S): S {
  * const data = await readSocket(skt, 1024, SKT$BLOCKING, 5000);
  * if (status() === ER$TIMEOUT) console.log('nothing in 5 s');
  * ```
+ *
+ * @summary Reads bytes: the BASIC `DATA = READ.SOCKET(skt, max.len, flags, timeout)`.
+ * @group BASIC calls
  */
 export function readSocket(skt: BasicSocket, maxLen: BasicNumber, flags?: BasicNumber, timeout?: BasicNumber): Promise<string> {
   return readVia(asSocket, skt, maxLen, flags, timeout);
@@ -175,6 +187,9 @@ export function readVia(check: (skt: unknown) => SocketBase, skt: unknown, maxLe
  * const n = await writeSocket(skt, reply, SKT$BLOCKING, 5000);
  * if (status()) console.log('wrote ' + n + ' of ' + reply.length);
  * ```
+ *
+ * @summary Writes bytes: the BASIC `N = WRITE.SOCKET(skt, data, flags, timeout)`.
+ * @group BASIC calls
  */
 export function writeSocket(skt: BasicSocket, data: WriteData | number, flags?: BasicNumber, timeout?: BasicNumber): Promise<number> {
   return writeVia(asSocket, skt, data, flags, timeout);
@@ -207,6 +222,9 @@ export function writeVia(check: (skt: unknown) => SocketBase, skt: unknown, data
  * // CLOSE.SOCKET SKT
  * await closeSocket(skt);
  * ```
+ *
+ * @summary Closes a socket: the BASIC `CLOSE.SOCKET skt`.
+ * @group BASIC calls
  */
 export async function closeSocket(skt: BasicSocket): Promise<void> {
   await close(skt as Socket);

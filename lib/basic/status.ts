@@ -14,6 +14,10 @@ import { currentFlow, runFlow } from './flow.js';
  * const skt = await openSocket(host, port, SKT$BLOCKING);
  * if (status()) throw new Error('No connection: ' + status());
  * ```
+ *
+ * @summary What BASIC's `STATUS()` would return now: the status the last call of this flow left, 0
+ *   after a success.
+ * @group STATUS()
  */
 export function status(): number {
   return currentFlow().status;
@@ -44,6 +48,10 @@ export function status(): number {
  *   });
  * }
  * ```
+ *
+ * @summary Runs `fn` as a flow of its own, with its own {@link status}: the analogue of starting a
+ *   PHANTOM to serve one connection.
+ * @group STATUS()
  */
 export function phantom<T>(fn: () => T): T {
   return runFlow(fn);
