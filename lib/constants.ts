@@ -575,6 +575,7 @@ export const SKT$INFO_PEER_HANDSHAKE_RATE = 211;
  * const skt = await acceptSocket(srvr);
  * console.log(socketInfo(skt, SKT$INFO_IP_ADDR), 'through', socketInfo(skt, SKT$INFO_PROXY_ADDR));
  * ```
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PROXY_ADDR = 212;
 
@@ -586,6 +587,7 @@ export const SKT$INFO_PROXY_ADDR = 212;
  * ```ts
  * socketInfo(skt, SKT$INFO_PROXY_PORT); // e.g. 41002, the proxy's own port
  * ```
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PROXY_PORT = 213;
 
@@ -601,6 +603,7 @@ export const SKT$INFO_PROXY_PORT = 213;
  * ```ts
  * if (socketInfo(srvr, SKT$INFO_PROXY_REFUSED) > 0) console.warn('something connects around the proxy');
  * ```
+ * @group SOCKET.INFO keys
  */
 export const SKT$INFO_PROXY_REFUSED = 214;
 

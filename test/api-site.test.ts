@@ -20,7 +20,7 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const TYPEDOC = join(dirname(createRequire(import.meta.url).resolve('typedoc/package.json')), 'bin', 'typedoc');
 
 /** The guides in the order a newcomer should meet them (typedoc.json `projectDocuments`). */
-const GUIDES = ['Porting from Pick BASIC', 'Module setup', 'The TLS context', 'Errors and status numbers', 'The SERAPHIM web server', 'Security against hostile peers', 'Benchmarks'];
+const GUIDES = ['Porting from Pick BASIC', 'Module setup', 'The TLS context', 'Errors and status numbers', 'The SERAPHIM web server', 'Security against hostile peers', 'Deploying behind a load balancer', 'Benchmarks'];
 /** The groups of the main entry point: the calls first, the constants after them, types last. */
 const MAIN_GROUPS = ['BASIC calls', 'Secure calls', 'TLS context', 'Certificates', 'Errors', 'SOCKET.INFO keys', 'Flags (SKT$)', 'Statuses (ER$)', 'Types'];
 const BASIC_GROUPS = ['STATUS()', 'BASIC calls', 'Secure calls', 'TLS context', 'SOCKET.INFO keys', 'Flags (SKT$)', 'Statuses (ER$)', 'Types'];

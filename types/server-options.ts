@@ -8,6 +8,7 @@
  * const options: ServerSocketOptions = { proxyProtocol: { trusted: ['127.0.0.0/8', '::1'] } };
  * const srvr = await createSecureServerSocket('', 8443, SKT$BLOCKING, context, options);
  * ```
+ * @group Types
  */
 export interface ServerSocketOptions {
   /**
@@ -35,6 +36,7 @@ export interface ServerSocketOptions {
  * const proxied: ProxyProtocolOptions = { trusted: ['10.0.0.0/8', 'fd00::/8'], headerTimeout: 2000 };
  * const srvr = await createServerSocket('', 8080, SKT$BLOCKING, undefined, { proxyProtocol: proxied });
  * ```
+ * @group Types
  */
 export interface ProxyProtocolOptions {
   /**
