@@ -13,10 +13,36 @@ export const WRITE_ITERATIONS = 2048;
 const MAC_SALT_LENGTH = 8;
 const PBKDF2_SALT_LENGTH = 16;
 /**
- * Most iterations accepted from a bundle: a hostile file could otherwise ask for billions and
- * hold the process (tools write 2048 to a few hundred thousand).
+ * Most iterations accepted for one derivation: a hostile file could otherwise ask for billions
+ * and hold the process (tools write 2048 to a few hundred thousand). The legacy schemes derive
+ * their keys in node-forge's JavaScript, about a hundred times slower: a lower bound there.
  */
-const MAX_ITERATIONS = 10_000_000;
+const MAX_ITERATIONS = 1_000_000;
+const MAX_LEGACY_ITERATIONS = 100_000;
+/**
+ * Most iterations for one whole bundle, all its derivations together (the MAC, each encrypted
+ * block): a file of many blocks must not add up to minutes of a blocked process. A few seconds.
+ */
+const MAX_BUNDLE_ITERATIONS = 2_000_000;
+
+/**
+ * The password of one bundle being read, with what is left of its iteration budget: every key
+ * derivation draws on it before it runs.
+ */
+export class Pkcs12Password {
+  #left = MAX_BUNDLE_ITERATIONS;
+  constructor(readonly text: string) {}
+
+  /** Draws `count` iterations of a derivation, or throws when the bundle asks for too many. */
+  draw(count: number, most = MAX_ITERATIONS): number {
+    if (!Number.isSafeInteger(count) || count < 1 || count > most) {
+      throw new UnsupportedPkcs12(`PKCS#12 iteration count ${count} is out of range (1 to ${most})`);
+    }
+    if (count > this.#left) throw new UnsupportedPkcs12(`the PKCS#12 bundle asks for more than ${MAX_BUNDLE_ITERATIONS} key-derivation iterations in all`);
+    this.#left -= count;
+    return count;
+  }
+}
 
 const OID = {
   pbes2: '1.2.840.113549.1.5.13',
@@ -67,7 +93,7 @@ export type MacCheck = 'verified' | 'wrong password';
  * Checks the MAC (`MacData`) over the authenticated safe's bytes. OpenSSL tries an empty
  * password both as an empty BMPString and as no password at all; so does this.
  */
-export function checkMac(macData: forge.asn1.Asn1, content: Buffer, password: string): MacCheck {
+export function checkMac(macData: forge.asn1.Asn1, content: Buffer, password: Pkcs12Password): MacCheck {
   const [digestInfo, saltNode, iterationsNode] = children(expectSequence(macData, 'MacData'));
   const [algorithm, digestNode] = children(expectSequence(digestInfo, 'MacData.mac'));
   const oid = expectOid(children(expectSequence(algorithm, 'MacData.mac.algorithm'))[0], 'MAC digest');
@@ -75,10 +101,14 @@ export function checkMac(macData: forge.asn1.Asn1, content: Buffer, password: st
   if (digest === undefined) throw new UnsupportedPkcs12(`unsupported PKCS#12 MAC digest ${oid}`);
   const expected = octetsOf(digestNode, 'MAC digest');
   const salt = octetsOf(saltNode, 'MAC salt');
-  const iterations = iterationsNode === undefined ? 1 : boundedIterations(integerOf(iterationsNode, 'MAC iterations'));
-  const candidates = password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)];
+  // An HMAC is as long as its hash: a longer "MAC" can never match, and deriving a key as long
+  // as it would cost a full run of iterations per hash length.
+  const size = createHash(digest.hash).digest().length;
+  if (expected.length !== size) return 'wrong password';
+  const iterations = iterationsNode === undefined ? 1 : integerOf(iterationsNode, 'MAC iterations');
+  const candidates = password.text === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password.text)];
   for (const candidate of candidates) {
-    const key = pkcs12Kdf(digest, candidate, salt, 3, iterations, expected.length);
+    const key = pkcs12Kdf(digest, candidate, salt, 3, password.draw(iterations), size);
     const actual = createHmac(digest.hash, key).update(content).digest();
     if (actual.length === expected.length && timingSafeEqual(actual, expected)) return 'verified';
   }
@@ -98,14 +128,16 @@ export function makeMac(content: Buffer, password: string): forge.asn1.Asn1 {
  * Decrypts `ciphertext` with the password-based scheme `algorithm` (an AlgorithmIdentifier).
  * A wrong password shows as bad padding: that is an Error, which the caller judges.
  */
-export function decrypt(algorithm: forge.asn1.Asn1, ciphertext: Buffer, password: string): Buffer {
+export function decrypt(algorithm: forge.asn1.Asn1, ciphertext: Buffer, password: Pkcs12Password): Buffer {
   const [oidValue, params] = children(expectSequence(algorithm, 'encryption algorithm'));
   const oid = expectOid(oidValue, 'encryption algorithm');
   if (oid === OID.pbes2) return decryptPbes2(params, ciphertext, password);
   if (oid === OID.pbeWithSHAAnd3KeyTripleDesCbc || oid === OID.pbeWithSHAAnd40BitRc2Cbc) {
     // node-forge derives the key with the PKCS#12 KDF from the password as a BMPString, as OpenSSL does.
-    if (params === undefined) throw new MalformedAsn1('PKCS#12 PBE without parameters');
-    const cipher = forgePbe().getCipher(oid, params, password);
+    // Its parameters are the salt and the iteration count, drawn before node-forge runs them.
+    const [, iterationsNode] = children(expectSequence(params, 'PKCS#12 PBE parameters'));
+    password.draw(integerOf(iterationsNode, 'PKCS#12 PBE iterations'), MAX_LEGACY_ITERATIONS);
+    const cipher = forgePbe().getCipher(oid, params as forge.asn1.Asn1, password.text);
     cipher.update(forge.util.createBuffer(ciphertext.toString('binary')));
     if (!cipher.finish()) throw new Error('PKCS#12 decryption failed (bad padding)');
     return Buffer.from(cipher.output.getBytes(), 'binary');
@@ -134,14 +166,14 @@ export function encrypt(plaintext: Buffer, password: string): { algorithm: forge
 }
 
 /** PBES2 (RFC 8018): PBKDF2 then a CBC cipher; the password is used as its UTF-8 bytes, as OpenSSL does. */
-function decryptPbes2(params: forge.asn1.Asn1 | undefined, ciphertext: Buffer, password: string): Buffer {
+function decryptPbes2(params: forge.asn1.Asn1 | undefined, ciphertext: Buffer, password: Pkcs12Password): Buffer {
   const [kdf, scheme] = children(expectSequence(params, 'PBES2 parameters'));
   const [kdfOid, kdfParams] = children(expectSequence(kdf, 'PBES2 key derivation'));
   const kdfName = expectOid(kdfOid, 'PBES2 key derivation');
   if (kdfName !== OID.pbkdf2) throw new UnsupportedPkcs12(`unsupported PBES2 key derivation ${kdfName}`);
   const fields = children(expectSequence(kdfParams, 'PBKDF2 parameters'));
   const salt = octetsOf(fields[0], 'PBKDF2 salt');
-  const iterations = boundedIterations(integerOf(fields[1], 'PBKDF2 iterations'));
+  const iterations = password.draw(integerOf(fields[1], 'PBKDF2 iterations'));
   // keyLength (an INTEGER) is optional before prf (a SEQUENCE); both are optional.
   const prfNode = fields.slice(2).find((field) => field.type === forge.asn1.Type.SEQUENCE);
   const prfOid = prfNode === undefined ? '1.2.840.113549.2.7' : expectOid(children(prfNode)[0], 'PBKDF2 prf');
@@ -151,7 +183,7 @@ function decryptPbes2(params: forge.asn1.Asn1 | undefined, ciphertext: Buffer, p
   const cipherName = expectOid(cipherOid, 'PBES2 encryption scheme');
   const cipher = PBES2_CIPHERS.get(cipherName);
   if (cipher === undefined) throw new UnsupportedPkcs12(`unsupported PBES2 cipher ${cipherName}`);
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, cipher.keyLength, hash);
+  const key = pbkdf2Sync(Buffer.from(password.text, 'utf8'), salt, iterations, cipher.keyLength, hash);
   const decipher = createDecipheriv(cipher.cipher, key, octetsOf(ivNode, 'PBES2 IV'));
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
@@ -203,9 +235,4 @@ function bmpPassword(password: string): Buffer {
 /** node-forge's password-based encryption (pki.pbe), which its type definitions lack. */
 function forgePbe(): { getCipher(oid: string, params: forge.asn1.Asn1, password: string): forge.cipher.BlockCipher } {
   return (forge.pki as unknown as { pbe: ReturnType<typeof forgePbe> }).pbe;
-}
-
-function boundedIterations(count: number): number {
-  if (count < 1 || count > MAX_ITERATIONS) throw new UnsupportedPkcs12(`PKCS#12 iteration count ${count} is out of range (1 to ${MAX_ITERATIONS})`);
-  return count;
 }

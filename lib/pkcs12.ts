@@ -23,7 +23,7 @@ import {
   sequence,
   set,
 } from './asn1.js';
-import { checkMac, decrypt, encrypt, makeMac, UnsupportedPkcs12 } from './pkcs12-crypto.js';
+import { checkMac, decrypt, encrypt, makeMac, Pkcs12Password, UnsupportedPkcs12 } from './pkcs12-crypto.js';
 import { SocketError } from './errors.js';
 import { ER$TLS_BAD_CERT, ER$TLS_KEY_MISMATCH, ER$TLS_PKCS12_PASSWORD } from './tls-status.js';
 
@@ -63,7 +63,8 @@ export interface Pkcs12Contents {
  * const { cert, key } = readPkcs12(readFileSync('site.p12'), 'secret');
  * ```
  */
-export function readPkcs12(bytes: Buffer, password: string): Pkcs12Contents {
+export function readPkcs12(bytes: Buffer, passwordText: string): Pkcs12Contents {
+  const password = new Pkcs12Password(passwordText);
   let passwordProven = false;
   try {
     const [versionNode, authSafe, macData] = children(expectSequence(decodeDer(bytes, 'the PKCS#12 file'), 'PFX'));
@@ -144,7 +145,7 @@ class UndecryptableContent extends Error {}
  * Decrypts `ciphertext` and reads the result. A failure of either is UndecryptableContent;
  * an algorithm the library does not handle stays UnsupportedPkcs12 (not a password matter).
  */
-function openEncrypted<T>(algorithm: forge.asn1.Asn1 | undefined, ciphertext: forge.asn1.Asn1 | undefined, password: string, read: (plain: Buffer) => T): T {
+function openEncrypted<T>(algorithm: forge.asn1.Asn1 | undefined, ciphertext: forge.asn1.Asn1 | undefined, password: Pkcs12Password, read: (plain: Buffer) => T): T {
   if (algorithm === undefined) throw new MalformedAsn1('encrypted content without an algorithm');
   const bytes = octetsOf(ciphertext, 'encrypted content');
   try {
@@ -156,7 +157,7 @@ function openEncrypted<T>(algorithm: forge.asn1.Asn1 | undefined, ciphertext: fo
 }
 
 /** Reads one ContentInfo of the authenticated safe: SafeContents, plain or encrypted. */
-function readContentInfo(info: forge.asn1.Asn1, password: string, found: Found): void {
+function readContentInfo(info: forge.asn1.Asn1, password: Pkcs12Password, found: Found): void {
   const [typeNode, contentNode] = children(expectSequence(info, 'ContentInfo'));
   const type = expectOid(typeNode, 'ContentInfo type');
   const content = explicitContent(contentNode, 'ContentInfo content');
@@ -171,7 +172,7 @@ function readContentInfo(info: forge.asn1.Asn1, password: string, found: Found):
 }
 
 /** Collects the keys and certificates of a SafeContents (decrypting shrouded keys). */
-function readSafeContents(bytes: Buffer, password: string, found: Found, depth: number): void {
+function readSafeContents(bytes: Buffer, password: Pkcs12Password, found: Found, depth: number): void {
   const safeContents = expectSequence(decodeDer(bytes, 'SafeContents'), 'SafeContents');
   for (const bag of children(safeContents)) {
     const [idNode, valueNode] = children(expectSequence(bag, 'SafeBag'));

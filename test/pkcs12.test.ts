@@ -4,7 +4,7 @@
 // savePkcs12 writes open in `openssl pkcs12`, with a key that matches the certificate. Bad
 // bundles give ER$TLS_ statuses.
 // Every key and certificate here is made by the openssl command, not by the library.
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { X509Certificate, createCipheriv, createPrivateKey, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import {
   socketInfo,
   writeSecureSocket,
 } from '../lib/index.js';
+import type forge from 'node-forge';
+import { encodeDer, explicit, implicitOctets, integer, nullNode, octetString, oidNode, sequence } from '../lib/asn1.js';
 import { writePkcs12 } from '../lib/pkcs12.js';
 import { expectSocketError } from './helpers/assertions.js';
 import { getOnce, runCommand, startCli } from './helpers/seraphim-cli.js';
@@ -303,4 +305,51 @@ test.serial('seraphim --pfx serves HTTPS with an ECDSA bundle made by openssl', 
   const cli = await startCli(t, ['--https-port', 'auto', '--http-port', '0', '--pfx', pfx, '--passphrase-file', passphraseFile, '--access-log', 'off']);
   const answer = await getOnce(cli.ports.https as number, '/', createTlsContext({ ca: root.cert, handshakeTimeout: IO_LIMIT }), IO_LIMIT);
   t.is(answer.status, 200);
+});
+
+type Asn1Node = forge.asn1.Asn1;
+
+/** A PKCS#12 file around `contentInfos` (an AuthenticatedSafe), with `mac` as its MacData if given. */
+function hostileBundle(contentInfos: Asn1Node[], mac?: Asn1Node): Buffer {
+  const content = encodeDer(sequence(...contentInfos));
+  const pfx = [integer(3), sequence(oidNode(PKCS7_DATA), explicit(octetString(content)))];
+  return encodeDer(mac === undefined ? sequence(...pfx) : sequence(...pfx, mac));
+}
+
+/** An EncryptedData ContentInfo with `algorithm` and `ciphertext`. */
+function encryptedInfo(algorithm: Asn1Node, ciphertext: Buffer): Asn1Node {
+  return sequence(oidNode('1.2.840.113549.1.7.6'), explicit(sequence(integer(0), sequence(oidNode(PKCS7_DATA), algorithm, implicitOctets(ciphertext)))));
+}
+
+/** An empty SafeContents encrypted with PBES2 (PBKDF2-SHA256 at `iterations`, AES-256-CBC) under `password`: a block that decrypts. */
+function pbes2Block(password: string, iterations: number): Asn1Node {
+  const salt = randomBytes(16);
+  const iv = randomBytes(16);
+  const key = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(encodeDer(sequence())), cipher.final()]);
+  const kdf = sequence(oidNode('1.2.840.113549.1.5.12'), sequence(octetString(salt), integer(iterations), sequence(oidNode('1.2.840.113549.2.9'), nullNode())));
+  return encryptedInfo(sequence(oidNode('1.2.840.113549.1.5.13'), sequence(kdf, sequence(oidNode('2.16.840.1.101.3.4.1.42'), octetString(iv)))), ciphertext);
+}
+
+const PKCS7_DATA = '1.2.840.113549.1.7.1';
+/** Long enough to notice a derivation that ran; far shorter than one that would run for the counts below (minutes to hours). */
+const HOSTILE_LIMIT = 20_000;
+
+test.serial('a hostile bundle cannot hold the process: a legacy block asking 2^31 iterations, an oversized MAC, too many iterations in all', async (t) => {
+  t.timeout(4 * HOSTILE_LIMIT);
+  const timed = async (what: string, bundle: Buffer, status: number): Promise<void> => {
+    const started = Date.now();
+    await expectSocketError(t, () => createTlsContext({ pfx: bundle, passphrase: 'pw' }), status);
+    t.true(Date.now() - started < HOSTILE_LIMIT, `${what} was refused within ${HOSTILE_LIMIT} ms`);
+  };
+  // 3DES under the PKCS#12 KDF, which node-forge would run 2^31 times (hours), with no MAC to stop it first.
+  const legacy = sequence(oidNode('1.2.840.113549.1.12.1.3'), sequence(octetString(randomBytes(8)), integer(0x7fffffff)));
+  await timed('a legacy block of 2^31 iterations', hostileBundle([encryptedInfo(legacy, randomBytes(16))]), ER$TLS_BAD_CERT);
+  // A "MAC" of 400 bytes: deriving a key that long costs a run of iterations per 32 bytes; an HMAC-SHA256 is 32.
+  const mac = sequence(sequence(sequence(oidNode('2.16.840.1.101.3.4.2.1'), nullNode()), octetString(randomBytes(400))), octetString(randomBytes(8)), integer(1_000_000));
+  await timed('a MAC value of 400 bytes', hostileBundle([], mac), ER$TLS_PKCS12_PASSWORD);
+  // Blocks that each decrypt (the password is right) at the most iterations one derivation may
+  // have: the bundle's budget ends them after the second.
+  await timed('five blocks of a million iterations', hostileBundle(Array.from({ length: 5 }, () => pbes2Block('pw', 1_000_000))), ER$TLS_BAD_CERT);
 });
