@@ -25,11 +25,14 @@ import {
   setSocketMode,
   SKT$BLOCKING,
   SKT$INFO_BLOCKING,
+  SKT$INFO_IP_ADDR,
   SKT$INFO_KEEP_ALIVE,
   SKT$INFO_LOCAL_ADDR,
   SKT$INFO_NO_DELAY,
   SKT$INFO_OPEN,
   SKT$INFO_PORT,
+  SKT$INFO_PROXY_ADDR,
+  SKT$INFO_PROXY_REFUSED,
   SKT$INFO_TYPE,
   SKT$INFO_TYPE_INCOMING,
   SKT$NON_BLOCKING,
@@ -42,7 +45,9 @@ import {
 } from '../lib/basic/index.js';
 import * as main from '../lib/index.js';
 import { closedPort } from './helpers/sockets.js';
-import { clientContext, serverContext } from './helpers/tls.js';
+import { proxyConnection, v1 } from './helpers/proxy-headers.js';
+import { tempFiles } from './helpers/tls-peers.js';
+import { clientContext, devCertificates, serverContext } from './helpers/tls.js';
 
 /**
  * ava runs a file's tests at once in one process: each runs in a phantom of its own, so that
@@ -279,4 +284,38 @@ test('closing with bytes unread ends the connection in order; a non-blocking wri
   const { srvr } = await basicServer(t, SKT$UDP);
   t.is(setSocketMode(srvr, SKT$INFO_NO_DELAY, 1), 0);
   t.is(status(), ER$BAD_KEY);
+});
+
+test('the create calls take the main API options after BASIC arguments: behind a PROXY-protocol proxy, SOCKET.INFO gives the client', async (t) => {
+  const srvr = await createServerSocket('127.0.0.1', 0, 0, undefined, { proxyProtocol: { trusted: ['127.0.0.1'] } });
+  t.is(status(), 0);
+  t.teardown(() => closeSocket(srvr));
+  const proxy = await proxyConnection(t, socketInfo(srvr, SKT$INFO_PORT) as number);
+  proxy.write(Buffer.concat([v1('203.0.113.7', 40000, '127.0.0.1', 4000), Buffer.from('hi')]));
+  const skt = await acceptSocket(srvr, 5000);
+  t.is(status(), 0);
+  t.teardown(() => closeSocket(skt));
+  t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '203.0.113.7');
+  t.is(socketInfo(skt, SKT$INFO_PORT), 40000);
+  t.is(socketInfo(skt, SKT$INFO_PROXY_ADDR), '127.0.0.1');
+  t.is(await readSocket(skt, 10, SKT$BLOCKING, 5000), 'hi');
+
+  // The secure call's two forms: options after the context, or after the key path.
+  const { server } = devCertificates();
+  const { cert, key } = tempFiles(t, { cert: server.cert, key: server.key });
+  const proxyProtocol = { trusted: ['127.0.0.9'] };
+  for (const create of [
+    () => createSecureServerSocket('127.0.0.1', 0, 0, serverContext(), { proxyProtocol }),
+    () => createSecureServerSocket('127.0.0.1', 0, 0, cert, key, { proxyProtocol }),
+  ]) {
+    const secure = await create();
+    t.is(status(), 0);
+    t.teardown(() => closeSecureSocket(secure));
+    // Only 127.0.0.9 is trusted: a connection from 127.0.0.1 is refused and counted, never accepted.
+    const untrusted = await proxyConnection(t, socketInfo(secure, SKT$INFO_PORT) as number);
+    untrusted.write(v1('203.0.113.7', 40000, '127.0.0.1', 4000));
+    t.is(await acceptSecureSocket(secure, 1000), 0);
+    t.is(status(), ER$TIMEOUT);
+    t.is(socketInfo(secure, SKT$INFO_PROXY_REFUSED), 1);
+  }
 });

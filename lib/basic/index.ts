@@ -34,3 +34,4 @@ export {
 } from './secure-calls.js';
 export type { BasicNumber, BasicSocket, BasicValue } from '../../types/basic.js';
 export type { SecureServerSocket, SecureSocket, ServerSocket, Socket, WriteData } from '../../types/socket.js';
+export type { ProxyProtocolOptions, ServerSocketOptions } from '../../types/server-options.js';

@@ -13,6 +13,7 @@ import {
 import type { TlsContext } from '../tls-context.js';
 import { acceptVia, flagsOf, NO_SOCKET, readVia, serverFlags, writeVia } from './socket-calls.js';
 import type { BasicNumber } from '../../types/basic.js';
+import type { ServerSocketOptions } from '../../types/server-options.js';
 import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/socket.js';
 
 /**
@@ -24,7 +25,10 @@ import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/so
  * @param port - the port, 0 for any free one
  * @param flags - 0, as for `createServerSocket`
  * @param cert - the PEM certificate file's path, or a TlsContext
- * @param key - with a certificate path: the PEM key file's path
+ * @param keyOrOptions - with a certificate path: the PEM key file's path; with a TlsContext: the
+ *   options below
+ * @param options - with a certificate path: the main API's server socket options (the PROXY
+ *   protocol, for a server behind a load balancer)
  * @returns the secure server socket, or 0
  * @throws TypeError where BASIC aborts the program: non-numeric port or flags; no certificate
  *
@@ -39,8 +43,20 @@ import type { SecureServerSocket, SecureSocket, WriteData } from '../../types/so
  *   port, flags, cert, key)`.
  * @group Secure calls
  */
-export function createSecureServerSocket(addr: string, port: BasicNumber, flags: BasicNumber | undefined, cert: string | TlsContext, key?: string): Promise<SecureServerSocket | 0> {
-  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert as string, key as string), NO_SOCKET);
+export function createSecureServerSocket(
+  addr: string,
+  port: BasicNumber,
+  flags: BasicNumber | undefined,
+  cert: string | TlsContext,
+  keyOrOptions?: string | ServerSocketOptions,
+  options?: ServerSocketOptions,
+): Promise<SecureServerSocket | 0> {
+  return settle(() => {
+    const [a, p, f] = [basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags)];
+    // The main API's two forms: the options follow the key path, or the context.
+    if (typeof cert === 'string') return listen(a, p, f, cert, keyOrOptions as string, options);
+    return listen(a, p, f, cert, keyOrOptions as ServerSocketOptions | undefined);
+  }, NO_SOCKET);
 }
 
 /**

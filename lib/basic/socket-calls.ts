@@ -13,6 +13,7 @@ import { currentFlow } from './flow.js';
 import { settle } from './outcome.js';
 import { basicInteger, basicNumber, basicString } from './values.js';
 import type { BasicNumber, BasicSocket } from '../../types/basic.js';
+import type { ServerSocketOptions } from '../../types/server-options.js';
 import type { Socket, WriteData } from '../../types/socket.js';
 
 /** What a failed OPEN.SOCKET, CREATE.SERVER.SOCKET or ACCEPT.SOCKET.CONNECTION returns. */
@@ -65,6 +66,8 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * @param port - the port, 0 for any free one
  * @param flags - `SKT$TCP` (default) or `SKT$UDP`
  * @param context - a TlsContext with a certificate, to serve TLS
+ * @param options - the main API's server socket options, after BASIC's arguments: the PROXY
+ *   protocol, for a server behind a load balancer (`{ proxyProtocol: { trusted: [...] } }`)
  * @returns the server socket, or 0
  * @throws TypeError where BASIC aborts the program: a non-numeric port or flags
  *
@@ -73,13 +76,15 @@ export function openSocket(addr: string, port: BasicNumber, flags?: BasicNumber,
  * // SRVR = CREATE.SERVER.SOCKET('', 4000, 0) ; IF STATUS() THEN STOP
  * const srvr = await createServerSocket('', 4000, 0);
  * if (status()) return;
+ * // The same behind HAProxy (send-proxy-v2) on this machine: SOCKET.INFO tells the client.
+ * const proxied = await createServerSocket('', 4001, 0, undefined, { proxyProtocol: { trusted: ['127.0.0.1'] } });
  * ```
  *
  * @summary Creates a server socket: the BASIC `SRVR = CREATE.SERVER.SOCKET(addr, port, flags)`.
  * @group BASIC calls
  */
-export function createServerSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext): Promise<BasicSocket> {
-  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext), NO_SOCKET);
+export function createServerSocket(addr: string, port: BasicNumber, flags?: BasicNumber, context?: TlsContext, options?: ServerSocketOptions): Promise<BasicSocket> {
+  return settle(() => listen(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), context as TlsContext, options), NO_SOCKET);
 }
 
 /** A server socket's flags as ScarletDME keeps them: without SKT$BLOCKING, TCP and UDP alike. */
