@@ -113,8 +113,12 @@ export async function startCli(t: ExecutionContext, args: readonly string[], tim
     return true;
   };
   const schemes = [wanted('--https-port') ? 'https' : undefined, wanted('--http-port') ? 'http' : undefined].filter((s) => s !== undefined);
+  // The lines printed so far, then again after each new one (lines of one chunk arrive together).
+  // Asking for past lines in the loop would find the same one again and again: a loop of resolved
+  // promises that starves the very output it waits for.
+  for (const line of out.split('\n')) collect(line);
   while (!schemes.every((s) => urls[s as 'http' | 'https'] !== undefined)) {
-    collect(await waitForLine(listening, timeoutMs, true));
+    collect(await waitForLine(listening, timeoutMs));
     for (const line of out.split('\n')) collect(line);
   }
   return { child, pid, urls, ports, stdout: () => out, stderr: () => err, waitForLine, exited };
