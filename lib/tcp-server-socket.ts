@@ -90,14 +90,19 @@ export class TcpServerSocket extends SocketBase implements ServerSocket {
       raw.destroy();
       return;
     }
+    if (this.closed) {
+      this.countDropped();
+      raw.destroy();
+      return;
+    }
     // Whoever can connect from a trusted address can claim any client: nobody else may try.
-    if (!this.closed && !proxy.trusts(endpoints.remoteAddress)) {
+    if (!proxy.trusts(endpoints.remoteAddress)) {
       this.proxyRefused++;
       raw.destroy();
       return;
     }
     // No share per address here: only the trusted proxies get this far, each carrying everyone.
-    if (this.closed || this.readingHeader.size >= PROXY_HEADER_LIMIT) {
+    if (this.readingHeader.size >= PROXY_HEADER_LIMIT) {
       this.countDropped();
       raw.destroy();
       return;
