@@ -20,6 +20,7 @@ import {
 } from './constants.js';
 import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
+import type { ProxyEndpoint } from './proxy-header.js';
 import { ReadBuffer } from './read-buffer.js';
 import { failNow, SocketBase, type Convert, type Failed } from './socket-base.js';
 import { startTimer } from './timer.js';
@@ -105,7 +106,7 @@ export interface Endpoints {
   readonly localPort: number;
   readonly family: 1 | 2;
   /** The proxy's end of a connection that came through one (PROXY protocol): the remote ends are then the client's. */
-  readonly proxy?: { readonly address: string; readonly port: number };
+  readonly proxy?: ProxyEndpoint;
 }
 
 /**
