@@ -41,12 +41,12 @@ export type HandshakeOutcome = 'failed' | 'timeout';
 /**
  * Runs the server side of a handshake on an accepted connection, in the background. The
  * context's material is taken now, so a reload affects only later handshakes. A connection
- * that sends nothing within FIRST_BYTE_TIMEOUT (when the handshake timeout is longer) is cut
- * off then, as a timeout (the `headerLength` bytes of a PROXY header read before do not count
- * as the client's first byte). Exactly one of
- * `onSecure` and `onFailed` is called; on failure the connection is already destroyed, never
- * left half-open. A client certificate, when the context requires one, is checked here, since a
- * TLSSocket made outside tls.Server does not refuse an unauthorized client by itself.
+ * that sends nothing within FIRST_BYTE_TIMEOUT (when the handshake timeout is longer, or 0: no
+ * limit) is cut off then, as a timeout (the `headerLength` bytes of a PROXY header read before
+ * do not count as the client's first byte). Exactly one of `onSecure` and `onFailed` is called;
+ * on failure the connection is already destroyed, never left half-open. A client certificate,
+ * when the context requires one, is checked here, since a TLSSocket made outside tls.Server
+ * does not refuse an unauthorized client by itself.
  */
 export function serverHandshake(
   raw: NetSocket,
