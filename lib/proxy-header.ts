@@ -107,9 +107,9 @@ function parseV1(bytes: Uint8Array): ProxyHeaderResult {
   if (!isAddress(sourceAddress) || !isAddress(destinationAddress) || sourceAddress.includes('%') || destinationAddress.includes('%')) {
     return refused('malformed', `a v1 ${protocol} header with an address that is not ${protocol === 'TCP4' ? 'IPv4' : 'IPv6'}`);
   }
-  const ports = [sourcePort, destinationPort].map((p) => (V1_PORT.test(p) ? Number(p) : -1));
-  const [from = -1, to = -1] = ports;
-  if (from < 0 || to < 0 || from > 65535 || to > 65535) return refused('malformed', 'a v1 header with a port that is not 0 to 65535');
+  const from = v1Port(sourcePort);
+  const to = v1Port(destinationPort);
+  if (from === undefined || to === undefined) return refused('malformed', 'a v1 header with a port that is not 0 to 65535');
   return {
     state: 'complete',
     version: 1,
@@ -117,6 +117,13 @@ function parseV1(bytes: Uint8Array): ProxyHeaderResult {
     source: { address: canonicalAddress(sourceAddress), port: from },
     destination: { address: canonicalAddress(destinationAddress), port: to },
   };
+}
+
+/** A version 1 port field's number, or undefined when it is not one (or past 65535). */
+function v1Port(field: string): number | undefined {
+  if (!V1_PORT.test(field)) return undefined;
+  const port = Number(field);
+  return port <= 65535 ? port : undefined;
 }
 
 const COMMAND_LOCAL = 0x0;
