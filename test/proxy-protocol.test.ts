@@ -72,6 +72,16 @@ async function accepted(t: ExecutionContext, server: ServerSocket): Promise<Sock
   return skt;
 }
 
+/**
+ * A connection through a proxy at `localAddress` that opens with `header` (then a TLS handshake,
+ * on a secure server socket), accepted.
+ */
+async function acceptProxied(t: ExecutionContext, server: ServerSocket, port: number, secure: boolean, header: Buffer, localAddress = '127.0.0.1'): Promise<Socket> {
+  if (secure) await proxiedTls(t, port, header, 1, localAddress);
+  else (await proxyConnection(t, port, localAddress)).write(header);
+  return accepted(t, server);
+}
+
 /** Reads from `skt` until `length` bytes have come. */
 async function readBytes(skt: Socket, length: number): Promise<string> {
   let text = '';
@@ -210,11 +220,7 @@ for (const secure of [false, true]) {
     await closedByServer(untrusted);
     t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === 1));
     // The trusted proxy's connection is the first and only one accepted.
-    const header = v1('203.0.113.2', 2000, '127.0.0.1', port);
-    if (secure) await proxiedTls(t, port, header, 1, '127.0.0.3');
-    else (await proxyConnection(t, port, '127.0.0.3')).write(header);
-    const skt = await acceptSocket(server, ACCEPT_LIMIT);
-    t.teardown(() => closeSocket(skt));
+    const skt = await acceptProxied(t, server, port, secure, v1('203.0.113.2', 2000, '127.0.0.1', port), '127.0.0.3');
     t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '203.0.113.2');
     t.is(socketInfo(server, SKT$INFO_QUEUED), 0);
     t.is(socketInfo(server, SKT$INFO_PROXY_REFUSED), 1);
@@ -243,11 +249,7 @@ for (const secure of [false, true]) {
       closed.push(closedByServer(peer));
     }
     // A good one among them is accepted as if they were not there.
-    const header = v2('198.51.100.20', 3000, '127.0.0.1', port);
-    if (secure) await proxiedTls(t, port, header);
-    else (await proxyConnection(t, port)).write(header);
-    const skt = await acceptSocket(server, ACCEPT_LIMIT);
-    t.teardown(() => closeSocket(skt));
+    const skt = await acceptProxied(t, server, port, secure, v2('198.51.100.20', 3000, '127.0.0.1', port));
     t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '198.51.100.20');
     await Promise.all(closed);
     t.true(await waitFor(() => socketInfo(server, SKT$INFO_PROXY_REFUSED) === bad.length));
@@ -263,11 +265,7 @@ for (const secure of [false, true]) {
     const slow = await proxyConnection(t, port);
     slow.write('PROXY TCP4 203.0.113.'); // and nothing more
     await proxyConnection(t, port); // not a byte
-    const header = v1('203.0.113.30', 4000, '127.0.0.1', port);
-    if (secure) await proxiedTls(t, port, header);
-    else (await proxyConnection(t, port)).write(header);
-    const skt = await acceptSocket(server, ACCEPT_LIMIT);
-    t.teardown(() => closeSocket(skt));
+    const skt = await acceptProxied(t, server, port, secure, v1('203.0.113.30', 4000, '127.0.0.1', port));
     t.is(socketInfo(skt, SKT$INFO_IP_ADDR), '203.0.113.30');
     t.is(socketInfo(server, SKT$INFO_PROXY_REFUSED), 0, 'the slow ones are still within their time');
   });
