@@ -71,6 +71,14 @@ const randomBytes = fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from
 /** Random bytes after a real signature: the parser's v2 path with garbage in every field. */
 const randomAfterSignature = fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.concat([V2_SIGNATURE, Buffer.from(bytes)]));
 
+/** What a connection opens with in the fuzz tests over real connections: good, near and far misses. */
+const openings = [
+  fc.tuple(validHeader, trailing).map(([{ bytes }, after]) => Buffer.concat([bytes, after])),
+  mutatedHeader,
+  randomBytes,
+  randomAfterSignature,
+] as const;
+
 /** Does a parsed client match what the header was written with? */
 function sameClient(parsed: { address: string; port: number } | undefined, written: { address?: string; bytes?: Buffer; port: number } | undefined): boolean {
   if (parsed === undefined || written === undefined) return parsed === written;
@@ -139,10 +147,7 @@ test('fuzzed over real connections: each one is accepted with the parsed client 
   let refusedExpected = 0;
   let acceptedCount = 0;
   const cases = fc.oneof(
-    fc.tuple(validHeader, trailing).map(([{ bytes }, after]) => Buffer.concat([bytes, after])),
-    mutatedHeader,
-    randomBytes,
-    randomAfterSignature,
+    ...openings,
     // Cut short: the connection half-closes before its header is whole.
     fc.tuple(validHeader, fc.nat()).map(([{ bytes }, cut]) => bytes.subarray(0, cut % bytes.length)),
   );
@@ -217,12 +222,7 @@ test('fuzzed over real connections to a secure server socket: refused headers ar
   setSocketMode(server, SKT$INFO_PEER_HANDSHAKE_RATE, 0);
   let refused = 0;
   let handshakes = 0;
-  const cases = fc.oneof(
-    fc.tuple(validHeader, trailing).map(([{ bytes }, after]) => Buffer.concat([bytes, after])),
-    mutatedHeader,
-    randomBytes,
-    randomAfterSignature,
-  );
+  const cases = fc.oneof(...openings);
   await fc.assert(
     fc.asyncProperty(cases, async (bytes) => {
       const state = parseProxyHeader(bytes).state;
