@@ -4,9 +4,7 @@
 // first byte after the header, never refused; a client bound to 127.0.0.2 is accepted as
 // 127.0.0.2, with HAProxy's own end under SKT$INFO_PROXY_ADDR.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect } from 'node:net';
-import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import test, { type ExecutionContext } from 'ava';
 import {
@@ -26,34 +24,24 @@ import {
   type ServerSocket,
   type Socket,
 } from '../lib/index.js';
+import { freePort } from '../bench/lib/seraphim-processes.js';
 import { withLimit } from './helpers/assertions.js';
-import { spawnPeer, tempDir } from './helpers/tls-peers.js';
+import { startHaproxy } from './helpers/haproxy.js';
 import { devCertificates, serverContext } from './helpers/tls.js';
 
 const LIMIT = 15_000;
 
-/** A port free on 127.0.0.1 now, for HAProxy to bind (it cannot tell a port it picked itself). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /**
  * HAProxy in TCP mode on a free port, sending a v2 header to `backendPort`, with a health check
  * every 200 ms that sends its own header (a v2 LOCAL), then `PING`, and wants `PONG` back; over
- * TLS when `tls` (certificate not verified: the check is about the header).
+ * TLS when `tls` (certificate not verified: the check is about the header). Resolves with its
+ * port once it listens; stopped by PID when the test ends.
  */
-async function haproxy(t: ExecutionContext, backendPort: number, tls: boolean): Promise<{ port: number; ended: Promise<never> }> {
+async function haproxy(t: ExecutionContext, backendPort: number, tls: boolean): Promise<number> {
+  // A port free on 127.0.0.1 now, for HAProxy to bind (it cannot tell a port it picked itself).
   const port = await freePort();
-  const config = join(tempDir(t), 'haproxy.cfg');
-  writeFileSync(
-    config,
+  await startHaproxy(
+    t,
     [
       'defaults',
       '  mode tcp',
@@ -73,14 +61,9 @@ async function haproxy(t: ExecutionContext, backendPort: number, tls: boolean): 
       `  server one 127.0.0.1:${backendPort} send-proxy-v2 check inter 200 fall 1000${tls ? ' check-ssl verify none' : ''}`,
       '',
     ].join('\n'),
+    {},
   );
-  const peer = spawnPeer(t, 'haproxy', ['-db', '-f', config], 120_000);
-  // Rejects if HAProxy ends early (a bad configuration, its port taken meanwhile), with why.
-  const ended = peer.exited(120_000).then(
-    (exit) => Promise.reject(new Error(`haproxy ended (${JSON.stringify(exit)}): ${peer.stderr()}`)),
-    () => new Promise<never>(() => undefined), // still running when the test is long over: never
-  );
-  return { port, ended };
+  return port;
 }
 
 /** The health checks seen, and how many were answered after reading their PING. */
@@ -132,10 +115,9 @@ for (const secure of [false, true]) {
       ? await createSecureServerSocket('127.0.0.1', 0, SKT$BLOCKING, serverContext(), options)
       : await createServerSocket('127.0.0.1', 0, SKT$BLOCKING, undefined, options);
     t.teardown(() => closeSocket(server));
-    const { port: front, ended } = await haproxy(t, socketInfo(server, SKT$INFO_PORT), secure);
-    // The first check shows HAProxy is up: it binds its frontend before it checks.
+    const front = await haproxy(t, socketInfo(server, SKT$INFO_PORT), secure);
     const checks: Checks = { seen: 0, answered: 0, pending: [] };
-    takeCheck(t, await Promise.race([acceptSocket(server, LIMIT), ended]), checks);
+    takeCheck(t, await acceptSocket(server, LIMIT), checks);
     const raw = netConnect({ host: '127.0.0.1', port: front, localAddress: '127.0.0.2' });
     t.teardown(() => raw.destroy());
     raw.on('error', () => undefined); // judged by the exchange below
