@@ -7,9 +7,18 @@ import type { ExecutionContext } from 'ava';
 import { withLimit } from './assertions.js';
 import { devCertificates } from './tls.js';
 
-/** A raw TCP connection to 127.0.0.1:port from `localAddress`, destroyed when the test ends; resolves once connected. */
-export async function rawFrom(t: ExecutionContext, port: number, localAddress: string): Promise<NetSocket> {
-  const socket = netConnect({ host: '127.0.0.1', port, localAddress, allowHalfOpen: true });
+/**
+ * A raw TCP connection to 127.0.0.1:port from `localAddress`, destroyed when the test ends;
+ * resolves once connected. Half-open capable unless `options` say otherwise.
+ */
+export async function rawFrom(
+  t: ExecutionContext,
+  port: number,
+  localAddress: string,
+  options: { readonly allowHalfOpen?: boolean; readonly noDelay?: boolean } = {},
+): Promise<NetSocket> {
+  const { allowHalfOpen = true, noDelay } = options;
+  const socket = netConnect({ host: '127.0.0.1', port, localAddress, allowHalfOpen, noDelay });
   t.teardown(() => socket.destroy());
   socket.on('error', () => undefined); // the server resets some of them on purpose
   await withLimit(once(socket, 'connect'), 10_000, `no connection from ${localAddress}`);

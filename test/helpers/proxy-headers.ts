@@ -1,11 +1,12 @@
 // PROXY protocol headers written by hand (HAProxy's proxy-protocol.txt), and clients that send
 // one before their own bytes, as a proxy does.
 import { once } from 'node:events';
-import { connect as netConnect, isIPv4, type Socket as NetSocket } from 'node:net';
+import { isIPv4, type Socket as NetSocket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { ExecutionContext } from 'ava';
 import { withLimit } from './assertions.js';
+import { rawFrom } from './loopback-peers.js';
 import { devCertificates } from './tls.js';
 
 /** The 12 bytes that open a version 2 header. */
@@ -74,12 +75,8 @@ export function tlv(type: number, value: Buffer): Buffer {
  * A raw TCP connection to 127.0.0.1:port from `localAddress` (default 127.0.0.1), as a proxy
  * makes it, with Nagle off so each write goes out as it is written; destroyed when the test ends.
  */
-export async function proxyConnection(t: ExecutionContext, port: number, localAddress = '127.0.0.1'): Promise<NetSocket> {
-  const socket = netConnect({ host: '127.0.0.1', port, localAddress, noDelay: true });
-  t.teardown(() => socket.destroy());
-  socket.on('error', () => undefined); // the server closes some of them on purpose
-  await withLimit(once(socket, 'connect'), 10_000, `no connection from ${localAddress}`);
-  return socket;
+export function proxyConnection(t: ExecutionContext, port: number, localAddress = '127.0.0.1'): Promise<NetSocket> {
+  return rawFrom(t, port, localAddress, { allowHalfOpen: false, noDelay: true });
 }
 
 /** Writes `pieces` one by one, each as its own write, letting the event loop turn between them. */
