@@ -4,7 +4,7 @@
 // trusted proxy with a good header is closed, counted and never accepted, without holding up
 // anyone else.
 import { once } from 'node:events';
-import type { Socket as NetSocket } from 'node:net';
+import { connect, type Socket as NetSocket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import test, { type ExecutionContext } from 'ava';
 import {
@@ -373,7 +373,6 @@ test('a dual-stack server socket trusts an IPv4 proxy as its IPv4 address (::fff
 test('an IPv6 proxy matched by an IPv6 entry', async (t) => {
   const server = await createServerSocket('::1', 0, SKT$BLOCKING, undefined, proxied(['::1']));
   t.teardown(() => closeSocket(server));
-  const { connect } = await import('node:net');
   const proxy = connect({ host: '::1', port: socketInfo(server, SKT$INFO_PORT) });
   t.teardown(() => proxy.destroy());
   await once(proxy, 'connect');
