@@ -16,7 +16,7 @@ import {
   socketInfo,
 } from '../lib/index.js';
 import { applyTicketKeys, randomTicketKeys, rotateTicketKeys, SESSION_LIFETIME_SECONDS } from '../examples/seraphim/ticket-keys.js';
-import { httpGet, runCommand, startCli, workersListening, type CliProcess } from './helpers/seraphim-cli.js';
+import { httpGet, linesPrinted, runCommand, startCli, workersListening, type CliProcess } from './helpers/seraphim-cli.js';
 import { startTestServer, tempDir } from './helpers/seraphim.js';
 import { tls12Handshake } from './helpers/tls-sessions.js';
 import { devCertificates, serverContext } from './helpers/tls.js';
@@ -102,8 +102,7 @@ test('--workers: the primary gives every worker the file\'s keys, and on SIGHUP 
   await aloneReloaded;
   process.kill(cluster.pid, 'SIGHUP');
   // Each worker says so once it has put the keys the primary sent in force.
-  const took = /^seraphim: worker \d+ took new ticket keys$/;
-  while (cluster.stdout().split('\n').filter((line) => took.test(line)).length < 2) await cluster.waitForLine(took, 20_000);
+  await linesPrinted(cluster, /^seraphim: worker \d+ took new ticket keys$/, 2, 40_000);
   await check('after SIGHUP');
 });
 

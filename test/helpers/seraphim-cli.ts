@@ -187,6 +187,14 @@ export async function workersListening(cli: CliProcess, count: number, known: re
   }
 }
 
+/** Waits until `cli` has printed `count` stdout lines matching `pattern`, within `timeoutMs` in all. */
+export async function linesPrinted(cli: CliProcess, pattern: RegExp, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (cli.stdout().split('\n').filter((line) => pattern.test(line)).length < count) {
+    await cli.waitForLine(pattern, Math.max(1, deadline - Date.now()));
+  }
+}
+
 /** A `VmRSS`/`VmHWM` line of /proc/<pid>/status, in bytes. */
 export function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
