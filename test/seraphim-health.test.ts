@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
 import { closeSocket, createTlsContext, openSecureSocket, SKT$BLOCKING } from '../lib/index.js';
-import { getOnce, httpGet, startCli, workersListening } from './helpers/seraphim-cli.js';
+import { getOnce, httpGet, linesPrinted, startCli, workersListening } from './helpers/seraphim-cli.js';
 import { startTestServer, tempDir } from './helpers/seraphim.js';
 import { devCertificates } from './helpers/tls.js';
 
@@ -118,8 +118,7 @@ test('seraphim --workers 2 on SIGTERM: every worker that saw health checks drain
   // New connections, handed round-robin to the workers by the primary: both see checks.
   for (let i = 0; i < 6; i++) t.is((await getOnce(https, '/healthz', trusting())).status, 200);
   process.kill(cli.pid, 'SIGTERM');
-  const draining = /^seraphim: draining for 3 s$/;
-  while (cli.stdout().split('\n').filter((line) => draining.test(line)).length < workers.length) await cli.waitForLine(draining, 20_000);
+  await linesPrinted(cli, /^seraphim: draining for 3 s$/, workers.length, 40_000);
   const answers = [];
   for (let i = 0; i < 4; i++) answers.push((await getOnce(https, '/healthz', trusting())).status);
   t.deepEqual(answers, [503, 503, 503, 503]);

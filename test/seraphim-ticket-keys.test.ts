@@ -14,9 +14,10 @@ import {
   SKT$BLOCKING,
   SKT$INFO_TLS_RESUMED,
   socketInfo,
+  type SecureSocket,
 } from '../lib/index.js';
 import { applyTicketKeys, randomTicketKeys, rotateTicketKeys, SESSION_LIFETIME_SECONDS } from '../examples/seraphim/ticket-keys.js';
-import { httpGet, runCommand, startCli, workersListening, type CliProcess } from './helpers/seraphim-cli.js';
+import { httpGet, linesPrinted, runCommand, startCli, workersListening, type CliProcess } from './helpers/seraphim-cli.js';
 import { startTestServer, tempDir } from './helpers/seraphim.js';
 import { tls12Handshake } from './helpers/tls-sessions.js';
 import { devCertificates, serverContext } from './helpers/tls.js';
@@ -102,8 +103,7 @@ test('--workers: the primary gives every worker the file\'s keys, and on SIGHUP 
   await aloneReloaded;
   process.kill(cluster.pid, 'SIGHUP');
   // Each worker says so once it has put the keys the primary sent in force.
-  const took = /^seraphim: worker \d+ took new ticket keys$/;
-  while (cluster.stdout().split('\n').filter((line) => took.test(line)).length < 2) await cluster.waitForLine(took, 20_000);
+  await linesPrinted(cluster, /^seraphim: worker \d+ took new ticket keys$/, 2, 40_000);
   await check('after SIGHUP');
 });
 
@@ -126,21 +126,26 @@ test('a change of ticket keys: an open connection goes on, the old session makes
   const server = await startTestServer(t, { context, httpPort: false });
   const port = server.ports.https as number;
   const client = createTlsContext({ ca: devCertificates().ca.cert });
-  const first = await openSecureSocket('127.0.0.1', port, SKT$BLOCKING, client);
-  t.teardown(() => closeSocket(first));
+  /** A new connection of this client context (its saved session offered), closed when the test ends at the latest. */
+  const connect = async (): Promise<SecureSocket> => {
+    const skt = await openSecureSocket('127.0.0.1', port, SKT$BLOCKING, client);
+    t.teardown(() => closeSocket(skt));
+    return skt;
+  };
+  const first = await connect();
   t.is((await httpGet(first, '/')).status, 200);
   // The client context saved that session; a second connection resumes it.
-  const second = await openSecureSocket('127.0.0.1', port, SKT$BLOCKING, client);
+  const second = await connect();
   t.true(socketInfo(second, SKT$INFO_TLS_RESUMED));
   await closeSocket(second);
 
   applyTicketKeys(context, randomTicketKeys());
   t.is((await httpGet(first, '/')).status, 200, 'the connection open across the change is served');
-  const third = await openSecureSocket('127.0.0.1', port, SKT$BLOCKING, client);
+  const third = await connect();
   t.false(socketInfo(third, SKT$INFO_TLS_RESUMED), 'the ticket of the old keys is not resumed: a full handshake');
   t.is((await httpGet(third, '/')).status, 200);
   await closeSocket(third);
-  const fourth = await openSecureSocket('127.0.0.1', port, SKT$BLOCKING, client);
+  const fourth = await connect();
   t.true(socketInfo(fourth, SKT$INFO_TLS_RESUMED), 'the ticket the full handshake issued resumes');
   await closeSocket(fourth);
 });

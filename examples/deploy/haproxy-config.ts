@@ -22,7 +22,7 @@ export function haproxyEnvironment(addresses: HaproxyAddresses): Record<string, 
 
 /**
  * A frontend on `bind` whose connections all go to one server at `server` (with the PROXY header
- * and health checks of the main backend's servers), named `name`.
+ * the main backend's servers get, but no health checks of its own), named `name`.
  */
 export function singleServerFrontend(name: string, bind: string, server: string): string {
   return [

@@ -13,7 +13,6 @@ export const DEFAULT_HEALTH_PATH = '/healthz';
 
 /** Answers the health path: "ok" while serving, "draining" once draining. */
 export class HealthEndpoint {
-  #draining = false;
   #checked = false;
 
   /** @param path - the path answered, e.g. `/healthz` (its query, if any, is ignored) */
@@ -21,26 +20,19 @@ export class HealthEndpoint {
     if (!path.startsWith('/')) throw new RangeError(`health path must start with '/', not ${JSON.stringify(path)}`);
   }
 
-  /** `true` once draining has started (it never ends: the next step is the stop). */
-  get draining(): boolean {
-    return this.#draining;
-  }
-
   /** Whether anything has asked for the health path since the start: a balancer watches. */
   get checked(): boolean {
     return this.#checked;
   }
 
-  /** From now on the health path answers 503 "draining". */
-  drain(): void {
-    this.#draining = true;
-  }
-
-  /** The answer when `request` asks for the health path with GET or HEAD; undefined for any other request. */
-  answer(request: Pick<SeraphimRequest, 'method' | 'path'>): OutgoingResponse | undefined {
+  /**
+   * The answer when `request` asks for the health path with GET or HEAD (503 "draining" when the
+   * server is `draining`, else 200 "ok"); undefined for any other request.
+   */
+  answer(request: Pick<SeraphimRequest, 'method' | 'path'>, draining: boolean): OutgoingResponse | undefined {
     if (request.path !== this.path || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
     this.#checked = true;
-    const response = makeResponse(this.#draining ? 503 : 200, Buffer.from(this.#draining ? 'draining' : 'ok', 'latin1'));
+    const response = makeResponse(draining ? 503 : 200, Buffer.from(draining ? 'draining' : 'ok', 'latin1'));
     setHeader(response, 'Content-Type', 'text/plain; charset=utf-8');
     setHeader(response, 'Cache-Control', 'no-store');
     return response;

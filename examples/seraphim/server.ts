@@ -281,7 +281,7 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
       },
       // Not async: a handler that answers at once costs no promise here.
       respond: (request) => {
-        const healthAnswer = health?.answer(request);
+        const healthAnswer = health?.answer(request, draining);
         if (healthAnswer !== undefined) return healthAnswer;
         if (handler === undefined || redirecting) return serve(request);
         const answer = handler(request);
@@ -368,7 +368,6 @@ export async function startSeraphim(options: SeraphimOptions): Promise<SeraphimS
     },
     drain(): void {
       draining = true;
-      health?.drain();
     },
     reload(material: TlsContextOptions): void {
       if (options.context === undefined) throw new TypeError('reload: this server has no TLS context');

@@ -7,7 +7,7 @@
 // (SIGHUP) to each worker once it listens: a worker still starting has no handler for SIGHUP yet,
 // whose default action would end it.
 import cluster, { type Worker } from 'node:cluster';
-import { randomBytes } from 'node:crypto';
+import { randomTicketKeys, TICKET_KEYS_BYTES } from './ticket-keys.js';
 
 /** The environment variable that carries the shared ticket keys (base64, 48 bytes) to workers. */
 export const TICKET_KEYS_ENV = 'SERAPHIM_TICKET_KEYS';
@@ -52,7 +52,7 @@ export function runPrimary(
   onListening: (urls: string[]) => void,
   log: (line: string) => void,
   onWorkerListening: (pid: number | undefined) => void = () => undefined,
-  ticketKeys: Buffer = randomBytes(48),
+  ticketKeys: Buffer = randomTicketKeys(),
   drainMs = 0,
 ): Primary {
   const env = { [TICKET_KEYS_ENV]: ticketKeys.toString('base64') };
@@ -119,24 +119,25 @@ export function runPrimary(
     }, drainMs + STOP_TIMEOUT_MS).unref();
   };
 
+  /** Does `act` now to every worker that listens; marks the others in `onListening`, for the listening handler. */
+  const toEveryWorker = (act: (worker: Worker) => void, onListening: Set<Worker>): void => {
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      if (worker === undefined) continue;
+      if (listening.has(worker)) act(worker);
+      else onListening.add(worker);
+    }
+  };
+
   process.on('SIGTERM', () => stop());
   process.on('SIGINT', () => stop());
   for (let i = 0; i < count; i++) fork();
   return {
     reload(): void {
-      for (const worker of Object.values(cluster.workers ?? {})) {
-        if (worker === undefined) continue;
-        if (listening.has(worker)) worker.process.kill('SIGHUP');
-        else reloadOnListening.add(worker);
-      }
+      toEveryWorker((worker) => worker.process.kill('SIGHUP'), reloadOnListening);
     },
     setTicketKeys(keys: Buffer): void {
       env[TICKET_KEYS_ENV] = keys.toString('base64');
-      for (const worker of Object.values(cluster.workers ?? {})) {
-        if (worker === undefined) continue;
-        if (listening.has(worker)) sendKeys(worker);
-        else keysOnListening.add(worker);
-      }
+      toEveryWorker(sendKeys, keysOnListening);
     },
   };
 }
@@ -145,8 +146,7 @@ export function runPrimary(
 export function sharedTicketKeys(): Buffer | undefined {
   const value = process.env[TICKET_KEYS_ENV];
   if (!cluster.isWorker || value === undefined) return undefined;
-  const keys = Buffer.from(value, 'base64');
-  return keys.length === 48 ? keys : undefined;
+  return decodeTicketKeys(value);
 }
 
 /** In a worker: calls `apply` with each set of ticket keys the primary sends from now on. */
@@ -154,9 +154,15 @@ export function onTicketKeysFromPrimary(apply: (keys: Buffer) => void): void {
   if (!cluster.isWorker) return;
   process.on('message', (message: Partial<TicketKeysMessage>) => {
     if (message?.seraphim !== 'ticket-keys' || typeof message.keys !== 'string') return;
-    const keys = Buffer.from(message.keys, 'base64');
-    if (keys.length === 48) apply(keys);
+    const keys = decodeTicketKeys(message.keys);
+    if (keys !== undefined) apply(keys);
   });
+}
+
+/** Ticket keys as the primary sends them (base64), or undefined when they are not 48 bytes. */
+function decodeTicketKeys(base64: string): Buffer | undefined {
+  const keys = Buffer.from(base64, 'base64');
+  return keys.length === TICKET_KEYS_BYTES ? keys : undefined;
 }
 
 /** In a worker: tells the primary it listens. */

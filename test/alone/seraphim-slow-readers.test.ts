@@ -15,20 +15,12 @@ import {
   writeSocket,
   type SecureSocket,
 } from '../../lib/index.js';
-import { getOnce, memoryOf, startCli, type CliProcess } from '../helpers/seraphim-cli.js';
+import { getOnce, linesPrinted, memoryOf, startCli } from '../helpers/seraphim-cli.js';
 import { curl, tempDir } from '../helpers/seraphim.js';
 
 const MiB = 1024 * 1024;
 const READERS = 200;
 const SEND_TIMEOUT_MS = 2_000;
-
-/** Waits until `cli` printed `count` stdout lines matching `pattern` (bounded). */
-async function linesPrinted(cli: CliProcess, pattern: RegExp, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (cli.stdout().split('\n').filter((line) => pattern.test(line)).length < count) {
-    await cli.waitForLine(pattern, Math.max(1, deadline - Date.now()));
-  }
-}
 
 /** Reads whatever arrives until the peer closes, within `timeoutMs`. */
 async function drain(skt: SecureSocket, timeoutMs: number, pause = 0): Promise<{ bytes: number; closed: boolean }> {

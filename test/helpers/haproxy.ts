@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { childPids, killQuietly } from './seraphim-cli.js';
+import { childPids, killQuietly, lineWaiter } from './seraphim-cli.js';
 import { tempDir } from './seraphim.js';
 
 /** A running haproxy. */
@@ -38,39 +38,9 @@ export async function startHaproxy(t: ExecutionContext, config: string, env: Rec
     if (child.exitCode === null && child.signalCode === null) killQuietly(pid);
   });
   let text = '';
-  const watchers = new Set<(line: string) => void>();
-  let partial = '';
-  const take = (chunk: string): void => {
-    text += chunk;
-    partial += chunk;
-    const lines = partial.split('\n');
-    partial = lines.pop() as string;
-    for (const line of lines) for (const watcher of [...watchers]) watcher(line);
-  };
-  child.stdout.setEncoding('utf8').on('data', take);
-  child.stderr.setEncoding('utf8').on('data', take);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-  const waitForLine = (pattern: RegExp, ms: number): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const watcher = (line: string): void => {
-        if (!pattern.test(line)) return;
-        clearTimeout(timer);
-        watchers.delete(watcher);
-        resolve(line);
-      };
-      const timer = setTimeout(() => {
-        watchers.delete(watcher);
-        reject(new Error(`haproxy printed no line matching ${pattern} within ${ms} ms; output: ${text.slice(-3000)}`));
-      }, ms);
-      watchers.add(watcher);
-      void exited.then((code) => {
-        if (!watchers.has(watcher)) return;
-        clearTimeout(timer);
-        watchers.delete(watcher);
-        reject(new Error(`haproxy exited (${code}) before printing ${pattern}; output: ${text.slice(-3000)}`));
-      });
-    });
+  for (const stream of [child.stdout, child.stderr]) stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  const exited = new Promise<string>((resolve) => child.on('exit', (code) => resolve(String(code))));
+  const waitForLine = lineWaiter([child.stdout, child.stderr], exited, 'haproxy', () => `output: ${text.slice(-3000)}`);
   await waitForLine(/Loading success\./, timeoutMs);
   return { pid, output: () => text, waitForLine };
 }

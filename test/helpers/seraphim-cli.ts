@@ -55,46 +55,22 @@ export async function startCli(t: ExecutionContext, args: readonly string[], tim
   });
   let out = '';
   let err = '';
-  const watchers = new Set<(line: string) => void>();
-  const lines = (stream: Readable, append: (text: string) => void): void => {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (text: string) => {
-      append(text);
-      partial += text;
-      const parts = partial.split('\n');
-      partial = parts.pop() as string;
-      for (const line of parts) for (const watcher of [...watchers]) watcher(line);
-    });
-  };
-  lines(child.stdout, (text) => (out += text));
-  lines(child.stderr, (text) => (err += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (err += text));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const nextLine = lineWaiter(
+    [child.stdout, child.stderr],
+    exited.then(({ code, signal }) => String(signal ?? code)),
+    'seraphim',
+    () => `stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`,
+  );
 
   const waitForLine = (pattern: RegExp, ms: number, past = false): Promise<string> => {
     if (past) {
       const seen = `${out}\n${err}`.split('\n').find((line) => pattern.test(line));
       if (seen !== undefined) return Promise.resolve(seen);
     }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        watchers.delete(watcher);
-        reject(new Error(`seraphim printed no line matching ${pattern} within ${ms} ms; stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`));
-      }, ms);
-      const watcher = (line: string): void => {
-        if (!pattern.test(line)) return;
-        clearTimeout(timer);
-        watchers.delete(watcher);
-        resolve(line);
-      };
-      watchers.add(watcher);
-      void exited.then(({ code, signal }) => {
-        if (!watchers.has(watcher)) return;
-        clearTimeout(timer);
-        watchers.delete(watcher);
-        reject(new Error(`seraphim exited (${signal ?? code}) before printing ${pattern}; stderr: ${err.slice(-2000)}`));
-      });
-    });
+    return nextLine(pattern, ms);
   };
 
   const wanted = (flag: string): boolean => {
@@ -122,6 +98,45 @@ export async function startCli(t: ExecutionContext, args: readonly string[], tim
     for (const line of out.split('\n')) collect(line);
   }
   return { child, pid, urls, ports, stdout: () => out, stderr: () => err, waitForLine, exited };
+}
+
+/**
+ * Watches the lines a child process prints on `streams` (each split into lines on its own, as
+ * UTF-8). The function returned resolves with the first line matching `pattern` printed from the
+ * call on; it rejects after `ms`, or once `exited` settles with how the process ended, naming
+ * `name` and ending with `tail()` (the last of what it printed).
+ */
+export function lineWaiter(streams: readonly Readable[], exited: Promise<string>, name: string, tail: () => string): (pattern: RegExp, ms: number) => Promise<string> {
+  const watchers = new Set<(line: string) => void>();
+  for (const stream of streams) {
+    let partial = '';
+    stream.setEncoding('utf8').on('data', (text: string) => {
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop() as string;
+      for (const line of lines) for (const watcher of [...watchers]) watcher(line);
+    });
+  }
+  return (pattern, ms) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watchers.delete(watcher);
+        reject(new Error(`${name} printed no line matching ${pattern} within ${ms} ms; ${tail()}`));
+      }, ms);
+      const watcher = (line: string): void => {
+        if (!pattern.test(line)) return;
+        clearTimeout(timer);
+        watchers.delete(watcher);
+        resolve(line);
+      };
+      watchers.add(watcher);
+      void exited.then((how) => {
+        if (!watchers.has(watcher)) return;
+        clearTimeout(timer);
+        watchers.delete(watcher);
+        reject(new Error(`${name} exited (${how}) before printing ${pattern}; ${tail()}`));
+      });
+    });
 }
 
 /** Sends `signal` (default SIGKILL) to `pid`, if it is still there. */
@@ -184,6 +199,14 @@ export async function workersListening(cli: CliProcess, count: number, known: re
     for (const line of cli.stdout().split('\n')) note(line);
     if (found.size >= count) return [...found].sort((a, b) => a - b);
     note(await cli.waitForLine(pattern, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** Waits until `cli` has printed `count` stdout lines matching `pattern`, within `timeoutMs` in all. */
+export async function linesPrinted(cli: CliProcess, pattern: RegExp, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (cli.stdout().split('\n').filter((line) => pattern.test(line)).length < count) {
+    await cli.waitForLine(pattern, Math.max(1, deadline - Date.now()));
   }
 }
 
