@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { declares, guideExample, internalNames, relativeLinks } from './helpers/package-checks.js';
-import { startInstalled } from './helpers/installed-process.js';
+import { startServing } from './helpers/serving-process.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -306,7 +306,7 @@ test("SERAPHIM as a library: the guide's site.mjs, run from the installed packag
   writeFileSync(join(project, 'site.mjs'), site);
   mkdirSync(join(project, 'public'), { recursive: true });
   writeFileSync(join(project, 'public', 'index.html'), '<h1>static</h1>\n');
-  const served = await startInstalled(t, process.execPath, ['site.mjs'], project, /^serving (https:\/\/\S+)$/m, { PORT: '0' });
+  const served = await startServing(t, process.execPath, ['site.mjs'], /^serving (https:\/\/\S+)$/m, { cwd: project, env: { PORT: '0' } });
   const url = served.match[1] as string;
   const curl = (path: string): Promise<{ stdout: string }> =>
     run('curl', ['-sS', '--cacert', 'dev-ca.pem', '-w', '\n%{http_code}', `${url}${path}`], { cwd: project, timeout: 30_000 });
@@ -324,7 +324,7 @@ test('the installed seraphim command starts through its shebang and serves its s
   t.regex(help.stdout, /^Usage: seraphim/m);
   const state = join(work, 'seraphim-state');
   const bin = join(project, 'node_modules', '.bin', 'seraphim');
-  const served = await startInstalled(t, bin, ['--https-port', 'auto', '--http-port', '0', '--access-log', 'off', '--state-dir', state], project, /^seraphim listening (https:\/\/\S+)$/m);
+  const served = await startServing(t, bin, ['--https-port', 'auto', '--http-port', '0', '--access-log', 'off', '--state-dir', state], /^seraphim listening (https:\/\/\S+)$/m, { cwd: project });
   const page = await run('curl', ['-sS', '--cacert', join(state, 'dev-ca.pem'), served.match[1] as string], { cwd: project, timeout: 30_000 });
   t.regex(page.stdout, /<html/i);
   t.deepEqual(await served.stop(), { code: 0, signal: null });
