@@ -4,7 +4,7 @@
  * declarations, its guides' links followed, SERAPHIM used as a library and its `seraphim` command
  * run. Builds dist/ first, once for every test of this file.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve } from 'node:path';
@@ -14,13 +14,21 @@ import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { declares, guideExample, internalNames, relativeLinks } from './helpers/package-checks.js';
 import { startServing } from './helpers/serving-process.js';
 
-const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 /** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags. */
 const SHEBANG = `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
 /** Generous: npm and tsc share two cores with other test files. */
 const INSTALL_TIMEOUT = 4 * 60_000;
+
+const execFileAsync = promisify(execFile);
+/**
+ * Runs a command to its end and resolves with its output (rejects on a non-zero exit). Every
+ * command is bounded: execFile kills it (by its PID) past `timeout`, by default the test's own.
+ */
+function run(command: string, args: readonly string[], options: ExecFileOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(command, args, { timeout: INSTALL_TIMEOUT, maxBuffer: 16 << 20, ...options, encoding: 'utf8' });
+}
 
 interface Installed {
   /** The temporary folder holding the tarball and the project. */
@@ -46,14 +54,14 @@ function installPacked(): Promise<Installed> {
     works.push(work);
     // Built here rather than by `prepack`, whose output would mix with the JSON; by tsup alone, as
     // `npm test` type-checks the repository already.
-    await run(join(ROOT, 'node_modules', '.bin', 'tsup'), [], { cwd: ROOT, maxBuffer: 16 << 20 });
-    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, maxBuffer: 16 << 20 });
+    await run(join(ROOT, 'node_modules', '.bin', 'tsup'), [], { cwd: ROOT });
+    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     if (info === undefined) throw new Error('npm pack reported nothing');
     const project = join(work, 'project');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-scarlet-sockets', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', join(work, info.filename)], { cwd: project, maxBuffer: 16 << 20 });
+    await run('npm', ['install', '--no-audit', '--no-fund', join(work, info.filename)], { cwd: project });
     return { work, project, installed: join(project, 'node_modules', 'scarlet-sockets'), paths: info.files.map((file) => file.path) };
   })();
   return installing;
