@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
+import { HEADLESS_CHROMIUM_FLAGS } from './helpers/chromium-devtools.js';
 import { runCommand, startCli, type CommandResult } from './helpers/seraphim-cli.js';
 import { tempDir } from './helpers/seraphim.js';
 
@@ -28,17 +29,7 @@ async function browserHome(t: ExecutionContext, caFile?: string): Promise<string
 
 /** Runs headless chromium with HOME set to `home`; no flag that bypasses certificate errors. */
 function chromium(t: ExecutionContext, home: string, args: string[]): Promise<CommandResult> {
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${tempDir(t)}`,
-  ];
+  const flags = [...HEADLESS_CHROMIUM_FLAGS, '--disable-quic', `--user-data-dir=${tempDir(t)}`];
   return runCommand(t, 'chromium', [...flags, ...args], { env: { ...process.env, HOME: home }, timeoutMs: 90_000 });
 }
 

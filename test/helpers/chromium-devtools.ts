@@ -11,6 +11,21 @@ import type { Readable, Writable } from 'node:stream';
 import type { ExecutionContext } from 'ava';
 import { childPids } from './seraphim-cli.js';
 
+/**
+ * The flags every headless chromium of the tests runs with, whether driven over this pipe or run
+ * once for `--dump-dom` or `--screenshot`: no sandbox (the tests may run as root), no GPU, and
+ * none of the browser's own traffic (first-run pages, updates, sync).
+ */
+export const HEADLESS_CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** How long one protocol command may take before the test fails (a busy machine is slow). */
 const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -67,7 +82,7 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const child = spawn(
     'chromium',
-    ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
+    [...HEADLESS_CHROMIUM_FLAGS, '--hide-scrollbars', '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   const commands = child.stdio[3] as Writable;
