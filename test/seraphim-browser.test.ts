@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { HEADLESS_CHROMIUM_FLAGS } from './helpers/chromium-devtools.js';
+import { PNG_SIGNATURE } from './helpers/png.js';
 import { runCommand, startCli, type CommandResult } from './helpers/seraphim-cli.js';
 import { tempDir } from './helpers/seraphim.js';
 
@@ -50,7 +51,7 @@ test('headless chromium trusting the development CA renders the blog over HTTPS'
   const shot = await chromium(t, home, [`--screenshot=${screenshot}`, '--window-size=1280,900', '--hide-scrollbars', url]);
   t.is(shot.code, 0, shot.stderr.slice(-2000));
   const png = readFileSync(screenshot);
-  t.true(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG');
+  t.true(png.subarray(0, 8).equals(PNG_SIGNATURE), 'a PNG');
   t.is(png.readUInt32BE(16), 1280, 'as wide as the window');
   t.true(png.length > 10_000, `a screenshot with content (${png.length} bytes)`);
 
