@@ -52,20 +52,27 @@ export async function startServing(
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const match = await withLimit(
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      // Not started (no such command, not executable): no exit event follows.
-      child.once('error', reject);
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString('utf8');
-        const found = serving.exec(out);
-        if (found !== null) resolve(found);
-      });
-      void exited.then(({ code, signal }) => reject(new Error(`${command} exited (${signal ?? code}) before serving; stdout: ${out}; stderr: ${err}`)));
-    }),
-    startTimeoutMs,
-    `${command} printed no line matching ${serving}`,
-  );
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    // Every failure says what the program printed, read when it fails.
+    const fail = (why: string): void => reject(new Error(`${command} ${why}; stdout: ${out}; stderr: ${err}`));
+    const timer = setTimeout(() => fail(`printed no line matching ${serving} within ${startTimeoutMs} ms`), startTimeoutMs);
+    // Not started (no such command, not executable): no exit event follows.
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const found = serving.exec(out);
+      if (found === null) return;
+      clearTimeout(timer);
+      resolve(found);
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      fail(`exited (${signal ?? code}) before serving`);
+    });
+  });
   return {
     child,
     match,
