@@ -27,6 +27,8 @@ const BASIC_GROUPS = ['STATUS()', 'BASIC calls', 'Secure calls', 'TLS context', 
 
 const site = mkdtempSync(join(tmpdir(), 'api-site-'));
 test.after.always(() => rmSync(site, { recursive: true, force: true }));
+/** The file URL of `href`, a path of the site or a link of its navigation (relative to the landing page). */
+const siteUrl = (href: string): string => new URL(href, pathToFileURL(join(site, 'index.html'))).href;
 
 test.before(async () => {
   // execFile kills typedoc (by its PID) if it runs past the timeout; a failure carries its output.
@@ -46,7 +48,7 @@ interface NavEntry {
 async function open(t: ExecutionContext, path: string): Promise<BrowserPage> {
   const browser = await launchChromium(t);
   const page = await browser.newPage(WIDTH, HEIGHT);
-  await visit(page, pathToFileURL(join(site, path)).href);
+  await visit(page, siteUrl(path));
   return page;
 }
 
@@ -163,7 +165,7 @@ test.serial('each call has a function page with its parameters, returns, throws 
   for (const name of FUNCTIONS) {
     const href = child(main, name).href;
     if (href === undefined) throw new Error(`the navigation's ${name} has no link`);
-    await visit(page, new URL(href, pathToFileURL(join(site, 'index.html'))).href);
+    await visit(page, siteUrl(href));
     const titles = await headings(page);
     t.is(titles[0], `H1 Function ${name}`, `${name} is documented as a function`);
     for (const section of ['Parameters', 'Returns', 'Throws', 'Example']) {
@@ -190,7 +192,7 @@ test.serial('the guides are titled, and their tables fit the text column at 1280
   const guides = child(await navigation(page), 'Guides').children;
   for (const guide of guides) {
     if (guide.href === undefined) throw new Error(`the navigation's ${guide.label} has no link`);
-    await visit(page, new URL(guide.href, pathToFileURL(join(site, 'index.html'))).href);
+    await visit(page, siteUrl(guide.href));
     const tables = await page.evaluate<{ index: number; overflow: number; hiddenWidth: number; columns: number[]; code: boolean }[]>(`(() => {
       const column = document.querySelector('.col-content');
       const right = column.getBoundingClientRect().right;

@@ -4,7 +4,7 @@
  * declarations, its guides' links followed, SERAPHIM used as a library and its `seraphim` command
  * run. Builds dist/ first, once for every test of this file.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve } from 'node:path';
@@ -12,15 +12,23 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { declares, guideExample, internalNames, relativeLinks } from './helpers/package-checks.js';
-import { startInstalled } from './helpers/installed-process.js';
+import { startServing } from './helpers/serving-process.js';
 
-const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 /** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags. */
 const SHEBANG = `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
 /** Generous: npm and tsc share two cores with other test files. */
 const INSTALL_TIMEOUT = 4 * 60_000;
+
+const execFileAsync = promisify(execFile);
+/**
+ * Runs a command to its end and resolves with its output (rejects on a non-zero exit). Every
+ * command is bounded: execFile kills it (by its PID) past `timeout`, by default the test's own.
+ */
+function run(command: string, args: readonly string[], options: ExecFileOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(command, args, { timeout: INSTALL_TIMEOUT, maxBuffer: 16 << 20, ...options, encoding: 'utf8' });
+}
 
 interface Installed {
   /** The temporary folder holding the tarball and the project. */
@@ -46,14 +54,14 @@ function installPacked(): Promise<Installed> {
     works.push(work);
     // Built here rather than by `prepack`, whose output would mix with the JSON; by tsup alone, as
     // `npm test` type-checks the repository already.
-    await run(join(ROOT, 'node_modules', '.bin', 'tsup'), [], { cwd: ROOT, maxBuffer: 16 << 20 });
-    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, maxBuffer: 16 << 20 });
+    await run(join(ROOT, 'node_modules', '.bin', 'tsup'), [], { cwd: ROOT });
+    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     if (info === undefined) throw new Error('npm pack reported nothing');
     const project = join(work, 'project');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-scarlet-sockets', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', join(work, info.filename)], { cwd: project, maxBuffer: 16 << 20 });
+    await run('npm', ['install', '--no-audit', '--no-fund', join(work, info.filename)], { cwd: project });
     return { work, project, installed: join(project, 'node_modules', 'scarlet-sockets'), paths: info.files.map((file) => file.path) };
   })();
   return installing;
@@ -306,7 +314,7 @@ test("SERAPHIM as a library: the guide's site.mjs, run from the installed packag
   writeFileSync(join(project, 'site.mjs'), site);
   mkdirSync(join(project, 'public'), { recursive: true });
   writeFileSync(join(project, 'public', 'index.html'), '<h1>static</h1>\n');
-  const served = await startInstalled(t, process.execPath, ['site.mjs'], project, /^serving (https:\/\/\S+)$/m, { PORT: '0' });
+  const served = await startServing(t, process.execPath, ['site.mjs'], /^serving (https:\/\/\S+)$/m, { cwd: project, env: { PORT: '0' } });
   const url = served.match[1] as string;
   const curl = (path: string): Promise<{ stdout: string }> =>
     run('curl', ['-sS', '--cacert', 'dev-ca.pem', '-w', '\n%{http_code}', `${url}${path}`], { cwd: project, timeout: 30_000 });
@@ -324,7 +332,7 @@ test('the installed seraphim command starts through its shebang and serves its s
   t.regex(help.stdout, /^Usage: seraphim/m);
   const state = join(work, 'seraphim-state');
   const bin = join(project, 'node_modules', '.bin', 'seraphim');
-  const served = await startInstalled(t, bin, ['--https-port', 'auto', '--http-port', '0', '--access-log', 'off', '--state-dir', state], project, /^seraphim listening (https:\/\/\S+)$/m);
+  const served = await startServing(t, bin, ['--https-port', 'auto', '--http-port', '0', '--access-log', 'off', '--state-dir', state], /^seraphim listening (https:\/\/\S+)$/m, { cwd: project });
   const page = await run('curl', ['-sS', '--cacert', join(state, 'dev-ca.pem'), served.match[1] as string], { cwd: project, timeout: 30_000 });
   t.regex(page.stdout, /<html/i);
   t.deepEqual(await served.stop(), { code: 0, signal: null });

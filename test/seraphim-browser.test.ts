@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
+import { HEADLESS_CHROMIUM_FLAGS } from './helpers/chromium-devtools.js';
+import { PNG_SIGNATURE } from './helpers/png.js';
 import { runCommand, startCli, type CommandResult } from './helpers/seraphim-cli.js';
 import { tempDir } from './helpers/seraphim.js';
 
@@ -28,17 +30,7 @@ async function browserHome(t: ExecutionContext, caFile?: string): Promise<string
 
 /** Runs headless chromium with HOME set to `home`; no flag that bypasses certificate errors. */
 function chromium(t: ExecutionContext, home: string, args: string[]): Promise<CommandResult> {
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${tempDir(t)}`,
-  ];
+  const flags = [...HEADLESS_CHROMIUM_FLAGS, '--disable-quic', `--user-data-dir=${tempDir(t)}`];
   return runCommand(t, 'chromium', [...flags, ...args], { env: { ...process.env, HOME: home }, timeoutMs: 90_000 });
 }
 
@@ -59,7 +51,7 @@ test('headless chromium trusting the development CA renders the blog over HTTPS'
   const shot = await chromium(t, home, [`--screenshot=${screenshot}`, '--window-size=1280,900', '--hide-scrollbars', url]);
   t.is(shot.code, 0, shot.stderr.slice(-2000));
   const png = readFileSync(screenshot);
-  t.true(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG');
+  t.true(png.subarray(0, 8).equals(PNG_SIGNATURE), 'a PNG');
   t.is(png.readUInt32BE(16), 1280, 'as wide as the window');
   t.true(png.length > 10_000, `a screenshot with content (${png.length} bytes)`);
 

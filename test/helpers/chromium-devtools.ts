@@ -11,6 +11,21 @@ import type { Readable, Writable } from 'node:stream';
 import type { ExecutionContext } from 'ava';
 import { childPids } from './seraphim-cli.js';
 
+/**
+ * The flags every headless chromium of the tests runs with, whether driven over this pipe or run
+ * once for `--dump-dom` or `--screenshot`: no sandbox (the tests may run as root), no GPU, and
+ * none of the browser's own traffic (first-run pages, updates, sync).
+ */
+export const HEADLESS_CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** How long one protocol command may take before the test fails (a busy machine is slow). */
 const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -31,6 +46,14 @@ export interface BrowserPage {
   evaluate<T>(expression: string): Promise<T>;
   /** A PNG of the viewport. */
   screenshot(): Promise<Buffer>;
+}
+
+/** A caller waiting for one event of one session. */
+interface EventWaiter {
+  readonly method: string;
+  readonly sessionId: string;
+  /** Resolves the wait, or rejects it with `err`; clears its timer and forgets it. */
+  settle(err?: Error): void;
 }
 
 export interface Browser {
@@ -59,7 +82,7 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const child = spawn(
     'chromium',
-    ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
+    [...HEADLESS_CHROMIUM_FLAGS, '--hide-scrollbars', '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   const commands = child.stdio[3] as Writable;
@@ -90,12 +113,14 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
 
   let nextId = 1;
   const pending = new Map<number, { resolve: (result: Record<string, unknown>) => void; reject: (err: Error) => void }>();
-  const listeners = new Set<(message: Message) => void>();
+  /** The events awaited, each settled once: by its event, its timeout, or chromium failing. */
+  const awaited = new Set<EventWaiter>();
   let failure: Error | undefined;
   const failAll = (err: Error): void => {
     failure ??= err;
     for (const { reject } of pending.values()) reject(err);
     pending.clear();
+    for (const waiter of awaited) waiter.settle(err);
   };
   child.once('error', (err) => failAll(missing(err)));
   commands.on('error', (err) => failAll(new Error(`chromium's command pipe failed: ${err.message}`)));
@@ -113,7 +138,7 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
         if (message.error !== undefined) waiter?.reject(new Error(`chromium: ${message.error.message}`));
         else waiter?.resolve(message.result ?? {});
       } else {
-        for (const listener of listeners) listener(message);
+        for (const waiter of awaited) if (waiter.method === message.method && waiter.sessionId === message.sessionId) waiter.settle();
       }
     }
   });
@@ -140,21 +165,29 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
     });
   };
 
-  /** The next event `method` of `sessionId`; listen before sending what causes it. */
-  const nextEvent = (method: string, sessionId: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        listeners.delete(listener);
-        reject(new Error(`chromium sent no ${method} within ${COMMAND_TIMEOUT_MS} ms`));
-      }, COMMAND_TIMEOUT_MS);
-      const listener = (message: Message): void => {
-        if (message.method !== method || message.sessionId !== sessionId) return;
-        clearTimeout(timer);
-        listeners.delete(listener);
-        resolve();
+  /**
+   * The next event `method` of `sessionId`; listen before sending what causes it, and settle the
+   * waiter yourself (with an error) if what should cause it fails, so that no timer is left.
+   */
+  const nextEvent = (method: string, sessionId: string): { readonly arrived: Promise<void>; settle: EventWaiter['settle'] } => {
+    let waiter: EventWaiter | undefined;
+    const arrived = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => waiter?.settle(new Error(`chromium sent no ${method} within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
+      waiter = {
+        method,
+        sessionId,
+        settle: (err) => {
+          clearTimeout(timer);
+          awaited.delete(waiter as EventWaiter);
+          if (err === undefined) resolve();
+          else reject(err);
+        },
       };
-      listeners.add(listener);
+      awaited.add(waiter);
     });
+    if (failure !== undefined) waiter?.settle(failure);
+    return { arrived, settle: (err) => waiter?.settle(err) };
+  };
 
   // The browser answers once it is up; a missing command fails here with the message above.
   await send('Browser.getVersion');
@@ -168,9 +201,17 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
       return {
         async goto(url) {
           const loaded = nextEvent('Page.loadEventFired', sessionId);
-          const { errorText } = (await send('Page.navigate', { url }, sessionId)) as { errorText?: string };
-          if (errorText !== undefined) throw new Error(`chromium could not load ${url}: ${errorText}`);
-          await loaded;
+          // Handled here at once: if the navigation fails, its own error is thrown below instead.
+          loaded.arrived.catch(() => undefined);
+          try {
+            const { errorText } = (await send('Page.navigate', { url }, sessionId)) as { errorText?: string };
+            if (errorText !== undefined) throw new Error(`chromium could not load ${url}: ${errorText}`);
+          } catch (err) {
+            // No load event comes: settle the waiter now rather than leave its timer running.
+            loaded.settle(err as Error);
+            throw err;
+          }
+          await loaded.arrived;
         },
         async evaluate<T>(expression: string) {
           const reply = (await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId)) as {

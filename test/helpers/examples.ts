@@ -1,11 +1,10 @@
 // The programs in examples/, run as their users run them: child processes on loopback, checked
 // by what they print and how they exit.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { closeSocket, openSocket, readSocket, SKT$BLOCKING, SocketError, type Socket } from '../../lib/index.js';
-import { waitFor, withLimit } from './assertions.js';
+import { startServing, type ServingProcess } from './serving-process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_TSX = ['--import', 'tsx'];
@@ -16,13 +15,9 @@ export const STOP_TIMEOUT = 10_000;
 export const FM = '\xFE';
 
 /** A server example running as a child process of this test. */
-export interface Running {
-  readonly child: ChildProcess;
+export interface Running extends ServingProcess {
   /** The port from its `<name> listening on 127.0.0.1:<port>` line. */
   readonly port: number;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
 /**
@@ -30,30 +25,19 @@ export interface Running {
  * Whatever happens, the process this starts does not outlive the test: only its own PID is killed.
  */
 export async function startExample(t: ExecutionContext, file: string, name: string, args: readonly string[]): Promise<Running> {
-  const child = spawn(process.execPath, [...NODE_TSX, `examples/${file}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
   const listening = new RegExp(`^${name} listening on 127\\.0\\.0\\.1:(\\d+)\\b`, 'm');
-  const started = await Promise.race([
-    waitFor(() => listening.test(out) || child.exitCode !== null, START_TIMEOUT, 20),
-    exited.then(() => false),
-  ]);
-  const port = Number(listening.exec(out)?.[1]);
-  if (!started || !(port > 0)) throw new Error(`${file} did not print "${name} listening on 127.0.0.1:<port>"; stdout: ${out}; stderr: ${err}`);
-  return { child, port, stdout: () => out, stderr: () => err, exited };
+  const running = await startServing(t, process.execPath, [...NODE_TSX, `examples/${file}`, ...args], listening, {
+    cwd: ROOT,
+    startTimeoutMs: START_TIMEOUT,
+    stopTimeoutMs: STOP_TIMEOUT,
+  });
+  return { ...running, port: Number(running.match[1]) };
 }
 
 /** Sends SIGTERM to the example (its own PID) and asserts that it exits 0 in time. */
 export async function stopExample(t: ExecutionContext, running: Running): Promise<void> {
   t.truthy(running.child.pid);
-  process.kill(running.child.pid as number, 'SIGTERM');
-  const [code, signal] = await withLimit(running.exited, STOP_TIMEOUT, 'no exit after SIGTERM');
+  const { code, signal } = await running.stop();
   t.is(signal, null);
   t.is(code, 0, running.stderr());
 }

@@ -3,21 +3,16 @@
 // must not show).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markdownLinks, withoutCode } from '../../scripts/markdown-links.js';
 
 /**
- * The relative links of a Markdown page (inline links and images, reference definitions, HTML
- * `src`/`href`), without their #anchor or ?query: URLs with a scheme, protocol-relative URLs,
- * bare #anchors and anything inside code are not links to files.
+ * The relative links of a Markdown page, as the link checker (scripts/check-links.ts) finds them,
+ * without their #anchor or ?query: URLs with a scheme, protocol-relative URLs and bare #anchors
+ * are not links to files.
  */
 export function relativeLinks(markdown: string): string[] {
-  const prose = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
-  const targets = [
-    ...[...prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]),
-    ...[...prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((match) => match[1]),
-    ...[...prose.matchAll(/\b(?:src|href)\s*=\s*"([^"]+)"/g)].map((match) => match[1]),
-  ];
-  return targets
-    .filter((target): target is string => target !== undefined)
+  return markdownLinks(withoutCode(markdown))
+    .map(({ link }) => link.trim())
     .filter((target) => !/^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(target))
     .map((target) => target.replace(/[?#].*$/, ''))
     .filter((target) => target !== '');

@@ -2,7 +2,8 @@
 // RGB or RGBA, not interlaced) to tell a page that rendered from a blank one.
 import { inflateSync } from 'node:zlib';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface Image {
   readonly width: number;
@@ -15,7 +16,7 @@ export interface Image {
 
 /** Decodes a PNG; throws on anything but an 8-bit RGB or RGBA image without interlacing. */
 export function decodePng(png: Buffer): Image {
-  if (!png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG: wrong signature');
+  if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG: wrong signature');
   let offset = 8;
   let header: { width: number; height: number; channels: number } | undefined;
   const data: Buffer[] = [];
