@@ -54,13 +54,23 @@ const OID = {
   pbeWithSHAAnd40BitRc2Cbc: '1.2.840.113549.1.12.1.6',
 } as const;
 
-/** Digests of the MAC (its DigestInfo algorithm): Node hash name, and its block size in bytes. */
-const MAC_DIGESTS: ReadonlyMap<string, { hash: string; blockSize: number }> = new Map([
-  ['1.3.14.3.2.26', { hash: 'sha1', blockSize: 64 }],
-  ['2.16.840.1.101.3.4.2.4', { hash: 'sha224', blockSize: 64 }],
-  [OID.sha256, { hash: 'sha256', blockSize: 64 }],
-  ['2.16.840.1.101.3.4.2.2', { hash: 'sha384', blockSize: 128 }],
-  ['2.16.840.1.101.3.4.2.3', { hash: 'sha512', blockSize: 128 }],
+/** A digest of the MAC: Node hash name, its block size and its output size in bytes. */
+interface MacDigest {
+  readonly hash: string;
+  readonly blockSize: number;
+  readonly size: number;
+}
+
+/** The digest of the MAC the library writes. */
+const SHA256: MacDigest = { hash: 'sha256', blockSize: 64, size: 32 };
+
+/** Digests of the MAC, by its DigestInfo algorithm. */
+const MAC_DIGESTS: ReadonlyMap<string, MacDigest> = new Map([
+  ['1.3.14.3.2.26', { hash: 'sha1', blockSize: 64, size: 20 }],
+  ['2.16.840.1.101.3.4.2.4', { hash: 'sha224', blockSize: 64, size: 28 }],
+  [OID.sha256, SHA256],
+  ['2.16.840.1.101.3.4.2.2', { hash: 'sha384', blockSize: 128, size: 48 }],
+  ['2.16.840.1.101.3.4.2.3', { hash: 'sha512', blockSize: 128, size: 64 }],
 ]);
 
 /** PBKDF2 pseudo-random functions: Node hash name (absent means HMAC-SHA1, RFC 8018). */
@@ -103,24 +113,22 @@ export function checkMac(macData: forge.asn1.Asn1, content: Buffer, password: Pk
   const salt = octetsOf(saltNode, 'MAC salt');
   // An HMAC is as long as its hash: a longer "MAC" can never match, and deriving a key as long
   // as it would cost a full run of iterations per hash length.
-  const size = createHash(digest.hash).digest().length;
-  if (expected.length !== size) return 'wrong password';
+  if (expected.length !== digest.size) return 'wrong password';
   const iterations = iterationsNode === undefined ? 1 : integerOf(iterationsNode, 'MAC iterations');
   const candidates = password.text === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password.text)];
   for (const candidate of candidates) {
-    const key = pkcs12Kdf(digest, candidate, salt, 3, password.draw(iterations), size);
-    const actual = createHmac(digest.hash, key).update(content).digest();
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) return 'verified';
+    const key = pkcs12Kdf(digest, candidate, salt, 3, password.draw(iterations), digest.size);
+    // As long as `expected`, checked above: timingSafeEqual compares equal lengths only.
+    if (timingSafeEqual(createHmac(digest.hash, key).update(content).digest(), expected)) return 'verified';
   }
   return 'wrong password';
 }
 
 /** A `MacData` (HMAC-SHA256, key from the PKCS#12 KDF) over the authenticated safe's bytes. */
 export function makeMac(content: Buffer, password: string): forge.asn1.Asn1 {
-  const digest = { hash: 'sha256', blockSize: 64 };
   const salt = randomBytes(MAC_SALT_LENGTH);
-  const key = pkcs12Kdf(digest, bmpPassword(password), salt, 3, WRITE_ITERATIONS, 32);
-  const mac = createHmac('sha256', key).update(content).digest();
+  const key = pkcs12Kdf(SHA256, bmpPassword(password), salt, 3, WRITE_ITERATIONS, SHA256.size);
+  const mac = createHmac(SHA256.hash, key).update(content).digest();
   return sequence(sequence(sequence(oidNode(OID.sha256), nullNode()), octetString(mac)), octetString(salt), integer(WRITE_ITERATIONS));
 }
 
@@ -192,7 +200,7 @@ function decryptPbes2(params: forge.asn1.Asn1 | undefined, ciphertext: Buffer, p
  * The PKCS#12 key derivation function (RFC 7292 appendix B.2), used for the MAC key (`id` 3).
  * `password` is already a BMPString with its two terminating zero bytes (or empty for none).
  */
-function pkcs12Kdf(digest: { hash: string; blockSize: number }, password: Buffer, salt: Buffer, id: number, iterations: number, length: number): Buffer {
+function pkcs12Kdf(digest: MacDigest, password: Buffer, salt: Buffer, id: number, iterations: number, length: number): Buffer {
   const v = digest.blockSize;
   const repeatTo = (bytes: Buffer): Buffer => {
     const size = v * Math.ceil(bytes.length / v);

@@ -3,41 +3,23 @@
 // docs/porting.md); and beside a program's own AsyncLocalStorage.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import {
-  acceptSocket,
-  closeSocket,
-  createServerSocket,
   ER$CONNECT,
   ER$TIMEOUT,
   openSocket,
   phantom,
   readSocket,
   SKT$BLOCKING,
-  SKT$INFO_PORT,
   SKT$NON_BLOCKING,
-  socketInfo,
   status,
   writeSocket,
   type BasicSocket,
 } from '../lib/basic/index.js';
-import { closedPort } from './helpers/sockets.js';
+import { basicPair, closedPort } from './helpers/sockets.js';
 
 // The main flow's status is shared by every test of this file that runs outside a phantom.
 const serial = test.serial;
-
-/** A connected pair on loopback: the client, and the accepted socket (non-blocking, as in ScarletDME). */
-async function pair(t: ExecutionContext): Promise<{ client: BasicSocket; accepted: BasicSocket }> {
-  const srvr = await createServerSocket('127.0.0.1', 0, 0);
-  t.teardown(() => closeSocket(srvr));
-  const port = socketInfo(srvr, SKT$INFO_PORT);
-  const [client, accepted] = await Promise.all([openSocket('127.0.0.1', port, SKT$BLOCKING), acceptSocket(srvr, 5000)]);
-  t.teardown(() => closeSocket(client));
-  t.teardown(() => closeSocket(accepted));
-  t.not(client, 0);
-  t.not(accepted, 0);
-  return { client, accepted };
-}
 
 /** A BASIC-style subroutine: the caller reads status() after awaiting it, two awaits away from the call. */
 async function readVia(skt: BasicSocket, flags: number): Promise<string> {
@@ -47,7 +29,7 @@ async function readVia(skt: BasicSocket, flags: number): Promise<string> {
 }
 
 serial('status() follows each phantom through subroutines, then() and timers however the flows interleave', async (t) => {
-  const { client, accepted } = await pair(t);
+  const { client, accepted } = await basicPair(t);
   const rounds = 100;
   // Enough bytes for every succeeding read, sent before the flows start.
   await writeSocket(client, 'x'.repeat(rounds), SKT$BLOCKING, 0);
@@ -73,7 +55,7 @@ serial('status() follows each phantom through subroutines, then() and timers how
 });
 
 serial('a callback handed to a timer runs in the main flow; a phantom started there has its own status', async (t) => {
-  const { client } = await pair(t);
+  const { client } = await basicPair(t);
   await openSocket('127.0.0.1', await closedPort(), 0);
   t.is(status(), ER$CONNECT, 'the main flow failed to connect');
   const inCallback = await phantom(async () => {
@@ -94,7 +76,7 @@ serial('a callback handed to a timer runs in the main flow; a phantom started th
 });
 
 serial("phantoms leave a program's own AsyncLocalStorage working, and it theirs", async (t) => {
-  const { client, accepted } = await pair(t);
+  const { client, accepted } = await basicPair(t);
   await writeSocket(client, 'ab', SKT$BLOCKING, 0);
   const requests = new AsyncLocalStorage<string>();
   const results = await Promise.all(

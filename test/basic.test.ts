@@ -41,10 +41,9 @@ import {
   status,
   writeSecureSocket,
   writeSocket,
-  type BasicSocket,
 } from '../lib/basic/index.js';
 import * as main from '../lib/index.js';
-import { closedPort } from './helpers/sockets.js';
+import { basicPair, basicServer, closedPort } from './helpers/sockets.js';
 import { proxyConnection, v1 } from './helpers/proxy-headers.js';
 import { tempFiles } from './helpers/tls-peers.js';
 import { clientContext, devCertificates, serverContext } from './helpers/tls.js';
@@ -55,25 +54,6 @@ import { clientContext, devCertificates, serverContext } from './helpers/tls.js'
  */
 function test(title: string, body: (t: ExecutionContext) => Promise<void>): void {
   anyTest(title, (t) => phantom(() => body(t)));
-}
-
-/** A basic server socket on a free loopback port, closed when the test ends. */
-async function basicServer(t: ExecutionContext, flags: number | string = 0): Promise<{ srvr: BasicSocket; port: number }> {
-  const srvr = await createServerSocket('127.0.0.1', 0, flags);
-  t.is(status(), 0);
-  t.teardown(() => closeSocket(srvr));
-  return { srvr, port: socketInfo(srvr, SKT$INFO_PORT) as number };
-}
-
-/** A connected pair made with the basic calls: the client blocking, the accepted side as accepted. */
-async function basicPair(t: ExecutionContext): Promise<{ client: BasicSocket; accepted: BasicSocket }> {
-  const { srvr, port } = await basicServer(t, SKT$BLOCKING);
-  const [client, accepted] = await Promise.all([openSocket('127.0.0.1', port, SKT$BLOCKING), acceptSocket(srvr, 5000)]);
-  t.teardown(() => closeSocket(client));
-  t.teardown(() => closeSocket(accepted));
-  t.not(client, 0);
-  t.not(accepted, 0);
-  return { client, accepted };
 }
 
 test('a failed openSocket returns 0 and sets status(); SOCKET.INFO OPEN of it is 0, any other key is a TypeError', async (t) => {

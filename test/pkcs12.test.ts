@@ -3,7 +3,8 @@
 // -legacy) load and serve their certificate and chain in a real TLS handshake; bundles
 // savePkcs12 writes open in `openssl pkcs12`, with a key that matches the certificate. Bad
 // bundles give ER$TLS_ statuses.
-// Every key and certificate here is made by the openssl command, not by the library.
+// The keys and certificates are made at run time: the root CA and the RSA leaf by the library,
+// the others by the openssl command (see the files shared by the whole file, below).
 import { X509Certificate, createCipheriv, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -51,13 +51,21 @@ export function createSecureServerSocket(
   keyOrOptions?: string | ServerSocketOptions,
   options?: ServerSocketOptions,
 ): Promise<SecureServerSocket | 0> {
-  return settle(() => {
-    const [a, p, f] = [basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags)];
-    // The main API's two forms: the options follow the key path, or the context.
-    if (typeof cert === 'string') return listen(a, p, f, cert, keyOrOptions as string, options);
-    return listen(a, p, f, cert, keyOrOptions as ServerSocketOptions | undefined);
-  }, NO_SOCKET);
+  return settle(() => listenEither(basicString(addr, 'addr'), basicInteger(port, 'port'), serverFlags(flags), cert, keyOrOptions, options), NO_SOCKET);
 }
+
+/**
+ * The main API's createSecureServerSocket as its implementation takes it: it tells its two forms
+ * apart (the options after the key path, or after the context), so both pass straight through.
+ */
+const listenEither = listen as (
+  addr: string,
+  port: number,
+  flags: number,
+  cert: string | TlsContext,
+  keyOrOptions?: string | ServerSocketOptions,
+  options?: ServerSocketOptions,
+) => Promise<SecureServerSocket>;
 
 /**
  * Waits for a connection whose TLS handshake has completed: the fork's

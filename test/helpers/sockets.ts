@@ -13,6 +13,7 @@ import {
   type ServerSocket,
   type Socket,
 } from '../../lib/index.js';
+import * as basic from '../../lib/basic/index.js';
 
 /** A server socket on a free loopback port, closed when the test ends. */
 export async function listen(t: ExecutionContext, flags = SKT$BLOCKING, addr = '127.0.0.1'): Promise<{ server: ServerSocket; port: number }> {
@@ -44,4 +45,26 @@ export async function closedPort(): Promise<number> {
   probe.close();
   await once(probe, 'close');
   return port;
+}
+
+/** A server socket made with scarlet-sockets/basic on a free loopback port, closed when the test ends. */
+export async function basicServer(t: ExecutionContext, flags: number | string = 0): Promise<{ srvr: basic.BasicSocket; port: number }> {
+  const srvr = await basic.createServerSocket('127.0.0.1', 0, flags);
+  t.is(basic.status(), 0);
+  t.teardown(() => basic.closeSocket(srvr));
+  return { srvr, port: basic.socketInfo(srvr, SKT$INFO_PORT) as number };
+}
+
+/**
+ * A connected pair made with scarlet-sockets/basic, closed when the test ends: the client
+ * blocking, the accepted side as accepted (non-blocking, as in ScarletDME).
+ */
+export async function basicPair(t: ExecutionContext): Promise<{ client: basic.BasicSocket; accepted: basic.BasicSocket }> {
+  const { srvr, port } = await basicServer(t, SKT$BLOCKING);
+  const [client, accepted] = await Promise.all([basic.openSocket('127.0.0.1', port, SKT$BLOCKING), basic.acceptSocket(srvr, 5000)]);
+  t.teardown(() => basic.closeSocket(client));
+  t.teardown(() => basic.closeSocket(accepted));
+  t.not(client, 0);
+  t.not(accepted, 0);
+  return { client, accepted };
 }
