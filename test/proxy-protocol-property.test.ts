@@ -29,6 +29,7 @@ import {
 } from '../lib/index.js';
 import { parseProxyHeader, PROXY_V1_MAX, PROXY_V2_MAX } from '../lib/proxy-header.js';
 import { waitFor, withLimit } from './helpers/assertions.js';
+import { withByteEdits } from './helpers/byte-edits.js';
 import { addressBytes, tlv, v1, v2, v2Local, V2_SIGNATURE } from './helpers/proxy-headers.js';
 import { watchUncaught } from './helpers/raw-peer.js';
 import { serverContext } from './helpers/tls.js';
@@ -55,18 +56,10 @@ const validHeader = fc.oneof(
 );
 
 /** A valid header with a few bytes replaced, inserted or removed: mostly near misses. */
-const mutatedHeader = fc
-  .tuple(validHeader, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x2e, 0x30, 0x39, 0x41, 0x7f, 0xff, 0x21, 0x11)), { minLength: 1, maxLength: 4 }))
-  .map(([{ bytes }, edits]) => {
-    const out = [...bytes];
-    for (const [at, kind, byte] of edits) {
-      const i = at % (out.length + 1);
-      if (kind === 0) out.splice(i, 0, byte);
-      else if (kind === 1) out.splice(i, 1);
-      else out[i] = byte;
-    }
-    return Buffer.from(out);
-  });
+const mutatedHeader = withByteEdits(
+  validHeader.map(({ bytes }) => bytes),
+  { bytes: [0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x2e, 0x30, 0x39, 0x41, 0x7f, 0xff, 0x21, 0x11], minEdits: 1, maxEdits: 4 },
+);
 const randomBytes = fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes));
 /** Random bytes after a real signature: the parser's v2 path with garbage in every field. */
 const randomAfterSignature = fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.concat([V2_SIGNATURE, Buffer.from(bytes)]));

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import fc from 'fast-check';
+import { withByteEdits } from './helpers/byte-edits.js';
 import { startTestServer, tempDir } from './helpers/seraphim.js';
 
 /** How long one exchange may take before the server counts as hanging (the head timeout is 1 s). */
@@ -24,18 +25,10 @@ const VALID = [
 ];
 
 /** A valid request with a few bytes replaced, inserted or removed (often a near miss). */
-const mutated = fc
-  .tuple(fc.constantFrom(...VALID), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x2e, 0x2f, 0x25, 0x7f, 0xff, 0x41)), { maxLength: 6 }))
-  .map(([request, edits]) => {
-    const bytes = [...Buffer.from(request, 'latin1')];
-    for (const [at, kind, byte] of edits) {
-      const i = at % (bytes.length + 1);
-      if (kind === 0) bytes.splice(i, 0, byte);
-      else if (kind === 1) bytes.splice(i, 1);
-      else bytes[i] = byte;
-    }
-    return Buffer.from(bytes);
-  });
+const mutated = withByteEdits(
+  fc.constantFrom(...VALID).map((request) => Buffer.from(request, 'latin1')),
+  { bytes: [0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x2e, 0x2f, 0x25, 0x7f, 0xff, 0x41], maxEdits: 6 },
+);
 const random = fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes));
 
 /** Sends `request`, half-closes, and collects what the server writes until it closes (or the limit passes: a hang). */
