@@ -329,7 +329,8 @@ async function main(): Promise<void> {
 
     clearTimeout(watchdog);
     watchdog = giveUpAfter(measuringBudget(groups, opts));
-    const afterLoad = new Map<string, number | undefined>();
+    /** Each server's VmRSS and VmHWM once its last round ended, before the idle connections. */
+    const afterLoad = new Map<string, { rss: number; hwm: number } | undefined>();
     for (const g of groups) {
       for (const f of FILES) {
         const label = `${g.scheme} ${f.label}`;
@@ -383,7 +384,7 @@ async function main(): Promise<void> {
         };
         tests.push({ ...test, rows: targetRows(test) });
       }
-      for (const s of g.servers) afterLoad.set(s.name, residentOf(s.servingPids())?.rss);
+      for (const s of g.servers) afterLoad.set(s.name, residentOf(s.servingPids()));
     }
 
     const idle = new Map<string, IdleMemory>();
@@ -411,8 +412,8 @@ async function main(): Promise<void> {
           server: s.name,
           nodeFlags: nodeFlags.get(s.name) ?? null,
           rssUnderLoad: known.length === under.length && known.length > 0 ? Math.max(...known) : undefined,
-          hwm: residentOf(s.servingPids())?.hwm,
-          rssAfterLoad: afterLoad.get(s.name),
+          hwm: afterLoad.get(s.name)?.hwm,
+          rssAfterLoad: afterLoad.get(s.name)?.rss,
           ...(idleOf !== undefined && { idle: idleOf }),
         });
       }
@@ -433,7 +434,7 @@ async function main(): Promise<void> {
   console.log(figuresTable(tests));
   console.log(`\n${targetsTable(tests)}`);
   console.log(
-    `\nMemory, from /proc: RSS under load = the largest sampled during any round; VmHWM = the largest it ever had; RSS after load = once its last round ended` +
+    `\nMemory, from /proc: RSS under load = the largest sampled during any round; VmHWM = the largest it had by the end of the load (its start included); RSS after load = once its last round ended` +
       `${opts.idle > 0 ? `; then ${opts.idle} idle TLS connections (handshake done, no request) held to each HTTPS server` : ''}.\n`,
   );
   console.log(memoryTable(memory));

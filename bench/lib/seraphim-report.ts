@@ -59,7 +59,7 @@ export interface ServerMemory {
   nodeFlags: readonly string[] | null;
   /** The largest of its rounds' RSS under load, over every test, bytes. */
   rssUnderLoad: number | undefined;
-  /** VmHWM at the end: the largest RSS it ever had, bytes. */
+  /** VmHWM once its last round ended: the largest RSS it had until then (its start included), bytes. */
   hwm: number | undefined;
   /** VmRSS once its last wrk run ended, bytes. */
   rssAfterLoad: number | undefined;
