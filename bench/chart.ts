@@ -36,7 +36,7 @@ function main(): void {
   console.log(`Benchmark-ratio chart: ${count} bars from ${data.runs.length} run(s)`);
   for (const line of captionLines(data.runs)) console.log(`  ${line}`);
   for (const bar of data.bars.flat()) {
-    console.log(`  ${bar.label.padEnd(34)} ${bar.ratio.toFixed(3).padStart(7)}x  ${targetText(bar).padEnd(9)}  ${verdictText(bar)}`);
+    console.log(`  ${bar.label.padEnd(44)} ${bar.ratio.toFixed(3).padStart(7)}x  ${targetText(bar).padEnd(9)}  ${verdictText(bar)}`);
   }
   console.log(`SVG: ${out}`);
 }

@@ -1,21 +1,23 @@
 /**
  * SERAPHIM against a minimal node:https static server (and over plain HTTP against node:http),
- * driven by wrk on loopback, in one run. nginx with one worker is measured too when installed,
- * as the bar to chase.
+ * driven by wrk on loopback, in one run. nginx with one worker is measured too when installed:
+ * SERAPHIM's static-file path is held to it (bench/lib/seraphim-targets.ts has every target).
  *
  * Every server runs in a child process of its own; wrk is a process of its own; this process only
  * starts them, reads their CPU time and prints. Both kinds of Node server answer the same two URLs
  * from the same Buffers, read once at start: a 1 KiB HTML page and a 100 KiB file. SERAPHIM
  * answers them from a handler (the path a route takes); `seraphim-static` is SERAPHIM's real
  * static-file path on the same files (its file cache: both files from memory after the first
- * request, rechecked on disk once a second), shown for information.
+ * request, rechecked on disk once a second).
  *
  * SERAPHIM's children run with the Node flags the `seraphim` command runs with
- * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds each kind of
- * server with the other's flags, for information.
+ * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds SERAPHIM (and
+ * node:https) with other flags, for information: what they do to throughput, p99 and memory.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
- * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians.
+ * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians. The
+ * serving processes' RSS is sampled from /proc during every run; `--idle N` then holds N idle TLS
+ * connections to each HTTPS server and reads its RSS with them open.
  * Run: `npx tsx bench/seraphim.ts [--quick]`; `--help` for the flags.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,13 +35,22 @@ import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } 
 import { median, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
+import { startClientChild } from './lib/children.js';
+import { idleMemory, residentOf, sampleRss, type IdleMemory } from './lib/seraphim-memory.js';
+import { figuresTable, fmtMiB, fmtMs, fmtRps, memoryTable, targetsTable, type Round, type ServerFigures, type ServerMemory, type Test } from './lib/seraphim-report.js';
+import { targetRows } from './lib/seraphim-targets.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
 import { FLAG_CHECK_PREFIX, serverRole } from './lib/seraphim-roles.js';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
+/** The flag --flag-check compares with when SERAPHIM runs with no flags of its own: the young-generation size it once ran with. */
+const CANDIDATE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+/** SERAPHIM's default connection limit is 1024; wrk's connections are closed by then, and a few descriptors stay spare. */
+const MAX_IDLE = 1000;
+
 const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--duration S] [--connections C]
                                  [--only https,http] [--no-static] [--no-nginx] [--flag-check]
-                                 [--profile DIR] [--out FILE]
+                                 [--check-flags=FLAGS] [--idle N] [--profile DIR] [--out FILE]
   --quick          wrk -d2s, 2 rounds, 1 s warm-up (a smoke run of about 1.5 minutes)
   --rounds N       measured rounds per server and test (default 5; quick 2)
   --duration S     seconds per wrk run (default 10; quick 2)
@@ -47,8 +58,14 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
   --only L         https, http (default both)
   --no-static      skip SERAPHIM's static-file path (seraphim-static)
   --no-nginx       skip nginx even when it is installed
-  --flag-check     over HTTPS, also SERAPHIM with Node's default flags and node:https with
-                   SERAPHIM's (flagcheck-*, for information)
+  --flag-check     over HTTPS, also SERAPHIM (handler and static path) with the --check-flags,
+                   and node:https with the flags that are not Node's defaults (flagcheck-*, for
+                   information); implies --idle 1000 unless --idle is given
+  --check-flags=F  the Node flags --flag-check compares with, one string after '=' (default:
+                   Node's defaults while SERAPHIM runs with flags of its own, else
+                   ${CANDIDATE_FLAGS.join(' ')}; --check-flags= for Node's defaults)
+  --idle N         after the load, hold N idle TLS connections to each HTTPS server and read its
+                   RSS with them open (default 0: not measured; at most ${MAX_IDLE})
   --profile DIR    run the Node server children with --cpu-prof, profiles into DIR/VARIANT/
   --out FILE       JSON output (default bench/results/seraphim.json)`;
 
@@ -56,7 +73,9 @@ interface Options extends WrkRunOptions {
   groups: ('https' | 'http')[];
   static: boolean;
   nginx: boolean;
-  flagCheck: boolean;
+  /** The Node flags the flagcheck-* servers compare with; undefined without --flag-check. */
+  checkFlags: readonly string[] | undefined;
+  idle: number;
   profile: string | undefined;
   out: string;
 }
@@ -72,6 +91,8 @@ function options(argv: string[]): Options {
       'no-static': { type: 'boolean', default: false },
       'no-nginx': { type: 'boolean', default: false },
       'flag-check': { type: 'boolean', default: false },
+      'check-flags': { type: 'string' },
+      idle: { type: 'string' },
       profile: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -96,7 +117,8 @@ function options(argv: string[]): Options {
     groups,
     static: values['no-static'] !== true,
     nginx: values['no-nginx'] !== true,
-    flagCheck: values['flag-check'] === true,
+    checkFlags: values['flag-check'] !== true ? undefined : values['check-flags'] !== undefined ? values['check-flags'].split(/\s+/).filter((f) => f !== '') : SERAPHIM_NODE_FLAGS.length > 0 ? [] : CANDIDATE_FLAGS,
+    idle: int('idle', values.idle, values['flag-check'] === true ? MAX_IDLE : 0, 0, MAX_IDLE),
     profile: values.profile === undefined ? undefined : resolve(values.profile),
     out: values.out ?? 'bench/results/seraphim.json',
   };
@@ -105,13 +127,20 @@ function options(argv: string[]): Options {
 /** The Node flags a server variant runs with: Node's defaults for the baselines, SERAPHIM's own (as its command runs) for SERAPHIM. */
 const flagsOf = (variant: ServerVariant): readonly string[] => (serverRole(variant) === 'baseline' ? [] : SERAPHIM_NODE_FLAGS);
 
+/** The flags flagcheck-node-https runs with: whichever of SERAPHIM's and the checked flags are not Node's defaults (none: it is not run). */
+const flagCheckNodeFlags = (checkFlags: readonly string[]): readonly string[] => (checkFlags.length > 0 ? checkFlags : SERAPHIM_NODE_FLAGS);
+
+const flagsText = (flags: readonly string[]): string => (flags.length === 0 ? "Node's default flags" : flags.join(' '));
+
 /** The shortest time the run is given before it gives up, in milliseconds. */
 const MIN_BUDGET = 240_000;
 
 /** Twice what the measuring should take: every server of every group, on every file, for its rounds and warm-up. */
-function measuringBudget(groups: readonly { servers: readonly WebServer[] }[], opts: Options): number {
+function measuringBudget(groups: readonly { scheme: string; servers: readonly WebServer[] }[], opts: Options): number {
   const perServer = FILES.length * (opts.rounds * opts.duration + opts.warmup);
-  const seconds = groups.reduce((sum, g) => sum + g.servers.length * perServer, 0);
+  // The idle-connection memory: at most a minute per HTTPS server to open the connections.
+  const idle = opts.idle > 0 ? (groups.find((g) => g.scheme === 'https')?.servers.length ?? 0) * 60 : 0;
+  const seconds = groups.reduce((sum, g) => sum + g.servers.length * perServer, 0) + idle;
   return Math.max(MIN_BUDGET, 2 * seconds * 1000);
 }
 
@@ -202,44 +231,18 @@ function probe(server: WebServer, path: string, site: Site): Promise<Probe> {
   });
 }
 
-interface Round {
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  /** Server CPU time per request, microseconds. */
-  cpuPerRequest: number | undefined;
-  requests: number;
-  errors: WrkResult['errors'];
-}
-
-interface ServerFigures {
-  server: string;
-  rounds: Round[];
-  rps: number;
-  p50: number;
-  p99: number;
-  cpuPerRequest: number | undefined;
-  /** rps median / the Node baseline's rps median. */
-  ratio: number;
-  /** p99 median / the Node baseline's p99 median. */
-  p99Ratio: number;
-  errors: number;
-}
-
-interface Test {
-  id: string;
-  scheme: 'https' | 'http';
-  file: string;
-  url: string;
-  baseline: string;
-  servers: ServerFigures[];
-}
-
+/** One wrk run of `seconds` against `server`, with its CPU time and its RSS sampled meanwhile. */
 async function measure(server: WebServer, path: string, seconds: number, connections: number): Promise<Round> {
   const url = `${server.scheme}://${HOST}:${server.port}${path}`;
   const before = await server.cpu();
-  const w = await runWrk(url, seconds, connections);
+  const sampler = sampleRss(() => server.servingPids());
+  let w: WrkResult;
+  let rss: number | undefined;
+  try {
+    w = await runWrk(url, seconds, connections);
+  } finally {
+    rss = sampler.stop();
+  }
   const after = await server.cpu();
   return {
     rps: w.requestsPerSec,
@@ -247,52 +250,10 @@ async function measure(server: WebServer, path: string, seconds: number, connect
     p90: w.p90,
     p99: w.p99,
     cpuPerRequest: before === undefined || after === undefined || w.requests === 0 ? undefined : (after - before) / w.requests,
+    rss,
     requests: w.requests,
     errors: w.errors,
   };
-}
-
-function fmtRps(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-function fmtMs(n: number): string {
-  return Number.isFinite(n) ? `${n.toFixed(2)} ms` : '-';
-}
-
-function verdict(test: Test, f: ServerFigures): string {
-  if (f.server === test.baseline) return 'baseline';
-  const role = serverRole(f.server);
-  if (role === 'bar') return 'the bar';
-  const errors = f.errors > 0 ? ' (ERRORS)' : '';
-  if (role !== 'target') return `info${errors}`;
-  const ok = f.ratio >= 1.0 && f.p99Ratio <= 1.0;
-  const aim = test.file === FILES[0]?.label ? (f.ratio >= 1.3 ? ', aim 1.3x met' : ', aim 1.3x not met') : '';
-  return `${ok ? 'PASS' : 'BELOW'}${aim}${errors}`;
-}
-
-function table(tests: Test[]): string {
-  const header = ['test', 'server', 'req/s', 'ratio', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'req/s min..max', 'result'];
-  const rows: string[][] = [];
-  for (const t of tests) {
-    for (const f of t.servers) {
-      const rps = f.rounds.map((r) => r.rps);
-      rows.push([
-        `${t.scheme} ${t.file}`,
-        f.server,
-        fmtRps(f.rps),
-        `${f.ratio.toFixed(2)}x`,
-        fmtMs(f.p50),
-        fmtMs(f.p99),
-        `${f.p99Ratio.toFixed(2)}x`,
-        f.cpuPerRequest === undefined ? '-' : `${f.cpuPerRequest.toFixed(1)} us`,
-        `${fmtRps(Math.min(...rps))}..${fmtRps(Math.max(...rps))}`,
-        verdict(t, f),
-      ]);
-    }
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i <= 1 || i === 9 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -310,10 +271,14 @@ async function main(): Promise<void> {
   console.log(`Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}); ${wrkVersion}; nginx: ${nginx ?? 'not installed (or --no-nginx)'}`);
   const load = loadavg()[0] ?? 0;
   console.log(`load average at start: ${load.toFixed(2)}${load > 0.5 ? '  WARNING: the machine is busy; the figures will be noisy' : ''}`);
-  console.log(`SERAPHIM's servers run with ${SERAPHIM_NODE_FLAGS.join(' ')} (as the seraphim command does); the Node servers with Node's defaults.`);
+  console.log(`SERAPHIM's servers run with ${flagsText(SERAPHIM_NODE_FLAGS)} (as the seraphim command does); the Node servers with Node's defaults.`);
+  if (opts.checkFlags !== undefined) {
+    const nodeCheck = flagCheckNodeFlags(opts.checkFlags);
+    console.log(`--flag-check: flagcheck-seraphim-* run with ${flagsText(opts.checkFlags)}${nodeCheck.length === 0 ? '' : `, flagcheck-node-https with ${flagsText(nodeCheck)}`}, for information.`);
+  }
   console.log(
-    'SERAPHIM answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
-      (opts.static ? 'seraphim-static is its static-file path with its file cache on the same files, for information.' : 'its static-file path is skipped (--no-static).'),
+    'seraphim-https answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
+      (opts.static ? 'seraphim-static-https is its static-file path with its file cache on the same files, the server held to nginx.' : 'its static-file path is skipped (--no-static).'),
   );
 
   const site = makeSite();
@@ -321,20 +286,26 @@ async function main(): Promise<void> {
   const started = performance.now();
   const tests: Test[] = [];
   const probes: Record<string, Record<string, Probe>> = {};
+  /** The Node flags of every Node server, by name (nginx has none). */
+  const nodeFlags = new Map<string, readonly string[]>();
+  const memory: ServerMemory[] = [];
   try {
     const profileArgs = (name: string): string[] => (opts.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', join(opts.profile, name)]);
     const start = async (variant: ServerVariant, flags = flagsOf(variant), name: string = variant): Promise<WebServer> => {
       const s = await startWebChild(variant, { root: site.root, files: site.files, cert: site.cert, key: site.key }, [...flags, ...profileArgs(name)], name);
       servers.push(s);
+      nodeFlags.set(name, flags);
       return s;
     };
     const groups: { scheme: 'https' | 'http'; servers: WebServer[] }[] = [];
     if (opts.groups.includes('https')) {
       const list = [await start('node-https'), await start('seraphim-https')];
       if (opts.static) list.push(await start('seraphim-static-https'));
-      if (opts.flagCheck) {
-        list.push(await start('seraphim-https', [], `${FLAG_CHECK_PREFIX}seraphim-https`));
-        list.push(await start('node-https', SERAPHIM_NODE_FLAGS, `${FLAG_CHECK_PREFIX}node-https`));
+      if (opts.checkFlags !== undefined) {
+        list.push(await start('seraphim-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-https`));
+        if (opts.static) list.push(await start('seraphim-static-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-static-https`));
+        const nodeCheck = flagCheckNodeFlags(opts.checkFlags);
+        if (nodeCheck.length > 0) list.push(await start('node-https', nodeCheck, `${FLAG_CHECK_PREFIX}node-https`));
       }
       if (nginx !== undefined) {
         const n = await startNginx(join(site.dir, 'nginx'), site.root, site.certFile, site.keyFile);
@@ -358,6 +329,8 @@ async function main(): Promise<void> {
 
     clearTimeout(watchdog);
     watchdog = giveUpAfter(measuringBudget(groups, opts));
+    /** Each server's VmRSS and VmHWM once its last round ended, before the idle connections. */
+    const afterLoad = new Map<string, { rss: number; hwm: number } | undefined>();
     for (const g of groups) {
       for (const f of FILES) {
         const label = `${g.scheme} ${f.label}`;
@@ -372,7 +345,7 @@ async function main(): Promise<void> {
             const errs = Object.values(m.errors).reduce((a, b) => a + b, 0);
             console.log(
               `  ${label.padEnd(18)} ${s.name.padEnd(22)} round ${r}  ${fmtRps(m.rps).padStart(8)} req/s  p50 ${fmtMs(m.p50).padStart(9)}  p99 ${fmtMs(m.p99).padStart(9)}` +
-                `  cpu ${m.cpuPerRequest === undefined ? '-' : m.cpuPerRequest.toFixed(1) + ' us/req'}${errs > 0 ? `  ERRORS ${JSON.stringify(m.errors)}` : ''}`,
+                `  cpu ${m.cpuPerRequest === undefined ? '-' : m.cpuPerRequest.toFixed(1) + ' us/req'}  rss ${fmtMiB(m.rss)}${errs > 0 ? `  ERRORS ${JSON.stringify(m.errors)}` : ''}`,
             );
           }
         }
@@ -380,15 +353,18 @@ async function main(): Promise<void> {
         const base = rounds.get(baseline.name) as Round[];
         const baseRps = median(base.map((x) => x.rps));
         const baseP99 = median(base.map((x) => x.p99));
-        tests.push({
+        const bar = rounds.get('nginx');
+        const nginxRps = bar === undefined ? undefined : median(bar.map((x) => x.rps));
+        const test = {
           id: `${g.scheme}-${f.path.slice(1)}`,
           scheme: g.scheme,
           file: f.label,
           url: f.path,
           baseline: baseline.name,
-          servers: g.servers.map((s) => {
+          servers: g.servers.map((s): ServerFigures => {
             const rs = rounds.get(s.name) as Round[];
             const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
+            const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
             const rps = median(rs.map((x) => x.rps));
             const p99 = median(rs.map((x) => x.p99));
             return {
@@ -398,11 +374,47 @@ async function main(): Promise<void> {
               p50: median(rs.map((x) => x.p50)),
               p99,
               cpuPerRequest: cpu.length === rs.length ? median(cpu) : undefined,
+              rss: rss.length === rs.length ? median(rss) : undefined,
               ratio: rps / baseRps,
               p99Ratio: p99 / baseP99,
+              ...(nginxRps !== undefined && { nginxRatio: rps / nginxRps }),
               errors: rs.reduce((a, x) => a + Object.values(x.errors).reduce((b, c) => b + c, 0), 0),
             };
           }),
+        };
+        tests.push({ ...test, rows: targetRows(test) });
+      }
+      for (const s of g.servers) afterLoad.set(s.name, residentOf(s.servingPids()));
+    }
+
+    const idle = new Map<string, IdleMemory>();
+    if (opts.idle > 0) {
+      const client = startClientChild();
+      try {
+        for (const s of groups.find((g) => g.scheme === 'https')?.servers ?? []) {
+          const m = await idleMemory(client, s.port, site.ca, opts.idle, () => s.servingPids());
+          idle.set(s.name, m);
+          console.log(
+            `  idle ${String(opts.idle).padEnd(13)} ${s.name.padEnd(22)} rss ${fmtMiB(m.rssBefore)} -> ${fmtMiB(m.rssWith)}  (${m.perConnectionKiB.toFixed(1)} KiB/conn; ` +
+              `descriptors ${m.descriptorsBefore ?? '?'} -> ${m.descriptorsWith ?? '?'}; opened in ${(m.openMs / 1000).toFixed(1)} s)`,
+          );
+        }
+      } finally {
+        client.kill();
+      }
+    }
+    for (const g of groups) {
+      for (const s of g.servers) {
+        const under = tests.flatMap((t) => t.servers.filter((f) => f.server === s.name).flatMap((f) => f.rounds.map((r) => r.rss)));
+        const known = under.filter((x): x is number => x !== undefined);
+        const idleOf = idle.get(s.name);
+        memory.push({
+          server: s.name,
+          nodeFlags: nodeFlags.get(s.name) ?? null,
+          rssUnderLoad: known.length === under.length && known.length > 0 ? Math.max(...known) : undefined,
+          hwm: afterLoad.get(s.name)?.hwm,
+          rssAfterLoad: afterLoad.get(s.name)?.rss,
+          ...(idleOf !== undefined && { idle: idleOf }),
         });
       }
     }
@@ -416,9 +428,16 @@ async function main(): Promise<void> {
   console.log(
     `\nMedians of ${opts.rounds} alternating rounds of ${opts.duration} s (${seconds.toFixed(0)} s in all). ratio = req/s / the Node server's; ` +
       `p99 ratio = p99 / the Node server's (<= 1 is no worse); cpu/req = the server process's CPU time per request. ` +
-      `Target: SERAPHIM >= 1.00x with p99 no worse; aim 1.3x on the 1 KiB page. Compare only within one run.\n`,
+      `vs nginx = req/s / nginx's. RSS load = the serving process's largest RSS sampled during a round (median of the rounds). ` +
+      `Targets (bench/lib/seraphim-targets.ts): below, as the chart draws them. Compare only within one run.\n`,
   );
-  console.log(table(tests));
+  console.log(figuresTable(tests));
+  console.log(`\n${targetsTable(tests)}`);
+  console.log(
+    `\nMemory, from /proc: RSS under load = the largest sampled during any round; VmHWM = the largest it had by the end of the load (its start included); RSS after load = once its last round ended` +
+      `${opts.idle > 0 ? `; then ${opts.idle} idle TLS connections (handshake done, no request) held to each HTTPS server` : ''}.\n`,
+  );
+  console.log(memoryTable(memory));
   const endLoad = loadavg()[0] ?? 0;
   console.log(`\nload average at the end: ${endLoad.toFixed(2)} (1 min; this run itself keeps about 2 cores busy)`);
   writeJson(opts.out, {
@@ -429,11 +448,16 @@ async function main(): Promise<void> {
     wrk: { threads: 1, connections: opts.connections, seconds: opts.duration, warmupSeconds: opts.warmup },
     rounds: opts.rounds,
     seraphimNodeFlags: SERAPHIM_NODE_FLAGS,
-    flagCheck: opts.flagCheck && opts.groups.includes('https') ? `${FLAG_CHECK_PREFIX}seraphim-https: SERAPHIM with Node's default flags; ${FLAG_CHECK_PREFIX}node-https: node:https with ${SERAPHIM_NODE_FLAGS.join(' ')}` : null,
-    seraphimAnswersFrom: 'a handler returning in-memory Buffers read once at start (seraphim-static: its static-file path)',
+    flagCheck:
+      opts.checkFlags !== undefined && opts.groups.includes('https')
+        ? { seraphim: opts.checkFlags, node: flagCheckNodeFlags(opts.checkFlags), names: `${FLAG_CHECK_PREFIX}seraphim-https, ${FLAG_CHECK_PREFIX}seraphim-static-https, ${FLAG_CHECK_PREFIX}node-https` }
+        : null,
+    seraphimAnswersFrom: 'seraphim-https: a handler returning in-memory Buffers read once at start; seraphim-static-https: its static-file path, held to nginx',
+    idleConnections: opts.idle,
     probes,
     seconds,
     tests,
+    memory,
   });
   console.log(`\nJSON: ${opts.out}`);
 }

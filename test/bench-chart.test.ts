@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { chartInput, ChartInputError, loadResults, renderChart, type ChartData } from '../bench/lib/chart.js';
+import { targetsTable } from '../bench/lib/seraphim-report.js';
+import { targetRows } from '../bench/lib/seraphim-targets.js';
 
 const figures = (median: number) => ({ rounds: [median], median, min: median, max: median });
 const environment = { node: 'v20.99.0', v8: '11', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'Test CPU <model> & co' };
@@ -32,7 +34,12 @@ const tls = {
   ],
 };
 
-/** A SERAPHIM run without a recorded mode: one test, SERAPHIM at 1.2x requests/s but a worse p99. */
+/**
+ * A SERAPHIM run without a recorded mode: one HTTPS test on the 1 KiB page, where the targets are
+ * 1.3x node:https and 0.8x nginx. The handler at 1.2x requests/s (short of 1.3x) with a worse p99;
+ * the static path at 1.4x with a better p99, and 0.85x nginx; nginx itself and a --flag-check
+ * server have no row.
+ */
 const seraphim = {
   benchmark: 'seraphim',
   date: '2026-01-02T03:20:00.000Z',
@@ -45,10 +52,11 @@ const seraphim = {
       url: '/page.html',
       baseline: 'node-https',
       servers: [
-        { server: 'node-https', rps: 1000, ratio: 1, p99Ratio: 1, errors: 0 },
-        { server: 'seraphim-https', rps: 1200, ratio: 1.2, p99Ratio: 1.25, errors: 0 },
-        { server: 'seraphim-static-https', rps: 300, ratio: 0.3, p99Ratio: 3, errors: 0 },
-        { server: 'nginx', rps: 2000, ratio: 2, p99Ratio: 0.5, errors: 0 },
+        { server: 'node-https', rps: 1000, ratio: 1, p99Ratio: 1, nginxRatio: 0.6, errors: 0 },
+        { server: 'seraphim-https', rps: 1200, ratio: 1.2, p99Ratio: 1.25, nginxRatio: 0.72, errors: 0 },
+        { server: 'seraphim-static-https', rps: 1400, ratio: 1.4, p99Ratio: 0.9, nginxRatio: 0.85, errors: 0 },
+        { server: 'flagcheck-seraphim-https', rps: 1100, ratio: 1.1, p99Ratio: 1.5, nginxRatio: 0.66, errors: 0 },
+        { server: 'nginx', rps: 1666, ratio: 1.666, p99Ratio: 0.5, nginxRatio: 1, errors: 0 },
       ],
     },
   ],
@@ -107,18 +115,22 @@ test('one bar per test, and PASS / BELOW in the right direction', (t) => {
       'TLS full handshake CPU: PASS', // lower is better: 1.05 <= 1.1
       'TLS resumed handshake CPU: info',
       'TLS memory per conn (RSS): BELOW', // lower is better: 1.3 > 1.2
-      'SERAPHIM HTTPS 1 KiB rps: PASS', // 1.2 >= 1.0
+      'SERAPHIM HTTPS 1 KiB rps: BELOW', // 1.2 < 1.3
       'SERAPHIM HTTPS 1 KiB p99: BELOW', // lower is better: 1.25 > 1.0
-      'SERAPHIM HTTPS 1 KiB static rps: info',
+      'SERAPHIM HTTPS 1 KiB static rps: PASS', // 1.4 >= 1.3
+      'SERAPHIM HTTPS 1 KiB static p99: PASS', // lower is better: 0.9 <= 1.0
+      'SERAPHIM HTTPS 1 KiB static rps vs nginx: PASS', // 0.85 >= 0.8
     ],
   );
   t.is((svg.match(/<rect class="ratio"/g) ?? []).length, found.length, 'one bar rectangle per test');
   // Targets: a marker per test that has one, and the direction in its text.
-  t.is((svg.match(/<path class="target"/g) ?? []).length, 6);
+  t.is((svg.match(/<path class="target"/g) ?? []).length, 9);
   const row = (label: string) => found.find((b) => b.label === label)?.group ?? '';
   t.regex(row('plain bulk'), /target \u2265 0\.95x/);
   t.regex(row('TLS full handshake CPU'), /\(lower is better\)[\s\S]*target \u2264 1\.10x/);
   t.regex(row('SERAPHIM HTTPS 1 KiB p99'), /target \u2264 1\.00x/);
+  t.regex(row('SERAPHIM HTTPS 1 KiB rps'), /target \u2265 1\.30x/);
+  t.regex(row('SERAPHIM HTTPS 1 KiB static rps vs nginx'), /0\.85x[\s\S]*target \u2265 0\.80x/);
   // Colours: PASS green, BELOW red, info grey.
   t.regex(row('TLS full handshake CPU'), /class="ratio"[^>]*fill="#1a7f37"/);
   t.regex(row('TLS memory per conn (RSS)'), /class="ratio"[^>]*fill="#cf222e"/);
@@ -202,4 +214,57 @@ test('a bench/haproxy.ts run charts as one "HAProxy two instances / one" bar, fo
   const { run, bars } = chartInput(haproxy, 'haproxy.json');
   t.is(run.benchmark, 'HAProxy');
   t.deepEqual(bars, [{ label: 'HAProxy two instances / one', ratio: 1.8, target: null, better: 'higher', pass: null }]);
+});
+
+test('SERAPHIM rows: the 100 KiB file and plain HTTP have their own targets, and plain HTTP, where nginx is not measured, has no nginx row', (t) => {
+  const run = {
+    benchmark: 'seraphim',
+    tests: [
+      {
+        scheme: 'https',
+        file: '100 KiB file',
+        servers: [
+          { server: 'node-https', ratio: 1, p99Ratio: 1, nginxRatio: 0.8 },
+          { server: 'seraphim-https', ratio: 1.05, p99Ratio: 0.95, nginxRatio: 0.84 },
+          { server: 'seraphim-static-https', ratio: 1.0, p99Ratio: 1.02, nginxRatio: 1.15 },
+          { server: 'nginx', ratio: 1.25, p99Ratio: 0.7, nginxRatio: 1 },
+        ],
+      },
+      {
+        scheme: 'http',
+        file: '1 KiB page',
+        servers: [
+          { server: 'node-http', ratio: 1, p99Ratio: 1 },
+          { server: 'seraphim-http', ratio: 1.1, p99Ratio: 0.9 },
+        ],
+      },
+    ],
+  };
+  const { bars } = chartInput(run, 'seraphim.json');
+  t.deepEqual(
+    bars.map((b) => `${b.label}: ${b.ratio}x, ${b.better === 'lower' ? '<=' : '>='} ${b.target}, ${b.pass}`),
+    [
+      'SERAPHIM HTTPS 100 KiB rps: 1.05x, >= 1, true',
+      'SERAPHIM HTTPS 100 KiB p99: 0.95x, <= 1, true',
+      'SERAPHIM HTTPS 100 KiB static rps: 1x, >= 1, true',
+      'SERAPHIM HTTPS 100 KiB static p99: 1.02x, <= 1, false',
+      'SERAPHIM HTTPS 100 KiB static rps vs nginx: 1.15x, >= 1.2, false',
+      'SERAPHIM HTTP 1 KiB rps: 1.1x, >= 1, true',
+      'SERAPHIM HTTP 1 KiB p99: 0.9x, <= 1, true',
+    ],
+  );
+});
+
+test('the verdicts bench/seraphim.ts prints are the chart\'s rows', (t) => {
+  const test0 = seraphim.tests[0] as (typeof seraphim.tests)[number];
+  const rows = targetRows(test0);
+  const printed = targetsTable([{ ...test0, scheme: 'https', servers: [], rows }]);
+  const { bars } = chartInput(seraphim, 'seraphim.json');
+  t.is(rows.length, bars.length);
+  for (const bar of bars) {
+    const verdict = bar.pass === null ? 'info' : bar.pass ? 'PASS' : 'BELOW';
+    const line = printed.split('\n').find((l) => l.startsWith(`${bar.label} `));
+    t.truthy(line, `the printed targets have a row "${bar.label}"`);
+    t.regex(line ?? '', new RegExp(`${bar.ratio.toFixed(2)}x\\s+${bar.better === 'lower' ? '<=' : '>='} ${bar.target?.toFixed(2)}x\\s+${verdict}\\s*$`));
+  }
 });

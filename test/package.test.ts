@@ -16,8 +16,8 @@ import { startServing } from './helpers/serving-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
-/** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags. */
-const SHEBANG = `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
+/** The first line the `seraphim` command must start with: node, with SERAPHIM's Node flags (`env -S` only when there are any). */
+const SHEBANG = SERAPHIM_NODE_FLAGS.length === 0 ? '#!/usr/bin/env node' : `#!/usr/bin/env -S node ${SERAPHIM_NODE_FLAGS.join(' ')}`;
 /** Generous: npm and tsc share two cores with other test files. */
 const INSTALL_TIMEOUT = 4 * 60_000;
 
@@ -78,7 +78,7 @@ test("the seraphim command's shebang and npm start pass SERAPHIM's Node flags", 
   const firstLine = (path: string): string => readFileSync(join(ROOT, path), 'utf8').split('\n', 1)[0] as string;
   t.is(firstLine('examples/seraphim/cli.ts'), SHEBANG);
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  t.is(scripts.start, `node ${SERAPHIM_NODE_FLAGS.join(' ')} --import tsx examples/seraphim/cli.ts`);
+  t.is(scripts.start, ['node', ...SERAPHIM_NODE_FLAGS, '--import', 'tsx', 'examples/seraphim/cli.ts'].join(' '));
 });
 
 test('README opens with Install, and a fresh machine still needs only its two commands', (t) => {

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { serverRole } from './seraphim-roles.js';
+import { chartBar, targetRows, type ServerRatios } from './seraphim-targets.js';
 
 /** One bar of the chart. */
 export interface ChartBar {
@@ -104,36 +104,24 @@ function facadeBars(prefix: string, data: Json, file: string): ChartBar[] {
 }
 
 /**
- * The bars of bench/seraphim.ts: per test (scheme x file), SERAPHIM's requests/s against the Node
- * server's (target >= 1.0x) and its p99 latency against the Node server's (target <= 1.0x: no
- * worse); its static-file path's requests/s for information. nginx, "the bar to chase", is not
- * this project's figure and is left to the table.
+ * The bars of bench/seraphim.ts: per test (scheme x file), the target rows of
+ * bench/lib/seraphim-targets.ts (SERAPHIM's handler and static-file path against the Node server,
+ * requests/s and p99; the static path against nginx), computed from the JSON's ratios by the same
+ * function that gave the run's printed verdicts.
  */
 function seraphimBars(data: Json, file: string): ChartBar[] {
   if (!Array.isArray(data.tests)) throw new ChartInputError(`${file}: no "tests" array`);
-  const bars: ChartBar[] = [];
-  data.tests.forEach((t: unknown, i) => {
+  return data.tests.flatMap((t: unknown, i) => {
     if (!isObject(t) || !Array.isArray(t.servers)) throw new ChartInputError(`${file}: tests[${i}] has no "servers" array`);
-    const scheme = (str(t.scheme) ?? '?').toUpperCase();
-    // "1 KiB page" -> "1 KiB": the size says which file.
-    const served = str(t.file) ?? str(t.url) ?? '?';
-    const what = `SERAPHIM ${scheme} ${/^\d+ \S+/.exec(served)?.[0] ?? served}`;
-    for (const s of t.servers) {
+    const servers: ServerRatios[] = t.servers.map((s: unknown) => {
       if (!isObject(s)) throw new ChartInputError(`${file}: tests[${i}] has a server entry that is not an object`);
       const server = str(s.server) ?? '';
       const ratio = num(s.ratio);
-      const p99Ratio = num(s.p99Ratio);
       if (ratio === undefined) throw new ChartInputError(`${file}: tests[${i}] server ${server} has no numeric "ratio"`);
-      const role = serverRole(server);
-      if (role === 'static') {
-        bars.push({ label: `${what} static rps`, ratio, target: null, better: 'higher', pass: null });
-      } else if (role === 'target') {
-        bars.push({ label: `${what} rps`, ratio, target: 1.0, better: 'higher', pass: ratio >= 1.0 });
-        if (p99Ratio !== undefined) bars.push({ label: `${what} p99`, ratio: p99Ratio, target: 1.0, better: 'lower', pass: p99Ratio <= 1.0 });
-      }
-    }
+      return { server, ratio, p99Ratio: num(s.p99Ratio), nginxRatio: num(s.nginxRatio) };
+    });
+    return targetRows({ scheme: str(t.scheme) ?? '?', file: str(t.file) ?? str(t.url) ?? '?', servers }).map(chartBar);
   });
-  return bars;
 }
 
 /** The run and the bars of one parsed results file (`file` names it in messages and the caption). */
@@ -251,8 +239,8 @@ export function renderChart(data: ChartData, title = 'Benchmark ratios: scarlet-
   const max = axisMax(all);
   const width = 960;
   const labelX = 16; // the row labels start here
-  const plotX = 330; // the axis' 0
-  const plotW = 360;
+  const plotX = 360; // the axis' 0: room for the longest label, "SERAPHIM HTTPS 100 KiB static p99 (lower is better)"
+  const plotW = 340;
   const valueX = plotX + plotW + 14; // the value text starts here
   const rowH = 26;
   const barH = 14;

@@ -25,6 +25,8 @@ export interface WebServer {
   readonly scheme: 'http' | 'https';
   /** The server process's CPU time so far, microseconds (undefined when it cannot be read). */
   cpu(): Promise<number | undefined>;
+  /** The processes that serve (the Node child; nginx's workers, not its idle master), whose memory is measured. */
+  servingPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startWebChild(
         const cpu = await answer;
         return cpu.user + cpu.system;
       },
+      servingPids: () => [child.pid as number],
       async stop() {
         await exited(child, 5_000, () => {
           if (child.connected) child.send({ type: 'stop' } satisfies ToWebChild);
@@ -196,6 +199,7 @@ http {
       }
       return total;
     },
+    servingPids: () => childPids(master),
     async stop() {
       if (alive(child)) killPid(master, 'SIGQUIT'); // graceful: the master stops its workers
       await exited(child, 5_000);

@@ -1,12 +1,15 @@
 /**
  * What each server of bench/seraphim.ts stands for, by its name: one decision, shared by the
- * printed table and the chart (which reads it back from the JSON).
+ * printed table and the chart (which reads it back from the JSON); the targets each is held to
+ * are in seraphim-targets.ts.
  *
  * - `baseline`: the Node server SERAPHIM is measured against (`node-https`, `node-http`);
- * - `target`: SERAPHIM as it runs, held to the targets (`seraphim-https`, `seraphim-http`);
- * - `static`: SERAPHIM's static-file path, for information (`seraphim-static-https`);
- * - `flag-check`: a server run with the other kind's Node flags (`--flag-check`), for information;
- * - `bar`: nginx, the bar to chase, not this project's figure.
+ * - `target`: SERAPHIM's handler path as it runs (`seraphim-https`, `seraphim-http`);
+ * - `static`: SERAPHIM's static-file path as it runs (`seraphim-static-https`), held to the same
+ *   targets against node:https, and to nginx's;
+ * - `flag-check`: SERAPHIM or node:https run with other Node flags (`--flag-check`), for
+ *   information;
+ * - `bar`: nginx, the bar SERAPHIM's static-file path is held to; not this project's figure.
  */
 export type ServerRole = 'baseline' | 'target' | 'static' | 'flag-check' | 'bar';
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env node
 // The `seraphim` command (its Node flags: node-flags.ts). Run: npm start -- --help
 import cluster from 'node:cluster';
 import { createWriteStream, readFileSync } from 'node:fs';

@@ -39,13 +39,19 @@ export interface CliProcess {
 
 /**
  * Starts `seraphim` with `args` (plus `--state-dir` in a temporary folder unless given) and the
- * Node flags the command runs with, waits
+ * Node flags the command runs with (or `nodeFlags`), waits
  * until it printed a `seraphim listening` line for each listener, and kills it and its children
  * by PID when the test ends. `onSpawn` is told its PID as soon as it is started.
  */
-export async function startCli(t: ExecutionContext, args: readonly string[], timeoutMs = 30_000, onSpawn?: (pid: number) => void): Promise<CliProcess> {
+export async function startCli(
+  t: ExecutionContext,
+  args: readonly string[],
+  timeoutMs = 30_000,
+  onSpawn?: (pid: number) => void,
+  nodeFlags: readonly string[] = SERAPHIM_NODE_FLAGS,
+): Promise<CliProcess> {
   const all = args.includes('--state-dir') ? [...args] : [...args, '--state-dir', tempDir(t)];
-  const child = spawn(process.execPath, [...SERAPHIM_NODE_FLAGS, '--import', 'tsx', CLI, ...all], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, ...all], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid as number;
   onSpawn?.(pid);
   // Teardown: the workers it forked first (by PID), then the process itself.

@@ -1,9 +1,9 @@
 // The server side of test/alone/soak.test.ts, in a process of its own so that its memory can be
 // measured apart from the clients: two SERAPHIMs on free loopback ports serving the same site,
 // one over HTTPS and one over HTTPS that requires a client certificate (mTLS). Run with
-// SERAPHIM's Node flags and --expose-gc, under tsx:
+// SERAPHIM's Node flags (SERAPHIM_NODE_FLAGS: none today) and --expose-gc, under tsx:
 //
-//   node --max-semi-space-size=1 --expose-gc --import tsx test/helpers/seraphim-soak-server.ts SITE CERTS LOG
+//   node --expose-gc --import tsx test/helpers/seraphim-soak-server.ts SITE CERTS LOG
 //
 // CERTS is a directory with server.crt, server.key and ca.crt (the CA of the client
 // certificates); LOG is the access log file both write to. It prints one line of JSON with the

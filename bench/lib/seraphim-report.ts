@@ -1,0 +1,151 @@
+/**
+ * The figures of bench/seraphim.ts and the tables it prints: per test and server, the medians and
+ * ratios; the target rows with their verdicts (seraphim-targets.ts, the rows the chart draws); and
+ * each server's memory.
+ */
+import type { WrkResult } from './seraphim-processes.js';
+import type { IdleMemory } from './seraphim-memory.js';
+import { serverRole } from './seraphim-roles.js';
+import type { TargetRow } from './seraphim-targets.js';
+
+/** One wrk run against one server. */
+export interface Round {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Server CPU time per request, microseconds. */
+  cpuPerRequest: number | undefined;
+  /** The largest VmRSS of the serving process(es) sampled during the run, bytes. */
+  rss: number | undefined;
+  requests: number;
+  errors: WrkResult['errors'];
+}
+
+/** One server in one test: medians of its rounds, and ratios. */
+export interface ServerFigures {
+  server: string;
+  rounds: Round[];
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number | undefined;
+  /** Median over the rounds of the largest VmRSS sampled during each, bytes. */
+  rss: number | undefined;
+  /** rps median / the Node baseline's rps median. */
+  ratio: number;
+  /** p99 median / the Node baseline's p99 median. */
+  p99Ratio: number;
+  /** rps median / nginx's rps median, when nginx ran in this test. */
+  nginxRatio?: number;
+  errors: number;
+}
+
+export interface Test {
+  id: string;
+  scheme: 'https' | 'http';
+  file: string;
+  url: string;
+  baseline: string;
+  servers: ServerFigures[];
+  /** The target rows (seraphim-targets.ts), as printed and as the chart draws them. */
+  rows: TargetRow[];
+}
+
+/** One server's memory over the whole run. */
+export interface ServerMemory {
+  server: string;
+  /** The Node flags it ran with (nginx: none). */
+  nodeFlags: readonly string[] | null;
+  /** The largest of its rounds' RSS under load, over every test, bytes. */
+  rssUnderLoad: number | undefined;
+  /** VmHWM once its last round ended: the largest RSS it had until then (its start included), bytes. */
+  hwm: number | undefined;
+  /** VmRSS once its last wrk run ended, bytes. */
+  rssAfterLoad: number | undefined;
+  /** With many idle TLS connections open, when measured (`--idle`). */
+  idle?: IdleMemory;
+}
+
+export function fmtRps(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+export function fmtMs(n: number): string {
+  return Number.isFinite(n) ? `${n.toFixed(2)} ms` : '-';
+}
+export function fmtMiB(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** A server's result in the main table: its role, or PASS / BELOW over its target rows. */
+function verdict(test: Test, f: ServerFigures): string {
+  if (f.server === test.baseline) return 'baseline';
+  const errors = f.errors > 0 ? ' (ERRORS)' : '';
+  const role = serverRole(f.server);
+  if (role === 'bar') return `the bar${errors}`;
+  const rows = test.rows.filter((r) => r.server === f.server && r.pass !== null);
+  if (rows.length === 0) return `info${errors}`;
+  const below = rows.filter((r) => r.pass === false).map((r) => r.label.slice(r.label.lastIndexOf(' KiB') + 5));
+  return `${below.length === 0 ? 'PASS' : `BELOW (${below.join(', ')})`}${errors}`;
+}
+
+function render(header: string[], rows: string[][], left: (i: number) => boolean): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (left(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The main table: one line per test and server. */
+export function figuresTable(tests: readonly Test[]): string {
+  const header = ['test', 'server', 'req/s', 'ratio', 'vs nginx', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'RSS load', 'req/s min..max', 'result'];
+  const rows: string[][] = [];
+  for (const t of tests) {
+    for (const f of t.servers) {
+      const rps = f.rounds.map((r) => r.rps);
+      rows.push([
+        `${t.scheme} ${t.file}`,
+        f.server,
+        fmtRps(f.rps),
+        `${f.ratio.toFixed(2)}x`,
+        f.nginxRatio === undefined ? '-' : `${f.nginxRatio.toFixed(2)}x`,
+        fmtMs(f.p50),
+        fmtMs(f.p99),
+        `${f.p99Ratio.toFixed(2)}x`,
+        f.cpuPerRequest === undefined ? '-' : `${f.cpuPerRequest.toFixed(1)} us`,
+        fmtMiB(f.rss),
+        `${fmtRps(Math.min(...rps))}..${fmtRps(Math.max(...rps))}`,
+        verdict(t, f),
+      ]);
+    }
+  }
+  return render(header, rows, (i) => i <= 1 || i === 11);
+}
+
+/** The target rows of every test: the chart's SERAPHIM rows, with the same verdicts. */
+export function targetsTable(tests: readonly Test[]): string {
+  const rows = tests.flatMap((t) =>
+    t.rows.map((r) => [
+      r.label,
+      r.server,
+      `${r.ratio.toFixed(2)}x`,
+      r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
+      r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
+    ]),
+  );
+  return render(['row (as in the chart)', 'server', 'ratio', 'target', 'result'], rows, (i) => i <= 1 || i === 4);
+}
+
+/** Each server's memory: under load, its high-water mark, after the load, with idle connections. */
+export function memoryTable(memory: readonly ServerMemory[]): string {
+  const idle = memory.find((m) => m.idle !== undefined)?.idle?.connections;
+  const header = ['server', 'Node flags', 'RSS under load', 'VmHWM', 'RSS after load', ...(idle === undefined ? [] : [`RSS, ${idle} idle conns`, 'KiB/idle conn'])];
+  const rows = memory.map((m) => [
+    m.server,
+    m.nodeFlags === null ? '(nginx)' : m.nodeFlags.length === 0 ? "Node's defaults" : m.nodeFlags.join(' '),
+    fmtMiB(m.rssUnderLoad),
+    fmtMiB(m.hwm),
+    fmtMiB(m.rssAfterLoad),
+    ...(idle === undefined ? [] : m.idle === undefined ? ['-', '-'] : [`${fmtMiB(m.idle.rssBefore)} -> ${fmtMiB(m.idle.rssWith)}`, m.idle.perConnectionKiB.toFixed(1)]),
+  ]);
+  return render(header, rows, (i) => i <= 1);
+}
