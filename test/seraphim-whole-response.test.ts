@@ -12,10 +12,9 @@ import { DEFAULT_TIMEOUTS } from '../examples/seraphim/http/connection.js';
 import { defaultHeaders, headerBlock } from '../examples/seraphim/http/headers.js';
 import { writeResponse } from '../examples/seraphim/http/response.js';
 import { StaticFiles } from '../examples/seraphim/http/static-files.js';
-import type { SeraphimRequest } from '../examples/seraphim/http/types.js';
 import { WHOLE_RESPONSE_LIMIT } from '../examples/seraphim/http/whole-response.js';
 import type { SeraphimOptions } from '../examples/seraphim/server.js';
-import { parseResponses, rawClient, readAll, readOneResponse, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
+import { getRequest, parseResponses, rawClient, readAll, readOneResponse, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
 import { connectedPair } from './helpers/sockets.js';
 import { clientContext, secureConnect } from './helpers/tls.js';
 
@@ -212,14 +211,10 @@ test('whole responses count in the cache bytes, go with their file, and are not 
   const large = Buffer.alloc(WHOLE_RESPONSE_LIMIT - 100, 'L');
   writeFileSync(join(root, 'large.bin'), large);
   const defaults = headerBlock(defaultHeaders({}, false));
-  const request = (path: string): SeraphimRequest => ({
-    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
-    remoteAddress: '127.0.0.1', secure: false, slugs: {},
-  });
   const { client, accepted } = await connectedPair(t);
   /** Serves `path` from `files` and writes it on the pair: the bytes the client reads. */
   const sent = async (files: StaticFiles, path: string): Promise<RawResponse> => {
-    const response = await files.serve(request(path));
+    const response = await files.serve(getRequest(path));
     await writeResponse(accepted, response, { defaults, headOnly: false, keepAlive: true, http10: false, sendTimeout: DEFAULT_TIMEOUTS.send });
     return readOneResponse(client);
   };

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket, type Socket } from '../../lib/index.js';
 import { startSeraphim, type SeraphimOptions, type SeraphimServer } from '../../examples/seraphim/server.js';
+import type { SeraphimRequest } from '../../examples/seraphim/http/types.js';
 import { devCertificates, serverContext } from './tls.js';
 
 const run = promisify(execFile);
@@ -76,6 +77,14 @@ export async function curl(args: readonly string[]): Promise<CurlResult> {
     }
     return { status, headers, body };
   }
+}
+
+/** A plain GET of `path` with no headers, as the static files get it (for calling StaticFiles directly). */
+export function getRequest(path: string): SeraphimRequest {
+  return {
+    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1', secure: false, slugs: {},
+  };
 }
 
 /** A raw plain client to the server, closed when the test ends. */
