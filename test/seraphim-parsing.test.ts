@@ -225,6 +225,16 @@ test('a slow request head gets 408 and is closed; an idle keep-alive connection 
   await stillServes(t, port);
 });
 
+test('on a kept-alive connection, a next request head that stops halfway gets 408 once the head timeout passes', async (t) => {
+  // No access log: the request's start time is read only once its head turns out incomplete.
+  const { port } = await plainServer(t, { timeouts: { head: 300, idle: 60_000 } });
+  const skt = await rawClient(t, port);
+  await writeSocket(skt, 'GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=2 HTTP/1.1\r\nHost: x\r\n', SKT$BLOCKING, 5000);
+  const { bytes, closed } = await readAll(skt, 10_000);
+  t.deepEqual(parseResponses(bytes).map((r) => r.status), [200, 408]);
+  t.true(closed);
+});
+
 test('a handler that throws gets 500 and the connection goes on', async (t) => {
   const { port } = await plainServer(t);
   const { responses, closed } = await exchange(t, port, 'GET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');

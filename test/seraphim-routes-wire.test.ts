@@ -11,7 +11,7 @@ import type { RouteRequest } from '../examples/seraphim/routes/request-body.js';
 import { json, text } from '../examples/seraphim/routes/responses.js';
 import { createRouter, type RouteTable } from '../examples/seraphim/routes/router.js';
 import type { SeraphimOptions } from '../examples/seraphim/server.js';
-import { caFile, curl, parseResponses, rawClient, readAll, SITE, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
+import { caFile, curl, parseResponses, rawClient, readAll, readOneResponse, SITE, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
 import { clientContext, secureConnect } from './helpers/tls.js';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -112,29 +112,6 @@ const bodyJson = (response: { body: Buffer }): any => JSON.parse(response.body.t
 /** A TLS client to the server on 127.0.0.1, verifying the development certificate; closed when the test ends. */
 function tlsClient(t: ExecutionContext, s: RouteServer): Promise<Socket> {
   return secureConnect(t, s.httpsPort, clientContext(), '127.0.0.1');
-}
-
-/**
- * Reads exactly one response (framed by Content-Length) from a connection that stays open,
- * within `timeoutMs`; fails if the peer closes first or sends more than one response.
- */
-async function readOneResponse(skt: Socket, timeoutMs = 5000): Promise<RawResponse> {
-  const deadline = Date.now() + timeoutMs;
-  let bytes = Buffer.alloc(0);
-  for (;;) {
-    const end = bytes.indexOf('\r\n\r\n');
-    if (end >= 0) {
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(bytes.subarray(0, end).toString('latin1'))?.[1] ?? 0);
-      if (bytes.length >= end + 4 + length) {
-        const responses = parseResponses(bytes);
-        if (responses.length !== 1) throw new Error(`expected one response, got ${responses.length}`);
-        return responses[0] as RawResponse;
-      }
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`no complete response within ${timeoutMs} ms: ${bytes.toString('latin1').slice(0, 200)}`);
-    bytes = Buffer.concat([bytes, await readSocketBuffer(skt, 65536, SKT$BLOCKING, left)]);
-  }
 }
 
 /** Writes `request` on a fresh TLS connection and reads until the server closes (or 5 s of silence). */

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { DEFAULT_CACHE_TTL, DEFAULT_MEMORY_FILE_SIZE, DEFAULT_SMALL_FILE_SIZE, StaticFiles } from '../examples/seraphim/http/static-files.js';
-import type { SeraphimRequest } from '../examples/seraphim/http/types.js';
-import { curl, caFile, exchange, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
+import { curl, caFile, exchange, getRequest, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
 
 const run = promisify(execFile);
 const file = (path: string): Buffer => readFileSync(join(SITE, path));
@@ -375,20 +374,16 @@ test('file cache: an entry dropped while its path is checked again is not brough
   writeFileSync(join(root, 'mid.bin'), Buffer.alloc(size, 5));
   writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, 6));
   const files = await StaticFiles.create(root, { cacheTtl: 20 });
-  const request = (path: string): SeraphimRequest => ({
-    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
-    remoteAddress: '127.0.0.1', secure: false, slugs: {},
-  });
   for (const path of ['/mid.bin', '/big.bin']) {
-    const first = await files.serve(request(path));
+    const first = await files.serve(getRequest(path));
     first.file?.release?.();
   }
   t.deepEqual(files.cacheSize, { entries: 2, bytes: size, openFiles: 1 });
   await sleep(40);
   // Both entries are past their window: each request looks its path up again, and while it
   // does, the cache is emptied (as close() does). What the requests keep afterwards is counted.
-  const midServed = files.serve(request('/mid.bin'));
-  const bigServed = files.serve(request('/big.bin'));
+  const midServed = files.serve(getRequest('/mid.bin'));
+  const bigServed = files.serve(getRequest('/big.bin'));
   files.clearCache();
   const mid = await midServed;
   const big = await bigServed;
@@ -404,12 +399,8 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
   const root = tempDir(t);
   for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.txt`), String(i).repeat(1000));
   const files = await StaticFiles.create(root, { cacheMaxEntries: 4, cacheMaxBytes: 3000 });
-  const request = (path: string): SeraphimRequest => ({
-    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
-    remoteAddress: '127.0.0.1', secure: false, slugs: {},
-  });
   for (let i = 0; i < 10; i++) {
-    const response = await files.serve(request(`/f${i}.txt`));
+    const response = await files.serve(getRequest(`/f${i}.txt`));
     t.is(response.status, 200);
     t.is(response.body?.toString(), String(i).repeat(1000));
     t.true(files.cacheSize.entries <= 4);
@@ -420,11 +411,11 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
   // cache off it is streamed, never read whole for one response.
   writeFileSync(join(root, 'mid.bin'), Buffer.alloc(DEFAULT_SMALL_FILE_SIZE * 3, 7));
   const mid = await StaticFiles.create(root);
-  const first = await mid.serve(request('/mid.bin'));
+  const first = await mid.serve(getRequest('/mid.bin'));
   t.is(first.body?.length, DEFAULT_SMALL_FILE_SIZE * 3);
-  t.is((await mid.serve(request('/mid.bin'))).body, first.body, 'the same bytes, not read again');
+  t.is((await mid.serve(getRequest('/mid.bin'))).body, first.body, 'the same bytes, not read again');
   t.deepEqual(mid.cacheSize, { entries: 1, bytes: DEFAULT_SMALL_FILE_SIZE * 3, openFiles: 0 });
-  const streamed = await (await StaticFiles.create(root, { cacheTtl: 0 })).serve(request('/mid.bin'));
+  const streamed = await (await StaticFiles.create(root, { cacheTtl: 0 })).serve(getRequest('/mid.bin'));
   t.is(streamed.body, undefined);
   t.is(streamed.file?.length, DEFAULT_SMALL_FILE_SIZE * 3);
   await streamed.file?.handle.close();
@@ -433,7 +424,7 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
   const big = await StaticFiles.create(root, { cacheMaxOpenFiles: 2 });
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < 3; i++) {
-      const { file } = await big.serve(request(`/big${i}.bin`));
+      const { file } = await big.serve(getRequest(`/big${i}.bin`));
       t.is(file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
       if (file?.release !== undefined) file.release();
       else await file?.handle.close();
@@ -443,20 +434,42 @@ test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it 
   big.clearCache();
   t.deepEqual(big.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
   // Closed (as the server does when it stops): nothing is kept open any more.
-  const held = await big.serve(request('/big0.bin'));
+  const held = await big.serve(getRequest('/big0.bin'));
   t.is(big.cacheSize.openFiles, 1);
   big.close();
   t.is(big.cacheSize.openFiles, 0);
-  const after = await big.serve(request('/big1.bin'));
+  const after = await big.serve(getRequest('/big1.bin'));
   t.is(after.file?.release, undefined, 'a file served after close() is its own handle');
   t.deepEqual(big.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
   await after.file?.handle.close();
   held.file?.release?.();
 
   const off = await StaticFiles.create(root, { cacheTtl: 0 });
-  t.is((await off.serve(request('/f1.txt'))).body?.toString(), '1'.repeat(1000));
+  t.is((await off.serve(getRequest('/f1.txt'))).body?.toString(), '1'.repeat(1000));
   t.deepEqual(off.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
   await t.throwsAsync(StaticFiles.create(root, { cacheTtl: -1 }), { instanceOf: RangeError });
+});
+
+test('file cache: a file it holds in memory or open is answered at once, without a promise; anything else once looked up', async (t) => {
+  const root = tempDir(t);
+  writeFileSync(join(root, 'small.txt'), 'small');
+  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, 3));
+  const files = await StaticFiles.create(root, { cacheTtl: 60_000 });
+  t.teardown(() => files.close());
+  for (const path of ['/small.txt', '/big.bin']) {
+    const first = files.serve(getRequest(path));
+    t.true(first instanceof Promise, `${path}: looked up the first time`);
+    (await first).file?.release?.();
+    const again = files.serve(getRequest(path));
+    t.false(again instanceof Promise, `${path}: from the cache`);
+    const response = await again;
+    t.is(response.status, 200);
+    t.is(response.body?.toString() ?? response.file?.length, path === '/small.txt' ? 'small' : DEFAULT_MEMORY_FILE_SIZE + 1);
+    response.file?.release?.();
+  }
+  const missing = files.serve(getRequest('/missing.txt'));
+  t.true(missing instanceof Promise);
+  t.is((await missing).status, 404);
 });
 
 test('the seraphim command: --help lists the options; an unknown option exits 2', async (t) => {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket, type Socket } from '../../lib/index.js';
 import { startSeraphim, type SeraphimOptions, type SeraphimServer } from '../../examples/seraphim/server.js';
+import type { SeraphimRequest } from '../../examples/seraphim/http/types.js';
 import { devCertificates, serverContext } from './tls.js';
 
 const run = promisify(execFile);
@@ -78,6 +79,14 @@ export async function curl(args: readonly string[]): Promise<CurlResult> {
   }
 }
 
+/** A plain GET of `path` with no headers, as the static files get it (for calling StaticFiles directly). */
+export function getRequest(path: string): SeraphimRequest {
+  return {
+    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1', secure: false, slugs: {},
+  };
+}
+
 /** A raw plain client to the server, closed when the test ends. */
 export async function rawClient(t: ExecutionContext, port: number): Promise<Socket> {
   const skt = await openSocket('127.0.0.1', port, SKT$BLOCKING);
@@ -124,6 +133,32 @@ export function parseResponses(bytes: Buffer, headOnly = false): RawResponse[] {
     at = end + 4 + length;
   }
   return responses;
+}
+
+/**
+ * Reads exactly one response (framed by Content-Length; no body for a HEAD's, `headOnly`, nor a
+ * 304's) from a connection that stays open, within `timeoutMs`; fails if the peer closes first or
+ * sends more than one response.
+ */
+export async function readOneResponse(skt: Socket, timeoutMs = 5000, headOnly = false): Promise<RawResponse> {
+  const deadline = Date.now() + timeoutMs;
+  let bytes = Buffer.alloc(0);
+  for (;;) {
+    const end = bytes.indexOf('\r\n\r\n');
+    if (end >= 0) {
+      const head = bytes.subarray(0, end).toString('latin1');
+      const bodiless = headOnly || /^HTTP\/1\.1 304 /.test(head);
+      const length = bodiless ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (bytes.length >= end + 4 + length) {
+        const responses = parseResponses(bytes, headOnly);
+        if (responses.length !== 1) throw new Error(`expected one response, got ${responses.length}`);
+        return responses[0] as RawResponse;
+      }
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no complete response within ${timeoutMs} ms: ${bytes.toString('latin1').slice(0, 200)}`);
+    bytes = Buffer.concat([bytes, await readSocketBuffer(skt, 65536, SKT$BLOCKING, left)]);
+  }
 }
 
 /** Sends `request` on a new connection and returns the responses and whether the server closed. */

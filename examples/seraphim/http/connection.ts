@@ -164,8 +164,12 @@ export class HttpConnection {
           this.#idle = false;
         }
       }
-      // A request starts with its first byte (or, the first one, with the connection).
-      const startedAt = connectionStart ?? Date.now();
+      // A request starts with its first byte (or, the first one, with the connection). The clock
+      // is read for it only when something needs that time: the access log, or a head that takes
+      // more than this read (its timeout); otherwise a kept-alive request costs one clock read
+      // fewer (the Date header's is the one left).
+      const { log } = this.options;
+      let startedAt = connectionStart ?? (log === undefined ? undefined : Date.now());
       const parser = new HeadParser(limits);
       let head: RequestHead | undefined;
       let response: OutgoingResponse;
@@ -175,7 +179,7 @@ export class HttpConnection {
       try {
         if (refusal !== undefined) throw refusal;
         // Usually the whole head came in one read: parsed here without another await.
-        head = this.takeHead(parser) ?? (await this.readHead(parser, startedAt + timeouts.head));
+        head = this.takeHead(parser) ?? (await this.readHead(parser, (startedAt ??= Date.now()) + timeouts.head));
         if (head === undefined) return;
         const hasBody = head.chunked || head.contentLength > 0;
         // A body nobody will read (a static file's, a route's that takes none) is skipped as it
@@ -224,16 +228,20 @@ export class HttpConnection {
         // A reader that stopped reading gets no more of our time: the close drops what is queued.
         if (err.code === 'ER$TIMEOUT') setSocketMode(this.skt, SKT$INFO_LINGER, 0);
       }
-      this.options.log?.write({
-        remoteAddress: this.#remoteAddress,
-        time: new Date(startedAt),
-        requestLine: logged.requestLine,
-        status: response.status,
-        bytes: bytes ?? 0,
-        referer: logged.headers.get('referer'),
-        userAgent: logged.headers.get('user-agent'),
-        durationMs: Date.now() - startedAt,
-      });
+      if (log !== undefined) {
+        // With a log, startedAt was read at the request's start.
+        startedAt ??= Date.now();
+        log.write({
+          remoteAddress: this.#remoteAddress,
+          time: new Date(startedAt),
+          requestLine: logged.requestLine,
+          status: response.status,
+          bytes: bytes ?? 0,
+          referer: logged.headers.get('referer'),
+          userAgent: logged.headers.get('user-agent'),
+          durationMs: Date.now() - startedAt,
+        });
+      }
       this.releaseBody();
       if (bytes !== undefined && unread !== undefined) await this.linger(unread);
       if (bytes === undefined || !keepAlive) return;

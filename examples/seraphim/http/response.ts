@@ -2,11 +2,12 @@
 // memory or a byte range of an open file, streamed in chunks with each write awaited. A head is
 // one string (the status line and the fixed fields are serialized once); it goes out in one write
 // with its body: copied in front of a small one, gathered with a larger one (not joined here) or
-// with a file's first chunk.
+// with a file's first chunk. A small cached file's response is kept whole (whole-response.ts).
 import type { FileHandle } from 'node:fs/promises';
 import { SKT$BLOCKING, writeSocket, type Socket } from 'scarlet-sockets';
 import { fileReads } from './file-reads.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
+import type { WholeResponse } from './whole-response.js';
 
 /** A byte range of an open file; the writer closes the handle when done (or calls `release`). */
 export interface FileBody {
@@ -40,6 +41,11 @@ export interface OutgoingResponse {
   preset?: HeaderBlock;
   body?: Buffer;
   file?: FileBody;
+  /**
+   * For a 200 with the whole of a small cached file: where the writer keeps this very response
+   * serialized whole (head and body in one Buffer), to send it as it is while it stays right.
+   */
+  whole?: WholeResponse;
 }
 
 /** Bytes of a file read and written at a time. */
@@ -150,12 +156,12 @@ export interface WriteOptions {
   sendTimeout: number;
 }
 
-/** The status line and header section. */
-export function serializeHead(response: OutgoingResponse, options: WriteOptions): string {
+/** The status line and header section, with the Date of `now` (a Date.now() value). */
+export function serializeHead(response: OutgoingResponse, options: WriteOptions, now = Date.now()): string {
   const { status } = response;
   const { defaults } = options;
   const { preset } = response;
-  let head = statusLine(status) + dateLine();
+  let head = statusLine(status) + dateLine(now);
   // The response's own fields first; a default of the same name is then left out.
   let overrides = false;
   if (preset !== undefined) {
@@ -189,7 +195,8 @@ function joined(head: string, body: Uint8Array): Buffer {
 }
 
 /**
- * Writes a response; each write must be taken by the peer within the send timeout. A body in
+ * Writes a response; each write must be taken by the peer within the send timeout. A response
+ * kept whole (a small cached file's) goes out as it was serialized, while it holds. A body in
  * memory goes out in one write with the head: copied behind it when small (JOIN_LIMIT), gathered
  * with it when larger (not joined in JavaScript); past BODY_SLICE, the head with the body's first slice,
  * then slice by slice. Resolves once every byte was handed over.
@@ -197,9 +204,21 @@ function joined(head: string, body: Uint8Array): Buffer {
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
 export function writeResponse(skt: Socket, response: OutgoingResponse, options: WriteOptions): Promise<unknown> {
-  const { file, body } = response;
+  const { file, body, whole } = response;
   if (file !== undefined) return writeFileResponse(skt, response, file, options);
-  const head = serializeHead(response, options);
+  const now = Date.now();
+  // A response kept whole is sent as it is; only a keep-alive HTTP/1.1 answer is kept (the others
+  // differ by their Connection header), and a HEAD sends its head alone.
+  const keptWhole = whole !== undefined && body !== undefined && options.keepAlive && !options.http10;
+  if (keptWhole) {
+    const kept = whole.current(options.defaults, now);
+    if (kept !== undefined) return writeSocket(skt, options.headOnly ? kept.head : kept.whole, SKT$BLOCKING, options.sendTimeout);
+  }
+  const head = serializeHead(response, options, now);
+  if (keptWhole) {
+    const kept = whole.keep(options.defaults, now, head, body);
+    if (kept !== undefined) return writeSocket(skt, options.headOnly ? kept.head : kept.whole, SKT$BLOCKING, options.sendTimeout);
+  }
   if (body === undefined || sentBodyLength(response, options.headOnly) === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
   if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
   // The body as it is, shared between responses (never changed, so that is safe).

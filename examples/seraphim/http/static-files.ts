@@ -8,7 +8,8 @@
 // read from a descriptor kept open. After it, the path is resolved and checked again as if new, so
 // a change (a file rewritten, or replaced by a symlink that leads out of the root) is seen at the
 // latest cacheTtl after it was made, and no byte from outside the root is ever served: the cache
-// only holds what was inside when checked.
+// only holds what was inside when checked. A small file's 200 response is also kept serialized
+// whole (whole-response.ts), with the entry and counted with its bytes.
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -17,6 +18,7 @@ import { fileReads } from './file-reads.js';
 import { deleteHeader, errorResponse, letGoOfFile, setHeader, type OutgoingResponse } from './response.js';
 import { headerBlock, type HeaderBlock } from './headers.js';
 import type { SeraphimRequest } from './types.js';
+import { WHOLE_RESPONSE_LIMIT, WholeResponse } from './whole-response.js';
 
 /**
  * Options of the static files.
@@ -45,7 +47,7 @@ export interface StaticFileOptions {
    * time). Files larger still, or not cached, are streamed from disk. Default 524288 (512 KiB).
    */
   memoryFileSize?: number;
-  /** Bytes of small files kept in memory, all together. Default 32 MiB. */
+  /** Bytes of files kept in memory, with their responses kept whole (up to 16 KiB each), all together. Default 32 MiB. */
   cacheMaxBytes?: number;
   /** Paths remembered at most. Default 4096. */
   cacheMaxEntries?: number;
@@ -90,6 +92,8 @@ interface Entry extends FileFacts {
   modified: number;
   /** The whole file, for a small one. */
   body: Buffer | undefined;
+  /** Its 200 response serialized whole, for a file small enough (kept while the entry is). */
+  whole: WholeResponse | undefined;
   /** The file kept open, for a larger one (within cacheMaxOpenFiles). */
   open: SharedFile | undefined;
 }
@@ -155,7 +159,7 @@ export class StaticFiles {
     return new StaticFiles(real, options.indexFile ?? 'index.html', options.cacheControl ?? 'no-cache', options);
   }
 
-  /** Paths cached now, the bytes of file contents and the open files they hold (for tests and monitoring). */
+  /** Paths cached now, the bytes they hold (file contents and whole responses) and their open files (for tests and monitoring). */
   get cacheSize(): { entries: number; bytes: number; openFiles: number } {
     return { entries: this.#cache.size, bytes: this.#cachedBytes, openFiles: this.#openFiles };
   }
@@ -174,16 +178,28 @@ export class StaticFiles {
     this.clearCache();
   }
 
-  /** Answers a request from the files. */
-  async serve(request: SeraphimRequest): Promise<OutgoingResponse> {
+  /**
+   * Answers a request from the files: at once, without a promise (nor the turn of the microtask
+   * queue awaiting one costs the connection), when the cache holds the file's bytes or keeps it
+   * open; else once the disk has told.
+   */
+  serve(request: SeraphimRequest): Promise<OutgoingResponse> | OutgoingResponse {
     if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(405, { Allow: ALLOW });
-    const { path } = request;
     const now = Date.now();
-    // Only paths that passed every check below are ever cached.
-    const cached = this.#ttl > 0 ? this.#cache.get(path) : undefined;
-    if (cached !== undefined && now - cached.checkedAt < this.#ttl) {
+    // Only paths that passed every check of lookUp are ever cached.
+    const cached = this.#ttl > 0 ? this.#cache.get(request.path) : undefined;
+    const fresh = cached !== undefined && now - cached.checkedAt < this.#ttl;
+    if (fresh) {
       const kept = fromMemoryOrShared(request, cached);
       if (kept !== undefined) return kept;
+    }
+    return this.lookUp(request, now, cached, fresh);
+  }
+
+  /** The answer when the cache cannot give it at once; `fresh` when `cached` is within its window. */
+  private async lookUp(request: SeraphimRequest, now: number, cached: Entry | undefined, fresh: boolean): Promise<OutgoingResponse> {
+    const { path } = request;
+    if (cached !== undefined && fresh) {
       // A large file not kept open: opened by its real path, served only if still the same file.
       const handle = await openFile(cached.real);
       if (handle !== undefined) {
@@ -259,6 +275,8 @@ export class StaticFiles {
     if (cacheable && sameFile(opened, real, after)) {
       entry.body = body;
       this.remember(path, entry);
+      // Only for an entry the cache now holds with its bytes: forgetting it drops this too.
+      if (this.#cache.get(path) === entry && entry.body !== undefined && body.length < WHOLE_RESPONSE_LIMIT) entry.whole = new WholeResponse(this.roomForWhole);
     }
     return respond(request, entry, body);
   }
@@ -315,8 +333,18 @@ export class StaticFiles {
       ['Cache-Control', this.cacheControl],
       ['Accept-Ranges', 'bytes'],
     ]);
-    return { ...facts, checkedAt: now, preset, etag, lastModified, modified, body: undefined, open: undefined };
+    return { ...facts, checkedAt: now, preset, etag, lastModified, modified, body: undefined, whole: undefined, open: undefined };
   }
+
+  /**
+   * Room for a whole response's bytes (or gives it back): counted with the files' bytes, and
+   * refused past cacheMaxBytes (that response is then serialized per request, as any other).
+   */
+  private readonly roomForWhole = (delta: number): boolean => {
+    if (delta > 0 && (this.#closed || this.#cachedBytes + delta > this.#maxBytes)) return false;
+    this.#cachedBytes += delta;
+    return true;
+  };
 
   /** Keeps an entry, dropping the oldest ones past the limits. */
   private remember(path: string, entry: Entry): void {
@@ -341,6 +369,7 @@ export class StaticFiles {
     if (entry === undefined) return;
     this.#cache.delete(path);
     this.#cachedBytes -= entry.body?.length ?? 0;
+    entry.whole?.drop();
     if (entry.open !== undefined) {
       entry.open.drop();
       entry.open = undefined;
@@ -402,8 +431,12 @@ function respond(request: SeraphimRequest, entry: Entry, source: Buffer | FileHa
       setHeader(response, 'Content-Range', `bytes ${wanted.start}-${wanted.end}/${entry.size}`);
     }
   }
-  if (Buffer.isBuffer(source)) response.body = start === 0 && length === source.length ? source : source.subarray(start, start + length);
-  else response.file = { handle: source, start, length };
+  if (Buffer.isBuffer(source)) {
+    const whole = start === 0 && length === source.length;
+    response.body = whole ? source : source.subarray(start, start + length);
+    // The whole file with a 200: the one answer that can be kept serialized whole.
+    if (whole && response.status === 200 && entry.whole !== undefined) response.whole = entry.whole;
+  } else response.file = { handle: source, start, length };
   return response;
 }
 
