@@ -12,9 +12,9 @@ export interface ChunkSink {
  * Reads a connection straight from its handle into buffers of our own, through the `onread`
  * option of net.connect and tls.connect, instead of 'data' events: the Readable machinery
  * behind those events costs about a tenth of a small request/response round trip. Node offers
- * `onread` only for connections it makes itself, so opened sockets (plain and TLS) use this and
- * accepted ones read 'data' events. Pausing and resuming the socket still work as usual, and so
- * do 'end', 'error' and 'close'.
+ * `onread` only for connections it makes itself, so opened sockets (plain and TLS) use this;
+ * accepted ones are switched to the same path after Node made them (lib/handle-reader.ts).
+ * Pausing and resuming the socket still work as usual, and so do 'end', 'error' and 'close'.
  */
 export class DirectReader {
   private buffer = Buffer.allocUnsafe(READ_SIZE);
