@@ -15,8 +15,8 @@ const READ_SIZE = 64 * 1024;
 const sharedBuffer = Buffer.allocUnsafe(READ_SIZE);
 
 /** Where the chunks of a stream taken over go; undefined once its owner let it go (startTls). */
-const sinkOf = Symbol('ChunkSink');
-type TakenStream = NetSocket & { [sinkOf]?: ChunkSink | undefined };
+const kSink = Symbol('ChunkSink');
+type TakenStream = NetSocket & { [kSink]?: ChunkSink | undefined };
 
 /**
  * The symbols under which Node 20's net.Socket keeps what its `onread` option gave (set to null
@@ -62,7 +62,7 @@ function handleOf(stream: NetSocket): StreamHandle | undefined {
  */
 function onHandleRead(this: TakenStream, bytes: number, buffer: Uint8Array): boolean {
   const chunk = Buffer.from(buffer.subarray(0, bytes));
-  const sink = this[sinkOf];
+  const sink = this[kSink];
   if (sink === undefined) {
     // Let go (startTls wraps the stream in the same tick, so none arrives in practice): kept in
     // the stream's own buffer for whoever reads it next, not lost.
@@ -102,7 +102,7 @@ export function readFromHandle(stream: NetSocket, sink: ChunkSink): boolean {
   const own = stream as unknown as Record<symbol, unknown>;
   // Null in every socket made without `onread`; anything else is a socket this cannot judge.
   if (own[slots.buffer] !== null || own[slots.callback] !== null || own[slots.generator] !== null) return false;
-  (stream as TakenStream)[sinkOf] = sink;
+  (stream as TakenStream)[kSink] = sink;
   own[slots.callback] = onHandleRead;
   // No generator: the same buffer serves every read.
   own[slots.buffer] = sharedBuffer;
@@ -123,5 +123,5 @@ export function readFromHandle(stream: NetSocket, sink: ChunkSink): boolean {
  */
 export function releaseHandleReads(stream: NetSocket): void {
   const taken = stream as TakenStream;
-  if (taken[sinkOf] !== undefined) taken[sinkOf] = undefined;
+  if (taken[kSink] !== undefined) taken[kSink] = undefined;
 }
