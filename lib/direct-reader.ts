@@ -6,6 +6,8 @@ const COPY_BELOW = 16 * 1024;
 /** What a DirectReader hands the chunks it reads to. */
 export interface ChunkSink {
   receive(chunk: Buffer): void;
+  /** True once the sink takes no more bytes: what still arrives is dropped. */
+  readonly closed?: boolean;
 }
 
 /**
