@@ -6,15 +6,17 @@ const COPY_BELOW = 16 * 1024;
 /** What a DirectReader hands the chunks it reads to. */
 export interface ChunkSink {
   receive(chunk: Buffer): void;
+  /** True once the sink takes no more bytes: what still arrives is dropped. */
+  readonly closed?: boolean;
 }
 
 /**
  * Reads a connection straight from its handle into buffers of our own, through the `onread`
  * option of net.connect and tls.connect, instead of 'data' events: the Readable machinery
  * behind those events costs about a tenth of a small request/response round trip. Node offers
- * `onread` only for connections it makes itself, so opened sockets (plain and TLS) use this and
- * accepted ones read 'data' events. Pausing and resuming the socket still work as usual, and so
- * do 'end', 'error' and 'close'.
+ * `onread` only for connections it makes itself, so opened sockets (plain and TLS) use this;
+ * accepted ones are switched to the same path after Node made them (lib/handle-reader.ts).
+ * Pausing and resuming the socket still work as usual, and so do 'end', 'error' and 'close'.
  */
 export class DirectReader {
   private buffer = Buffer.allocUnsafe(READ_SIZE);

@@ -21,6 +21,7 @@ import {
 import type { DirectReader } from './direct-reader.js';
 import { osErrorOf, SocketError } from './errors.js';
 import type { ProxyEndpoint } from './proxy-header.js';
+import { readFromHandle, releaseHandleReads } from './handle-reader.js';
 import { ReadBuffer } from './read-buffer.js';
 import { failNow, SocketBase, type Convert, type Failed } from './socket-base.js';
 import { startTimer } from './timer.js';
@@ -172,8 +173,8 @@ export class StreamSocket extends SocketBase {
   readonly endpoints: Endpoints;
 
   /**
-   * @param reader - where the bytes come from when the socket was connected with one; 'data'
-   *   events otherwise
+   * @param reader - where the bytes come from when the socket was connected with one; otherwise
+   *   they are read straight from the stream's handle (readFromHandle), or by 'data' events
    * @param endpoints - both ends as taken when the connection was accepted or connected; read
    *   from the stream now when omitted (a connection made just before)
    */
@@ -183,8 +184,11 @@ export class StreamSocket extends SocketBase {
     this.stream = stream;
     this.endpoints = endpoints ?? endpointsOf(stream);
     (stream as OwnedStream)[owner] = this;
-    // With a DirectReader no 'data' event fires, but the listener still puts the stream in
-    // flowing mode, which is what makes it emit 'end'.
+    // A socket Node made (accepted, or TLS over one) is read straight from its handle as an
+    // opened one is through its DirectReader, when this Node allows it; 'data' events otherwise.
+    if (reader === undefined) readFromHandle(stream, this);
+    // Read either of those ways, no 'data' event fires, but the listener still puts the stream
+    // in flowing mode, which is what makes it emit 'end'.
     stream.on('data', StreamSocket.onData);
     reader?.attach(this);
     stream.on('end', StreamSocket.onEnd);
@@ -198,6 +202,11 @@ export class StreamSocket extends SocketBase {
       if (error) this.failure = error;
       else this.ended = true;
     }
+  }
+
+  /** Bytes received and not read yet: the kernel is read again once reads take this below READ_HIGH_WATER. */
+  get bufferedLength(): number {
+    return this.buffer.length;
   }
 
   read<T>(maxLen: number, flags: number, timeout: number, convert: Convert<T>, failed?: Failed<T>): Promise<T> {
@@ -278,6 +287,7 @@ export class StreamSocket extends SocketBase {
    */
   detach(): { stream: NetSocket; pending: Buffer | undefined; noDelay: boolean; keepAlive: boolean; endpoints: Endpoints } {
     const stream = this.stream;
+    releaseHandleReads(stream);
     stream.off('data', StreamSocket.onData);
     stream.off('end', StreamSocket.onEnd);
     stream.off('error', StreamSocket.onError);
@@ -428,7 +438,7 @@ export class StreamSocket extends SocketBase {
     ownerOf(this).streamClosed();
   }
 
-  /** A chunk arrived, from a 'data' event or a DirectReader. */
+  /** A chunk arrived: from a DirectReader, from the stream's handle, or from a 'data' event. */
   receive(chunk: Buffer): void {
     if (this.closed) return; // draining after close: the bytes have no reader any more
     const first = this.readers[0];
