@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       if (!run(id as TestName)) continue;
       const r = await alternate(`ping-pong x${connections}`, opts, (v) => pingPongRound(host, v, connections, opts));
       results.push(
-        result(id, `ping-pong ${opts.messageSize} B, ${connections} conn`, 'round trips/s', 0.9, r, 'us/round trip', {
+        result(id, `ping-pong ${opts.messageSize} B, ${connections} conn`, 'round trips/s', 0.95, r, 'us/round trip', {
           connections,
           messageSize: opts.messageSize,
           msPerRound: opts.pingPongMs,

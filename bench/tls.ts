@@ -279,7 +279,7 @@ async function main(): Promise<void> {
       const id = connections === 1 ? 'pp1' : 'pp50';
       if (!run(id)) continue;
       const r = await alternate(`tls ping-pong x${connections}`, opts, (v) => pingPongRound(host, v, connections, opts, tls));
-      const res = result(id, `TLS ping-pong ${opts.messageSize} B, ${connections} conn`, 'round trips/s', 0.9, r, 'us/round trip', {
+      const res = result(id, `TLS ping-pong ${opts.messageSize} B, ${connections} conn`, 'round trips/s', 0.95, r, 'us/round trip', {
         connections,
         messageSize: opts.messageSize,
         msPerRound: opts.pingPongMs,
