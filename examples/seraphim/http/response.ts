@@ -209,16 +209,16 @@ export function writeResponse(skt: Socket, response: OutgoingResponse, options: 
   const now = Date.now();
   // A response kept whole is sent as it is; only a keep-alive HTTP/1.1 answer is kept (the others
   // differ by their Connection header), and a HEAD sends its head alone.
-  const keptWhole = whole !== undefined && body !== undefined && options.keepAlive && !options.http10;
-  if (keptWhole) {
-    const kept = whole.current(options.defaults, now);
+  let head: string | undefined;
+  if (whole !== undefined && body !== undefined && options.keepAlive && !options.http10) {
+    let kept = whole.current(options.defaults, now);
+    if (kept === undefined) {
+      head = serializeHead(response, options, now);
+      kept = whole.keep(options.defaults, now, head, body);
+    }
     if (kept !== undefined) return writeSocket(skt, options.headOnly ? kept.head : kept.whole, SKT$BLOCKING, options.sendTimeout);
   }
-  const head = serializeHead(response, options, now);
-  if (keptWhole) {
-    const kept = whole.keep(options.defaults, now, head, body);
-    if (kept !== undefined) return writeSocket(skt, options.headOnly ? kept.head : kept.whole, SKT$BLOCKING, options.sendTimeout);
-  }
+  head ??= serializeHead(response, options, now);
   if (body === undefined || sentBodyLength(response, options.headOnly) === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
   if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
   // The body as it is, shared between responses (never changed, so that is safe).
