@@ -47,6 +47,9 @@ export class DirectReader {
   };
 
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
+    // A closed socket drains its peer (a close with linger): the bytes are dropped, uncopied, as
+    // lib/handle-reader.ts drops them for accepted sockets.
+    if (this.sink?.closed === true) return true;
     const filled = (buffer as Buffer).subarray(0, bytes);
     let chunk = filled;
     if (bytes < COPY_BELOW) chunk = Buffer.from(filled);
