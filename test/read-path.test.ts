@@ -28,7 +28,7 @@ import {
 import { READ_HIGH_WATER } from '../lib/constants.js';
 import { expectSocketError, withLimit } from './helpers/assertions.js';
 import { proxyConnection, v1 } from './helpers/proxy-headers.js';
-import { readExactly, readUntilError } from './helpers/raw-peer.js';
+import { collectUntilEnd, readExactly, readUntilError } from './helpers/raw-peer.js';
 import { resettablePeer, type ResettablePeer } from './helpers/resetting-peers.js';
 import { listen } from './helpers/sockets.js';
 import { devCertificates, secureAccept, secureListen, serverContext } from './helpers/tls.js';
@@ -185,7 +185,7 @@ for (const kind of ['plain', 'TLS'] as const) {
     await withLimit(ended, LIMIT, "no 'end'");
     await expectSocketError(t, () => readSocketBuffer(accepted, 100, SKT$BLOCKING, LIMIT), ER$SKT_CLOSED);
     // The peer ended its side only: the answer still reaches it.
-    const answer = collect(peer.stream);
+    const answer = collectUntilEnd(peer.stream);
     t.is(await writeSocket(accepted, 'answer', SKT$BLOCKING, LIMIT), 6);
     await closeSocket(accepted);
     t.is((await withLimit(answer, LIMIT, 'the peer got no end')).toString('latin1'), 'answer');
@@ -220,14 +220,6 @@ for (const kind of ['plain', 'TLS'] as const) {
     t.true(read.sawPaused, 'the socket never stopped reading from the kernel');
     t.is(events.count, 0);
   });
-}
-
-/** Everything `stream` receives until its end. */
-async function collect(stream: NetSocket): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await once(stream, 'end');
-  return Buffer.concat(chunks);
 }
 
 test('after a PROXY header, the bytes that came with it and after it reach the facade without \'data\' events', async (t) => {
