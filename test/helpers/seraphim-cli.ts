@@ -16,6 +16,7 @@ import {
   type Socket,
   type TlsContext,
 } from '../../lib/index.js';
+import { resident } from '../../bench/lib/seraphim-memory.js';
 import { SERAPHIM_NODE_FLAGS } from '../../examples/seraphim/node-flags.js';
 import { tempDir } from './seraphim.js';
 
@@ -216,12 +217,11 @@ export async function linesPrinted(cli: CliProcess, pattern: RegExp, count: numb
   }
 }
 
-/** A `VmRSS`/`VmHWM` line of /proc/<pid>/status, in bytes. */
+/** A `VmRSS`/`VmHWM` line of /proc/<pid>/status, in bytes, read by the benchmarks' own reader. */
 export function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(kib) * 1024;
+  const figures = resident(pid);
+  if (figures === undefined) throw new Error(`no ${field} in /proc/${pid}/status (the process is gone)`);
+  return field === 'VmRSS' ? figures.rss : figures.hwm;
 }
 
 /** The PID of the process among `pids` that holds the server end of the TCP connection from local port `clientPort` to `serverPort`. */

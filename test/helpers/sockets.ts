@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import {
@@ -13,6 +12,7 @@ import {
   type ServerSocket,
   type Socket,
 } from '../../lib/index.js';
+import { openDescriptors } from '../../bench/lib/seraphim-memory.js';
 import * as basic from '../../lib/basic/index.js';
 
 /** A server socket on a free loopback port, closed when the test ends. */
@@ -34,7 +34,9 @@ export async function connectedPair(t: ExecutionContext, flags = SKT$BLOCKING): 
 
 /** The number of file descriptors this process (or process `pid`) has open. */
 export function openFdCount(pid: number | 'self' = 'self'): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
+  const count = openDescriptors(pid === 'self' ? process.pid : pid);
+  if (count === undefined) throw new Error(`no /proc/${pid}/fd (the process is gone)`);
+  return count;
 }
 
 /** A port on loopback with nobody listening (one that was free a moment ago). */
