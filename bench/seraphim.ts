@@ -15,7 +15,8 @@
  * node:https) with other flags, for information: what they do to throughput, p99 and memory.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
- * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians. The
+ * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians, and
+ * ratios as the median of each round's paired ratio (bench/lib/report.ts's pairedRatio). The
  * serving processes' RSS is sampled from /proc during every run; `--idle N` then holds N idle TLS
  * connections to each HTTPS server and reads its RSS with them open.
  * Run: `npx tsx bench/seraphim.ts [--quick]`; `--help` for the flags.
@@ -32,7 +33,7 @@ import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
 import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
-import { median, writeJson } from './lib/report.js';
+import { median, pairedRatio, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
 import { startClientChild } from './lib/children.js';
@@ -351,10 +352,7 @@ async function main(): Promise<void> {
         }
         const baseline = g.servers[0] as WebServer;
         const base = rounds.get(baseline.name) as Round[];
-        const baseRps = median(base.map((x) => x.rps));
-        const baseP99 = median(base.map((x) => x.p99));
-        const bar = rounds.get('nginx');
-        const nginxRps = bar === undefined ? undefined : median(bar.map((x) => x.rps));
+        const nginxRounds = rounds.get('nginx');
         const test = {
           id: `${g.scheme}-${f.path.slice(1)}`,
           scheme: g.scheme,
@@ -365,19 +363,19 @@ async function main(): Promise<void> {
             const rs = rounds.get(s.name) as Round[];
             const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
             const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
-            const rps = median(rs.map((x) => x.rps));
-            const p99 = median(rs.map((x) => x.p99));
+            const rps = rs.map((x) => x.rps);
+            // Round r of every server ran in the same pass, back to back: paired ratios.
             return {
               server: s.name,
               rounds: rs,
-              rps,
+              rps: median(rps),
               p50: median(rs.map((x) => x.p50)),
-              p99,
+              p99: median(rs.map((x) => x.p99)),
               cpuPerRequest: cpu.length === rs.length ? median(cpu) : undefined,
               rss: rss.length === rs.length ? median(rss) : undefined,
-              ratio: rps / baseRps,
-              p99Ratio: p99 / baseP99,
-              ...(nginxRps !== undefined && { nginxRatio: rps / nginxRps }),
+              ratio: pairedRatio(rps, base.map((x) => x.rps)),
+              p99Ratio: pairedRatio(rs.map((x) => x.p99), base.map((x) => x.p99)),
+              ...(nginxRounds !== undefined && { nginxRatio: pairedRatio(rps, nginxRounds.map((x) => x.rps)) }),
               errors: rs.reduce((a, x) => a + Object.values(x.errors).reduce((b, c) => b + c, 0), 0),
             };
           }),
@@ -426,9 +424,9 @@ async function main(): Promise<void> {
 
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `\nMedians of ${opts.rounds} alternating rounds of ${opts.duration} s (${seconds.toFixed(0)} s in all). ratio = req/s / the Node server's; ` +
-      `p99 ratio = p99 / the Node server's (<= 1 is no worse); cpu/req = the server process's CPU time per request. ` +
-      `vs nginx = req/s / nginx's. RSS load = the serving process's largest RSS sampled during a round (median of the rounds). ` +
+    `\nMedians of ${opts.rounds} alternating rounds of ${opts.duration} s (${seconds.toFixed(0)} s in all). ratio = req/s / the Node server's in the same round, median of the rounds; ` +
+      `p99 ratio = p99 / the Node server's, likewise (<= 1 is no worse); cpu/req = the server process's CPU time per request. ` +
+      `vs nginx = req/s / nginx's, likewise. RSS load = the serving process's largest RSS sampled during a round (median of the rounds). ` +
       `Targets (bench/lib/seraphim-targets.ts): below, as the chart draws them. Compare only within one run.\n`,
   );
   console.log(figuresTable(tests));

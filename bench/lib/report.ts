@@ -18,8 +18,10 @@ export interface TestResult {
   unit: string;
   raw: Figures;
   facade: Figures;
-  /** facade median / raw median. */
+  /** The median of the rounds' paired ratios facade / raw: see {@link pairedRatio}. */
   ratio: number;
+  /** facade median / raw median, for information: it follows the machine's speed phases more than `ratio`. */
+  ratioOfMedians: number;
   /**
    * The lowest acceptable ratio (the highest, when `better` is `'lower'`); `null` for a figure
    * that is reported without a target.
@@ -47,6 +49,18 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/**
+ * The ratio of two variants measured in alternating rounds (baseline, measured, baseline, ...):
+ * the median of each round's measured / baseline. A pair of rounds runs back to back, so both
+ * halves share the machine's speed at that moment; the ratio of the two medians instead can
+ * divide one variant's round from a fast phase of a virtual machine by the other's from a slow
+ * one. With unequal round counts there are no pairs, and the ratio of the medians is returned.
+ */
+export function pairedRatio(measured: readonly number[], baseline: readonly number[]): number {
+  if (measured.length !== baseline.length) return median(measured) / median(baseline);
+  return median(measured.map((m, i) => m / (baseline[i] as number)));
+}
+
 export function figures(rounds: readonly number[]): Figures {
   return { rounds: [...rounds], median: median(rounds), min: Math.min(...rounds), max: Math.max(...rounds) };
 }
@@ -63,7 +77,7 @@ export function result(
 ): TestResult {
   const r = figures(rounds.raw);
   const f = figures(rounds.facade);
-  const ratio = f.median / r.median;
+  const ratio = pairedRatio(rounds.facade, rounds.raw);
   const lower = more.better === 'lower';
   const pass = target === null ? null : lower ? ratio <= target : ratio >= target;
   const cpu = rounds.cpu;
@@ -71,10 +85,10 @@ export function result(
   if (cpuUnit !== undefined && cpu !== undefined && cpu.raw.length > 0 && cpu.facade.length > 0) {
     const cr = figures(cpu.raw);
     const cf = figures(cpu.facade);
-    cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: cf.median / cr.median };
+    cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: pairedRatio(cpu.facade, cpu.raw) };
   }
   // Keys in this order, and only those that apply: plain.json keeps its shape.
-  const out: TestResult = { id, name, unit, raw: r, facade: f, ratio, target, pass, ...(cpuPerOp && { cpuPerOp }), setup };
+  const out: TestResult = { id, name, unit, raw: r, facade: f, ratio, ratioOfMedians: f.median / r.median, target, pass, ...(cpuPerOp && { cpuPerOp }), setup };
   if (lower) out.better = 'lower';
   if (more.extra !== undefined) out.extra = more.extra;
   return out;
@@ -91,7 +105,7 @@ function fmt(value: number): string {
  */
 export function table(results: readonly TestResult[], names: { raw: string; facade: string } = { raw: 'raw', facade: 'facade' }): string {
   const { raw, facade } = names;
-  const header = ['test', 'unit', `${raw} median`, `${facade} median`, 'ratio', 'target', 'result', `${raw} min..max`, `${facade} min..max`, `cpu/op ${raw}`, `cpu/op ${facade}`];
+  const header = ['test', 'unit', `${raw} median`, `${facade} median`, 'ratio', 'target', 'result', 'of medians', `${raw} min..max`, `${facade} min..max`, `cpu/op ${raw}`, `cpu/op ${facade}`];
   const rows = results.map((r) => [
     r.name,
     r.unit,
@@ -100,6 +114,7 @@ export function table(results: readonly TestResult[], names: { raw: string; faca
     `${r.ratio.toFixed(3)}x`,
     r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
     r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
+    `${r.ratioOfMedians.toFixed(3)}x`,
     `${fmt(r.raw.min)}..${fmt(r.raw.max)}`,
     `${fmt(r.facade.min)}..${fmt(r.facade.max)}`,
     r.cpuPerOp === undefined ? '-' : `${r.cpuPerOp.raw.median.toFixed(1)} us`,

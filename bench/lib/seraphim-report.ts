@@ -32,11 +32,11 @@ export interface ServerFigures {
   cpuPerRequest: number | undefined;
   /** Median over the rounds of the largest VmRSS sampled during each, bytes. */
   rss: number | undefined;
-  /** rps median / the Node baseline's rps median. */
+  /** rps / the Node baseline's rps in the same round, median of the rounds (report.ts's pairedRatio). */
   ratio: number;
-  /** p99 median / the Node baseline's p99 median. */
+  /** p99 / the Node baseline's p99 in the same round, median of the rounds. */
   p99Ratio: number;
-  /** rps median / nginx's rps median, when nginx ran in this test. */
+  /** rps / nginx's rps in the same round, median of the rounds, when nginx ran in this test. */
   nginxRatio?: number;
   errors: number;
 }

@@ -21,11 +21,11 @@ import { serverRole } from './seraphim-roles.js';
 /** The figures of one server in one test, as bench/seraphim.ts's JSON records them. */
 export interface ServerRatios {
   server: string;
-  /** requests/s median / the Node server's. */
+  /** requests/s / the Node server's, paired round by round (median of the rounds' ratios). */
   ratio: number;
-  /** p99 median / the Node server's. */
+  /** p99 / the Node server's, paired likewise. */
   p99Ratio?: number | undefined;
-  /** requests/s median / nginx's, when nginx ran in the test. */
+  /** requests/s / nginx's, paired likewise, when nginx ran in the test. */
   nginxRatio?: number | undefined;
 }
 
