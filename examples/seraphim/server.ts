@@ -32,7 +32,7 @@ import { validityProblem } from './certificate-validity.js';
 import { AccessLog } from './http/access-log.js';
 import { BodyBudget } from './http/body-budget.js';
 import { DEFAULT_TIMEOUTS, HttpConnection, type ConnectionOptions, type ConnectionTimeouts } from './http/connection.js';
-import { defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
+import { contentTypeBlock, defaultHeaders, headerBlock, type SecurityHeaderOptions } from './http/headers.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './http/request-parser.js';
 import { bodiless, errorResponse, makeResponse, setHeader, writeResponse, type OutgoingResponse } from './http/response.js';
 import { StaticFiles, type StaticFileOptions } from './http/static-files.js';
@@ -426,7 +426,8 @@ function fromHandler(answer: SeraphimResponse): OutgoingResponse {
   const body = raw === undefined ? undefined : typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const response = makeResponse(status, bodiless(status) ? undefined : body);
   const type = answer.contentType ?? (body === undefined ? undefined : typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
-  if (type !== undefined && !bodiless(status)) setHeader(response, 'Content-Type', type);
+  // A preset, replaced like any field when `headers` names Content-Type too (setHeader).
+  if (type !== undefined && !bodiless(status)) response.preset = contentTypeBlock(type);
   if (answer.headers !== undefined) for (const [name, value] of Object.entries(answer.headers)) setHeader(response, name, value);
   return response;
 }

@@ -89,6 +89,26 @@ export function headerBlock(fields: readonly HeaderField[]): HeaderBlock {
   };
 }
 
+/** Content-Type fields checked and serialized once per type: a site's handlers answer with a few. */
+const contentTypeBlocks = new Map<string, HeaderBlock>();
+/** Bounds contentTypeBlocks: a handler may make up types; past this, a new type is made each time. */
+const CONTENT_TYPE_BLOCKS_MAX = 64;
+
+/**
+ * The `Content-Type` field of `type` as a header block, checked and serialized on its first use
+ * and kept: a handler's response then carries it as a preset, with no check, map or string of
+ * its own per request.
+ *
+ * @throws TypeError for a value with a control character (CR, LF, NUL) or a character past U+00FF
+ */
+export function contentTypeBlock(type: string): HeaderBlock {
+  const known = contentTypeBlocks.get(type);
+  if (known !== undefined) return known;
+  const block = headerBlock([['Content-Type', type]]);
+  if (contentTypeBlocks.size < CONTENT_TYPE_BLOCKS_MAX) contentTypeBlocks.set(type, block);
+  return block;
+}
+
 /** A token (RFC 9110 5.6.2): what field names and methods are made of. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Anything but tab, visible ASCII, space and obs-text: controls (CR, LF, NUL, ...) and non-latin1. */
