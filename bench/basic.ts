@@ -9,8 +9,9 @@
  * connection in a phantom. Both sides (echo server and clients) use the entry under test.
  *
  * Each variant runs in a child process of its own, both sides in its main thread (see
- * bench/lib/variant-child.ts for why). Rounds alternate main, basic, main, ... after one
- * unmeasured warm-up round of each; the table shows medians and the ratio basic/main, target
+ * bench/lib/variant-child.ts for why). Rounds alternate main, basic, basic, main, ... after
+ * one unmeasured warm-up round of each; the table shows medians and the ratio basic/main (the
+ * median of the passes' ratios), target
  * 0.95 (at most 5 % slower). Flags: `--help`.
  */
 import { loadavg } from 'node:os';

@@ -8,8 +8,8 @@
  *    all 64; on 1 and on 50 concurrent connections, for 2 s a round. Facade on both sides, or
  *    raw on both sides. Figure: round trips per second, all connections together.
  *
- * Rounds alternate raw, facade, raw, facade, ... after one unmeasured warm-up round of each; the
- * table shows medians and the ratio facade/raw. Flags: see bench/lib/options.ts or `--help`.
+ * Rounds alternate raw, facade, facade, raw, ... (ABBA) after one unmeasured warm-up round of
+ * each; the table shows medians and the ratio facade/raw, the median of the passes' ratios. Flags: see bench/lib/options.ts or `--help`.
  */
 import { performance } from 'node:perf_hooks';
 import { inProcessHost, workerHost } from './lib/host.js';

@@ -15,7 +15,8 @@
  * node:https) with other flags, for information: what they do to throughput, p99 and memory.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
- * alternating the servers (node, SERAPHIM, [static], [nginx], node, SERAPHIM, ...); medians, and
+ * alternating the servers (node, SERAPHIM, [static], [nginx], then the reverse order, and again);
+ * medians, and
  * ratios as the median of each round's paired ratio (bench/lib/report.ts's pairedRatio). The
  * serving processes' RSS is sampled from /proc during every run; `--idle N` then holds N idle TLS
  * connections to each HTTPS server and reads its RSS with them open.
@@ -53,8 +54,8 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
                                  [--only https,http] [--no-static] [--no-nginx] [--flag-check]
                                  [--check-flags=FLAGS] [--idle N] [--profile DIR] [--out FILE]
   --quick          wrk -d2s, 2 rounds, 1 s warm-up (a smoke run of about 1.5 minutes)
-  --rounds N       measured rounds per server and test (default 5; quick 2)
-  --duration S     seconds per wrk run (default 10; quick 2)
+  --rounds N       measured rounds per server and test (default 8; quick 2)
+  --duration S     seconds per wrk run (default 6; quick 2)
   --connections C  wrk connections (default 64)
   --only L         https, http (default both)
   --no-static      skip SERAPHIM's static-file path (seraphim-static)
@@ -109,10 +110,12 @@ function options(argv: string[]): Options {
   const groups = onlyTests(values.only, ['https', 'http'] as const, USAGE);
   return {
     quick,
-    // Five: node:https's own p99 moves between about 2.0 and 3.6 ms from one 10 s round to the
-    // next on a 2-core machine, so the median of three was too often one lucky or unlucky round.
-    rounds: int('rounds', values.rounds, quick ? 2 : 5, 1, 20),
-    duration: int('duration', values.duration, quick ? 2 : 10, 1, 60),
+    // Eight rounds of 6 s, not five of 10 (the same time): on the development machine, a virtual
+    // one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
+    // alone: 30,878 to 52,191 req/s in consecutive 6 s runs). Shorter runs put the two rounds of
+    // a pair closer in time, and more pairs make their median less often one phase's.
+    rounds: int('rounds', values.rounds, quick ? 2 : 8, 1, 20),
+    duration: int('duration', values.duration, quick ? 2 : 6, 1, 60),
     warmup: quick ? 1 : 3,
     connections: int('connections', values.connections, 64, 1, 1000),
     groups,
@@ -340,7 +343,9 @@ async function main(): Promise<void> {
         }
         const rounds = new Map<string, Round[]>(g.servers.map((s) => [s.name, []]));
         for (let r = 1; r <= opts.rounds; r++) {
-          for (const s of g.servers) {
+          // Every other pass runs the servers in the reverse order (ABBA), so that a machine
+          // speeding up or slowing down during a pass favours neither side of a pair.
+          for (const s of r % 2 === 1 ? g.servers : [...g.servers].reverse()) {
             const m = await measure(s, f.path, opts.duration, opts.connections);
             rounds.get(s.name)?.push(m);
             const errs = Object.values(m.errors).reduce((a, b) => a + b, 0);

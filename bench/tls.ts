@@ -8,7 +8,7 @@
  *    'drain'). Figure: MiB/s at the receiver. Target: facade >= 0.95x raw.
  * 2. ping-pong: 64 bytes echoed on 1 and on 50 TLS connections for 2 s a round, facade on both
  *    sides or raw on both sides. Figure: round trips per second. Target: >= 0.9x raw.
- *    (1 and 2: rounds alternate raw, facade, raw, ... after a warm-up round, as in plain.ts.)
+ *    (1 and 2: rounds alternate raw, facade, facade, raw, ... after a warm-up round, as in plain.ts.)
  * 3. handshakes: the server alone in a child process, `openssl s_time -new` then `-reuse`
  *    (`-www /`, so TLS 1.3 tickets are read and resumption happens) drive connections; the
  *    figure is the server process's CPU time (process.cpuUsage in that process) per full and

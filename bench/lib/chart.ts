@@ -327,7 +327,7 @@ export function renderChart(data: ChartData, title = 'Benchmark ratios: scarlet-
     `<desc id="chart-desc">${escapeXml(desc)}</desc>`,
     `<rect width="${width}" height="${height}" fill="${COLOURS.background}"/>`,
     `<text x="${labelX}" y="26" font-size="16" font-weight="600">${escapeXml(title)}</text>`,
-    `<text x="${labelX}" y="44" font-size="12" fill="${COLOURS.muted}">ratio = this project / baseline, medians of alternating rounds in one run; compare only within a run (bench/README.md)</text>`,
+    `<text x="${labelX}" y="44" font-size="12" fill="${COLOURS.muted}">ratio = this project / baseline in the same pass, median of the passes of one run; compare only within a run (bench/README.md)</text>`,
     ...grid,
     ...rows,
     legend,

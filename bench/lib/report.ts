@@ -50,7 +50,7 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The ratio of two variants measured in alternating rounds (baseline, measured, baseline, ...):
+ * The ratio of two variants measured in alternating rounds (baseline, measured, measured, baseline, ...):
  * the median of each round's measured / baseline. A pair of rounds runs back to back, so both
  * halves share the machine's speed at that moment; the ratio of the two medians instead can
  * divide one variant's round from a fast phase of a virtual machine by the other's from a slow

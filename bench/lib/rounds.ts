@@ -133,7 +133,7 @@ export interface Rounds {
   negotiated: { raw: string[]; facade: string[] };
 }
 
-/** Warm-up rounds, then measured rounds alternating baseline, measured, baseline, ... (raw, facade by default). */
+/** Warm-up rounds, then measured rounds alternating baseline, measured, measured, baseline, ... (raw, facade by default). */
 export async function alternate<V extends PingPongVariant = Variant>(
   label: string,
   opts: Pick<RoundOptions, 'rounds' | 'warmupRounds'>,
@@ -144,7 +144,10 @@ export async function alternate<V extends PingPongVariant = Variant>(
   const out: Rounds = { raw: [], facade: [], cpu: { raw: [], facade: [] }, negotiated: { raw: [], facade: [] } };
   const total = opts.warmupRounds + opts.rounds;
   for (let i = 0; i < total; i++) {
-    for (const [slot, variant] of [['raw', variants[0]], ['facade', variants[1]]] as const) {
+    // Every other pass runs the measured side first (ABBA), so that a machine speeding up or
+    // slowing down during the run favours neither side of a pair.
+    const pass = [['raw', variants[0]], ['facade', variants[1]]] as const;
+    for (const [slot, variant] of i % 2 === 0 ? pass : [...pass].reverse()) {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       await sleep(50); // let the previous round's sockets finish closing
