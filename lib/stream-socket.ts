@@ -158,13 +158,16 @@ export class StreamSocket extends SocketBase {
   private failure: Error | undefined;
   private failureReported = false;
   /**
-   * The timer of timed reads, kept for the socket's life and re-armed with refresh(): a server
-   * that reads each request with a timeout makes no timer per request. It is unreferenced (the
-   * connection keeps the process alive while a read waits) and cancelled lazily: when it fires
-   * after its read was answered, it finds no expired read and does nothing.
+   * The timer of timed reads: a server that reads each request with a timeout makes no timer
+   * per request. It is unreferenced (the connection keeps the process alive while a read waits)
+   * and never moved later: a read whose deadline comes after the running timer's lets it fire as
+   * it is, and expireRead then waits out the rest. A busy connection so costs one timer start per
+   * timeout period instead of a re-insertion into Node's timer list per read; a timer that fires
+   * after its read was answered finds no read waiting and does nothing.
    */
   private readTimer: NodeJS.Timeout | undefined;
-  private readTimerMs = 0;
+  /** When the running read timer fires (performance.now() time). */
+  private readTimerDue = 0;
   private noDelay = false;
   private keepAlive = false;
   /** Milliseconds a close lets queued bytes drain (SKT$INFO_LINGER); 0 closes at once. */
@@ -385,19 +388,23 @@ export class StreamSocket extends SocketBase {
   }
 
   private armReadTimer(waiter: ReadWaiter<any>, ms: number): void {
-    waiter.deadline = performance.now() + ms;
-    if (this.readTimer !== undefined && this.readTimerMs === ms) this.readTimer.refresh();
-    else this.startReadTimer(ms);
+    const deadline = performance.now() + ms;
+    waiter.deadline = deadline;
+    // The running timer fires first: expireRead finds this read's time not up and waits the rest.
+    if (this.readTimer !== undefined && this.readTimerDue <= deadline) return;
+    this.startReadTimer(ms, deadline);
   }
 
-  private startReadTimer(ms: number): void {
+  private startReadTimer(ms: number, due = performance.now() + ms): void {
     this.stopReadTimer();
     this.readTimer = startTimer(ms, readTimerFired, this);
-    this.readTimerMs = ms;
+    this.readTimerDue = due;
   }
 
   /** The read timer went off: fails the first read if its time is up. */
   expireRead(): void {
+    // It fired: none runs until one is started again.
+    this.readTimer = undefined;
     const first = this.readers[0];
     if (first?.deadline === undefined) return; // answered already, or it has a timer of its own
     const left = first.deadline - performance.now();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import test, { type ExecutionContext } from 'ava';
 import {
   acceptSocket,
@@ -216,6 +216,30 @@ test('after a timed read was answered, its timer going off ends no later read', 
   t.true(queued.ms >= 440 && queued.ms < 3000, `queued 450 ms read ended after ${queued.ms} ms`);
   await writeSocket(client, 'x', SKT$BLOCKING, 5000);
   t.is(await blocker, 'x');
+});
+
+test('a short timed read after a long one times out on its own time, and so does one after the timer went off unused', async (t) => {
+  // The socket's read timer is never moved later, only started anew for an earlier deadline:
+  // a 300 ms read must not wait for the timer of a 4000 ms read answered just before.
+  const { client, accepted } = await connectedPair(t);
+  const answered = readSocket(accepted, 10, SKT$BLOCKING, 4000);
+  await writeSocket(client, 'a', SKT$BLOCKING, 5000);
+  t.is(await answered, 'a');
+  /** A 300 ms read that must time out; bounded, so a read with no timer fails the test instead of hanging it. */
+  const shortRead = () =>
+    timed(() => Promise.race([readSocket(accepted, 10, SKT$BLOCKING, 300), sleep(3000).then(() => 'no timeout within 3 s')]));
+  const short = await shortRead();
+  t.is((short.error as SocketError | undefined)?.status, ER$TIMEOUT, 'the 300 ms read timed out');
+  t.true(short.ms >= 290 && short.ms < 2000, `300 ms read timed out after ${short.ms} ms, not on its own time`);
+  // Its timer went off for that read; another read answered at once leaves a timer that goes off
+  // with no read waiting. A timed read after that still gets a timer of its own.
+  const quick = readSocket(accepted, 10, SKT$BLOCKING, 300);
+  await writeSocket(client, 'b', SKT$BLOCKING, 5000);
+  t.is(await quick, 'b');
+  await sleep(600);
+  const after = await shortRead();
+  t.is((after.error as SocketError | undefined)?.status, ER$TIMEOUT, 'the read after an unused timer went off timed out');
+  t.true(after.ms >= 290 && after.ms < 2000, `it timed out after ${after.ms} ms`);
 });
 
 test('timeout 0 (or none) waits until data comes', async (t) => {
