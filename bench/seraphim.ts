@@ -34,7 +34,7 @@ import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
 import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
-import { median, pairedRatio, writeJson } from './lib/report.js';
+import { median, pairedRatio, passOrder, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
 import { startClientChild } from './lib/children.js';
@@ -343,9 +343,7 @@ async function main(): Promise<void> {
         }
         const rounds = new Map<string, Round[]>(g.servers.map((s) => [s.name, []]));
         for (let r = 1; r <= opts.rounds; r++) {
-          // Every other pass runs the servers in the reverse order (ABBA), so that a machine
-          // speeding up or slowing down during a pass favours neither side of a pair.
-          for (const s of r % 2 === 1 ? g.servers : [...g.servers].reverse()) {
+          for (const s of passOrder(g.servers, r - 1)) {
             const m = await measure(s, f.path, opts.duration, opts.connections);
             rounds.get(s.name)?.push(m);
             const errs = Object.values(m.errors).reduce((a, b) => a + b, 0);
@@ -369,7 +367,7 @@ async function main(): Promise<void> {
             const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
             const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
             const rps = rs.map((x) => x.rps);
-            // Round r of every server ran in the same pass, back to back: paired ratios.
+            // Round r of every server ran in the same pass (neighbours back to back): paired ratios.
             return {
               server: s.name,
               rounds: rs,

@@ -30,7 +30,7 @@ import { giveUpAfter } from './lib/processes.js';
 import { inProcessHost, workerHost } from './lib/host.js';
 import { environment, UsageError } from './lib/options.js';
 import { HOST, type Variant } from './lib/peers.js';
-import { result, table, writeJson, type TestResult } from './lib/report.js';
+import { passOrder, result, table, writeJson, type TestResult } from './lib/report.js';
 import { alternate, bulkRound, MiB, pingPongRound, withWatchdog, type Measurement, type Rounds } from './lib/rounds.js';
 import { parseTlsOptions, type TlsBenchOptions } from './lib/tls-options.js';
 import { newTlsMaterial, type TlsMaterial } from './lib/tls-material.js';
@@ -104,7 +104,7 @@ async function handshakeTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<T
   const rounds: Record<Variant, HandshakeRound[]> = { raw: [], facade: [] };
   const limit = (opts.handshakeWarmupSeconds + 2 * opts.handshakeSeconds) * 1000 + 90_000;
   for (let i = 0; i < opts.childRounds; i++) {
-    for (const variant of VARIANTS) {
+    for (const variant of passOrder(VARIANTS, i)) {
       const r = await withWatchdog(limit, `handshakes ${variant}`, (register) => handshakeRound(variant, i + 1, opts, tls, register));
       rounds[variant].push(r);
       const rate = (s: STimeResult): string => `${s.connections} conn`;
@@ -202,7 +202,7 @@ async function memoryRound(variant: Variant, opts: TlsBenchOptions, tls: TlsMate
 async function memoryTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<TestResult[]> {
   const rounds: Record<Variant, MemoryRound[]> = { raw: [], facade: [] };
   for (let i = 0; i < opts.childRounds; i++) {
-    for (const variant of VARIANTS) {
+    for (const variant of passOrder(VARIANTS, i)) {
       const r = await withWatchdog(400_000, `memory ${variant}`, (register) => memoryRound(variant, opts, tls, register));
       rounds[variant].push(r);
       console.log(

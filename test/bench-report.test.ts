@@ -1,5 +1,5 @@
 import test from 'ava';
-import { pairedRatio, result } from '../bench/lib/report.js';
+import { pairedRatio, passOrder, result } from '../bench/lib/report.js';
 
 // Rounds from a machine that slows to 0.6 of its speed in the third pass, between the baseline's
 // round and the measured side's: each pass runs the two back to back, and the measured side is
@@ -17,8 +17,19 @@ test('pairedRatio takes the median of the round ratios, not their mean, so one o
   t.is(pairedRatio([130, 131, 60, 129, 130], [100, 100, 100, 100, 100]), 1.3);
 });
 
-test('pairedRatio without pairs (unequal round counts) is the ratio of the medians', (t) => {
-  t.is(pairedRatio([120, 130, 140], [100, 100]), 1.3);
+test('pairedRatio refuses rounds that are not pairs (unequal counts) instead of dividing unlike things', (t) => {
+  t.throws(() => pairedRatio([120, 130, 140], [100, 100]), { message: /3 measured rounds against 2 of the baseline/ });
+});
+
+test('passOrder runs the first pass as given, the next reversed, and so on (ABBA)', (t) => {
+  const servers = ['node', 'seraphim', 'static', 'nginx'];
+  t.deepEqual([0, 1, 2, 3].map((pass) => passOrder(servers, pass).join(' ')), [
+    'node seraphim static nginx',
+    'nginx static seraphim node',
+    'node seraphim static nginx',
+    'nginx static seraphim node',
+  ]);
+  t.deepEqual(servers, ['node', 'seraphim', 'static', 'nginx'], 'the list itself is left as it was');
 });
 
 test('result() holds the paired ratio to the target and keeps the ratio of medians for information', (t) => {
@@ -32,8 +43,8 @@ test('result() holds the paired ratio to the target and keeps the ratio of media
   t.true(r.pass);
   t.is(r.cpuPerOp?.ratio, 1.1);
 
-  // A slow phase under the measured side's rounds only moves both figures the same way: pairs
-  // never hide a real cost.
+  // A real cost, the measured side slower in every pass, shows in the paired ratio as in the
+  // ratio of the medians: pairing never hides it.
   const slower = result('pp', 'ping-pong', 'round trips/s', 0.95, { raw: [1000, 1000, 1000], facade: [900, 910, 920] }, undefined, {});
   t.is(slower.ratio, 0.91);
   t.false(slower.pass);

@@ -21,7 +21,7 @@ export interface BenchOptions extends RoundOptions {
 const USAGE = `usage: npm run bench -- [--quick] [--worker] [--rounds N] [--only bulk,pp1,pp50] [--out FILE]
   --quick     fewer, smaller rounds (a smoke run of about 20 s)
   --worker    run the server side in a worker thread (default: client and server in the main thread)
-  --rounds N  measured rounds per variant (default 7, quick 3)
+  --rounds N  measured rounds per variant (default 8, quick 4; even, for ABBA)
   --only L    run only these tests: bulk, pp1 (ping-pong, 1 connection), pp50 (50 connections)
   --out FILE  JSON output (default bench/results/plain.json)`;
 
@@ -87,7 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     worker: values.worker === true,
-    rounds: integerOption('rounds', values.rounds, quick ? 3 : 7, 1, 50, USAGE),
+    rounds: integerOption('rounds', values.rounds, quick ? 4 : 8, 1, 50, USAGE),
     ...streamSizes(quick),
     only: onlyTests(values.only, TEST_NAMES, USAGE),
     out: values.out ?? new URL('../results/plain.json', import.meta.url).pathname,

@@ -50,15 +50,27 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The ratio of two variants measured in alternating rounds (baseline, measured, measured, baseline, ...):
+ * The ratio of two variants measured in passes of alternating rounds (one round of each per pass):
  * the median of each round's measured / baseline. A pair of rounds runs back to back, so both
  * halves share the machine's speed at that moment; the ratio of the two medians instead can
  * divide one variant's round from a fast phase of a virtual machine by the other's from a slow
- * one. With unequal round counts there are no pairs, and the ratio of the medians is returned.
+ * one.
+ *
+ * @throws Error when the round counts differ: the rounds are then not pairs of one pass each
  */
 export function pairedRatio(measured: readonly number[], baseline: readonly number[]): number {
-  if (measured.length !== baseline.length) return median(measured) / median(baseline);
+  if (measured.length !== baseline.length) throw new Error(`pairedRatio: ${measured.length} measured rounds against ${baseline.length} of the baseline: not pairs`);
   return median(measured.map((m, i) => m / (baseline[i] as number)));
+}
+
+/**
+ * The order of one pass of a benchmark over the things it compares: as given in the first
+ * measured pass (0), reversed in the next, and so on (ABBA). A machine that speeds up or slows
+ * down during the run then favours neither side of a pair, as long as the passes are an even
+ * number (the benchmarks' defaults are).
+ */
+export function passOrder<T>(items: readonly T[], pass: number): readonly T[] {
+  return pass % 2 === 0 ? items : [...items].reverse();
 }
 
 export function figures(rounds: readonly number[]): Figures {
@@ -87,7 +99,7 @@ export function result(
     const cf = figures(cpu.facade);
     cpuPerOp = { unit: cpuUnit, raw: cr, facade: cf, ratio: pairedRatio(cpu.facade, cpu.raw) };
   }
-  // Keys in this order, and only those that apply: plain.json keeps its shape.
+  // Keys in this order, and only those that apply.
   const out: TestResult = { id, name, unit, raw: r, facade: f, ratio, ratioOfMedians: f.median / r.median, target, pass, ...(cpuPerOp && { cpuPerOp }), setup };
   if (lower) out.better = 'lower';
   if (more.extra !== undefined) out.extra = more.extra;

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerHost } from './host.js';
 import { runBulkSender, runPingPong, type BulkReceived, type EchoServed, type PingPongVariant, type Variant } from './peers.js';
 import { negotiatedKey, type Negotiated, type TlsMaterial } from './tls-material.js';
+import { passOrder } from './report.js';
 
 export const MiB = 1024 * 1024;
 /** How long past its own time cap a round may take before the watchdog closes its sockets. */
@@ -144,10 +145,9 @@ export async function alternate<V extends PingPongVariant = Variant>(
   const out: Rounds = { raw: [], facade: [], cpu: { raw: [], facade: [] }, negotiated: { raw: [], facade: [] } };
   const total = opts.warmupRounds + opts.rounds;
   for (let i = 0; i < total; i++) {
-    // Every other pass runs the measured side first (ABBA), so that a machine speeding up or
-    // slowing down during the run favours neither side of a pair.
+    // Warm-up passes in the given order; measured ones from the baseline first, then ABBA.
     const pass = [['raw', variants[0]], ['facade', variants[1]]] as const;
-    for (const [slot, variant] of i % 2 === 0 ? pass : [...pass].reverse()) {
+    for (const [slot, variant] of passOrder(pass, Math.max(0, i - opts.warmupRounds))) {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       await sleep(50); // let the previous round's sockets finish closing

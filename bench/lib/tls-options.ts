@@ -33,8 +33,8 @@ export interface TlsBenchOptions extends RoundOptions {
 const USAGE = `usage: tsx bench/tls.ts [--quick] [--worker] [--rounds N] [--child-rounds N] [--connections N] [--only LIST] [--out FILE]
   --quick           a smoke run of about 35 s: small rounds, 1,000 connections held
   --worker          bulk and ping-pong: server side in a worker thread (default: main thread)
-  --rounds N        bulk and ping-pong: measured rounds per variant (default 7, quick 2)
-  --child-rounds N  handshake and memory: rounds per variant, each in new processes (default 3, quick 1)
+  --rounds N        bulk and ping-pong: measured rounds per variant (default 8, quick 2; even, for ABBA)
+  --child-rounds N  handshake and memory: rounds per variant, each in new processes (default 4, ABBA; quick 1)
   --connections N   memory: TLS connections held open (default 5000, quick 1000)
   --only LIST       only these tests: bulk, pp1, pp50, handshake, memory
   --out FILE        JSON output (default bench/results/tls.json)
@@ -56,11 +56,11 @@ export function parseTlsOptions(argv: string[]): TlsBenchOptions {
   return {
     quick,
     worker: values.worker === true,
-    rounds: integerOption('rounds', values.rounds, quick ? 2 : 7, 1, 50, USAGE),
+    rounds: integerOption('rounds', values.rounds, quick ? 2 : 8, 1, 50, USAGE),
     // 1 GiB bulk as for plain: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last
     // under a second and spread widely.
     ...streamSizes(quick),
-    childRounds: integerOption('child-rounds', values['child-rounds'], quick ? 1 : 3, 1, 20, USAGE),
+    childRounds: integerOption('child-rounds', values['child-rounds'], quick ? 1 : 4, 1, 20, USAGE),
     handshakeSeconds: quick ? 2 : 5,
     handshakeWarmupSeconds: 1,
     // ulimit -n here is 20000: each child holds one fd per connection, well within it.
