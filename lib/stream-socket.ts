@@ -219,8 +219,8 @@ export class StreamSocket extends SocketBase {
     if (!isBlocking(flags, this.blocking)) {
       return failNow(new SocketError(ER$TIMEOUT, 'readSocket: no data buffered (non-blocking read)'), failed);
     }
-    // The only read waiting (the usual case) times out on the socket's own timer, re-armed
-    // rather than made anew for each read; a read queued behind others gets a timer of its own.
+    // The only read waiting (the usual case) times out on the socket's own timer (armReadTimer),
+    // not one made for each read; a read queued behind others gets a timer of its own.
     const shared = timeout > 0 && this.readers.length === 0;
     const waiter = new ReadWaiter<T>(maxLen, convert, shared ? 0 : timeout, this.readers, readTimeout, failed);
     if (shared) this.armReadTimer(waiter, timeout);

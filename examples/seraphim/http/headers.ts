@@ -91,7 +91,7 @@ export function headerBlock(fields: readonly HeaderField[]): HeaderBlock {
 
 /** Content-Type fields checked and serialized once per type: a site's handlers answer with a few. */
 const contentTypeBlocks = new Map<string, HeaderBlock>();
-/** Bounds contentTypeBlocks: a handler may make up types; past this, a new type is made each time. */
+/** Bounds contentTypeBlocks: a handler may make up types (a boundary per response); then it starts over. */
 const CONTENT_TYPE_BLOCKS_MAX = 64;
 
 /**
@@ -105,7 +105,10 @@ export function contentTypeBlock(type: string): HeaderBlock {
   const known = contentTypeBlocks.get(type);
   if (known !== undefined) return known;
   const block = headerBlock([['Content-Type', type]]);
-  if (contentTypeBlocks.size < CONTENT_TYPE_BLOCKS_MAX) contentTypeBlocks.set(type, block);
+  // Full: the types kept so far are dropped, not the new one, so that one-off types made early
+  // cannot keep a site's usual types out for good.
+  if (contentTypeBlocks.size >= CONTENT_TYPE_BLOCKS_MAX) contentTypeBlocks.clear();
+  contentTypeBlocks.set(type, block);
   return block;
 }
 
