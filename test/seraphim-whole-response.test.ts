@@ -3,6 +3,7 @@
 // Date of the second it is sent in, each listener's own headers, the Connection header (close,
 // HTTP/1.0, draining), HEAD, conditional and range requests, the access log, and a file changed
 // on disk. Raw clients on the library's own sockets, over plain HTTP and TLS, on loopback.
+import { randomBytes } from 'node:crypto';
 import { renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -210,6 +211,9 @@ test('whole responses count in the cache bytes, go with their file, and are not 
   // Smaller than the bound, but not with its head on top: written as before.
   const large = Buffer.alloc(WHOLE_RESPONSE_LIMIT - 100, 'L');
   writeFileSync(join(root, 'large.bin'), large);
+  // Well over one TLS record, well under the bound: kept whole too.
+  const mid = randomBytes(100 * 1024);
+  writeFileSync(join(root, 'mid.bin'), mid);
   const defaults = headerBlock(defaultHeaders({}, false));
   const { client, accepted } = await connectedPair(t);
   /** Serves `path` from `files` and writes it on the pair: the bytes the client reads. */
@@ -229,6 +233,9 @@ test('whole responses count in the cache bytes, go with their file, and are not 
   const largeResponse = await sent(files, '/large.bin');
   t.true(largeResponse.body.equals(large));
   t.is(files.cacheSize.bytes, PAGE.length + kept + large.length, 'past the bound: the file alone');
+  for (let i = 0; i < 2; i++) t.true((await sent(files, '/mid.bin')).body.equals(mid), `100 KiB, request ${i}`);
+  const midKept = files.cacheSize.bytes - (PAGE.length + kept + large.length) - mid.length;
+  t.true(midKept > mid.length && midKept < mid.length + 2048, `a 100 KiB file's whole response (${midKept} bytes) is kept and counted`);
   files.clearCache();
   t.deepEqual(files.cacheSize, { entries: 0, bytes: 0, openFiles: 0 }, 'forgotten with the file');
 

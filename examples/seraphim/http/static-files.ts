@@ -47,7 +47,7 @@ export interface StaticFileOptions {
    * time). Files larger still, or not cached, are streamed from disk. Default 524288 (512 KiB).
    */
   memoryFileSize?: number;
-  /** Bytes of files kept in memory, with their responses kept whole (up to 16 KiB each), all together. Default 32 MiB. */
+  /** Bytes of files kept in memory, with their responses kept whole (up to 128 KiB each), all together. Default 32 MiB. */
   cacheMaxBytes?: number;
   /** Paths remembered at most. Default 4096. */
   cacheMaxEntries?: number;
