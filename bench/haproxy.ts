@@ -24,7 +24,7 @@ import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { environment, integerOption, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
 import { giveUpAfter, killAll, killChild, track, trackPid } from './lib/processes.js';
 import { median, result, table, writeJson } from './lib/report.js';
-import { childPids, freePort, HOST, procCpu, runWrk, type WrkResult } from './lib/seraphim-processes.js';
+import { childPids, freePort, HOST, procCpu, runWrk, wrkErrorCount, type WrkResult } from './lib/seraphim-processes.js';
 
 const USAGE = `usage: npx tsx bench/haproxy.ts [--quick] [--rounds N] [--duration S] [--connections C] [--out FILE]
   --quick          wrk -d3s, 2 rounds, 1 s warm-up (a smoke run of about a minute)
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       for (const variant of ['one', 'two'] as const) {
         const r = await round(variant, frontends[variant], opts.duration, opts.connections, pids[variant]);
         rounds.push(r);
-        const errors = Object.values(r.wrk.errors).reduce((a, b) => a + b, 0);
+        const errors = wrkErrorCount(r.wrk.errors);
         const cores = Object.entries(r.cores).map(([name, c]) => `${name} ${c.toFixed(2)}`).join(', ');
         console.log(`round ${i + 1} ${variant}: ${Math.round(r.wrk.requestsPerSec)} req/s, p99 ${r.wrk.p99.toFixed(1)} ms, ${errors} errors; cores: ${cores}`);
       }

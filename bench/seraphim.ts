@@ -16,8 +16,7 @@
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
  * alternating the servers (node, SERAPHIM, [static], [nginx], then the reverse order, and again);
- * medians, and
- * ratios as the median of each round's paired ratio (bench/lib/report.ts's pairedRatio). The
+ * medians, and ratios as the median of each pass's paired ratio (bench/lib/report.ts). The
  * serving processes' RSS is sampled from /proc during every run; `--idle N` then holds N idle TLS
  * connections to each HTTPS server and reads its RSS with them open.
  * Run: `npx tsx bench/seraphim.ts [--quick]`; `--help` for the flags.
@@ -33,9 +32,9 @@ import { spawnSync } from 'node:child_process';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
-import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
+import { environment, integerOption, MEASURED_ROUNDS, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
 import { median, pairedRatio, passOrder, writeJson } from './lib/report.js';
-import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
+import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, wrkErrorCount, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
 import { startClientChild } from './lib/children.js';
 import { idleMemory, residentOf, sampleRss, type IdleMemory } from './lib/seraphim-memory.js';
@@ -54,7 +53,7 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
                                  [--only https,http] [--no-static] [--no-nginx] [--flag-check]
                                  [--check-flags=FLAGS] [--idle N] [--profile DIR] [--out FILE]
   --quick          wrk -d2s, 2 rounds, 1 s warm-up (a smoke run of about 1.5 minutes)
-  --rounds N       measured rounds per server and test (default 8; quick 2)
+  --rounds N       measured rounds per server and test (default ${MEASURED_ROUNDS}; quick 2; even, for ABBA)
   --duration S     seconds per wrk run (default 6; quick 2)
   --connections C  wrk connections (default 64)
   --only L         https, http (default both)
@@ -114,7 +113,7 @@ function options(argv: string[]): Options {
     // one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
     // alone: 30,878 to 52,191 req/s in consecutive 6 s runs). Shorter runs put the two rounds of
     // a pair closer in time, and more pairs make their median less often one phase's.
-    rounds: int('rounds', values.rounds, quick ? 2 : 8, 1, 20),
+    rounds: int('rounds', values.rounds, quick ? 2 : MEASURED_ROUNDS, 1, 20),
     duration: int('duration', values.duration, quick ? 2 : 6, 1, 60),
     warmup: quick ? 1 : 3,
     connections: int('connections', values.connections, 64, 1, 1000),
@@ -346,7 +345,7 @@ async function main(): Promise<void> {
           for (const s of passOrder(g.servers, r - 1)) {
             const m = await measure(s, f.path, opts.duration, opts.connections);
             rounds.get(s.name)?.push(m);
-            const errs = Object.values(m.errors).reduce((a, b) => a + b, 0);
+            const errs = wrkErrorCount(m.errors);
             console.log(
               `  ${label.padEnd(18)} ${s.name.padEnd(22)} round ${r}  ${fmtRps(m.rps).padStart(8)} req/s  p50 ${fmtMs(m.p50).padStart(9)}  p99 ${fmtMs(m.p99).padStart(9)}` +
                 `  cpu ${m.cpuPerRequest === undefined ? '-' : m.cpuPerRequest.toFixed(1) + ' us/req'}  rss ${fmtMiB(m.rss)}${errs > 0 ? `  ERRORS ${JSON.stringify(m.errors)}` : ''}`,
@@ -355,7 +354,9 @@ async function main(): Promise<void> {
         }
         const baseline = g.servers[0] as WebServer;
         const base = rounds.get(baseline.name) as Round[];
-        const nginxRounds = rounds.get('nginx');
+        const baseRps = base.map((x) => x.rps);
+        const baseP99 = base.map((x) => x.p99);
+        const nginxRps = rounds.get('nginx')?.map((x) => x.rps);
         const test = {
           id: `${g.scheme}-${f.path.slice(1)}`,
           scheme: g.scheme,
@@ -367,19 +368,20 @@ async function main(): Promise<void> {
             const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
             const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
             const rps = rs.map((x) => x.rps);
-            // Round r of every server ran in the same pass (neighbours back to back): paired ratios.
+            const p99 = rs.map((x) => x.p99);
+            // Round r of every server ran in the same pass: paired ratios.
             return {
               server: s.name,
               rounds: rs,
               rps: median(rps),
               p50: median(rs.map((x) => x.p50)),
-              p99: median(rs.map((x) => x.p99)),
+              p99: median(p99),
               cpuPerRequest: cpu.length === rs.length ? median(cpu) : undefined,
               rss: rss.length === rs.length ? median(rss) : undefined,
-              ratio: pairedRatio(rps, base.map((x) => x.rps)),
-              p99Ratio: pairedRatio(rs.map((x) => x.p99), base.map((x) => x.p99)),
-              ...(nginxRounds !== undefined && { nginxRatio: pairedRatio(rps, nginxRounds.map((x) => x.rps)) }),
-              errors: rs.reduce((a, x) => a + Object.values(x.errors).reduce((b, c) => b + c, 0), 0),
+              ratio: pairedRatio(rps, baseRps),
+              p99Ratio: pairedRatio(p99, baseP99),
+              ...(nginxRps !== undefined && { nginxRatio: pairedRatio(rps, nginxRps) }),
+              errors: rs.reduce((a, x) => a + wrkErrorCount(x.errors), 0),
             };
           }),
         };

@@ -16,7 +16,7 @@ import { chartBar, targetRows, type ServerRatios } from './seraphim-targets.js';
 export interface ChartBar {
   /** The row's label, e.g. "TLS bulk" or "SERAPHIM HTTPS 1 KiB p99". */
   label: string;
-  /** This project's figure divided by the baseline's (median / median). */
+  /** This project's figure divided by the baseline's in the same pass, median of the passes. */
   ratio: number;
   /** The target ratio, or `null` for a figure reported without one. */
   target: number | null;
@@ -316,7 +316,7 @@ export function renderChart(data: ChartData, title = 'Benchmark ratios: scarlet-
   const height = captionY + Math.max(captions.length - 1, 0) * 17 + 16;
 
   const desc =
-    'Horizontal bars, one per benchmark test: the ratio of this project\u2019s median to its baseline\u2019s median ' +
+    'Horizontal bars, one per benchmark test: this project\u2019s figure over its baseline\u2019s in the same pass, median of the passes ' +
     '(raw node:net, raw node:tls, node:https or node:http) in one run; the vertical line is 1.0x and a tick marks each target. ' +
     (summary.length === 0 ? 'No results.' : `${summary.join('. ')}. `) +
     `Runs: ${captions.join('; ') || 'none'}.`;

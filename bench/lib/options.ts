@@ -18,10 +18,16 @@ export interface BenchOptions extends RoundOptions {
   out: string;
 }
 
+/**
+ * Measured passes of a full run, for every benchmark: an even number, so that with the order
+ * reversed every other pass (passOrder) neither order has more of them.
+ */
+export const MEASURED_ROUNDS = 8;
+
 const USAGE = `usage: npm run bench -- [--quick] [--worker] [--rounds N] [--only bulk,pp1,pp50] [--out FILE]
   --quick     fewer, smaller rounds (a smoke run of about 20 s)
   --worker    run the server side in a worker thread (default: client and server in the main thread)
-  --rounds N  measured rounds per variant (default 8, quick 4; even, for ABBA)
+  --rounds N  measured rounds per variant (default ${MEASURED_ROUNDS}, quick 4; even, for ABBA)
   --only L    run only these tests: bulk, pp1 (ping-pong, 1 connection), pp50 (50 connections)
   --out FILE  JSON output (default bench/results/plain.json)`;
 
@@ -87,7 +93,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     worker: values.worker === true,
-    rounds: integerOption('rounds', values.rounds, quick ? 4 : 8, 1, 50, USAGE),
+    rounds: integerOption('rounds', values.rounds, quick ? 4 : MEASURED_ROUNDS, 1, 50, USAGE),
     ...streamSizes(quick),
     only: onlyTests(values.only, TEST_NAMES, USAGE),
     out: values.out ?? new URL('../results/plain.json', import.meta.url).pathname,

@@ -1,4 +1,4 @@
-/** Medians, ratios, the printed table and the JSON of a benchmark run. */
+/** Medians, paired ratios and the order of a pass, the printed table and the JSON of a benchmark run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -51,8 +51,8 @@ export function median(values: readonly number[]): number {
 
 /**
  * The ratio of two variants measured in passes of alternating rounds (one round of each per pass):
- * the median of each round's measured / baseline. A pair of rounds runs back to back, so both
- * halves share the machine's speed at that moment; the ratio of the two medians instead can
+ * the median of each round's measured / baseline. A pair of rounds runs in the same pass, close in
+ * time, so both halves share the machine's speed of that moment; the ratio of the two medians can
  * divide one variant's round from a fast phase of a virtual machine by the other's from a slow
  * one.
  *
@@ -67,7 +67,7 @@ export function pairedRatio(measured: readonly number[], baseline: readonly numb
  * The order of one pass of a benchmark over the things it compares: as given in the first
  * measured pass (0), reversed in the next, and so on (ABBA). A machine that speeds up or slows
  * down during the run then favours neither side of a pair, as long as the passes are an even
- * number (the benchmarks' defaults are).
+ * number (the full runs' defaults are).
  */
 export function passOrder<T>(items: readonly T[], pass: number): readonly T[] {
   return pass % 2 === 0 ? items : [...items].reverse();

@@ -16,7 +16,7 @@ export const ROUND_GRACE_MS = 15_000;
 
 /** What the bulk and ping-pong rounds are sized by. */
 export interface RoundOptions {
-  /** Measured rounds per variant and test (alternating raw, facade, raw, ...; main, basic, ... in bench/basic.ts). */
+  /** Measured rounds per variant and test (alternating raw, facade, facade, raw, ...; main, basic, basic, main in bench/basic.ts). */
   rounds: number;
   /** Unmeasured warm-up rounds per variant and test, before the measured ones. */
   warmupRounds: number;
@@ -31,7 +31,7 @@ export interface Measurement {
   /** The figure of the round (MiB/s, round trips/s, ...). */
   value: number;
   /** Process CPU time (user + system, every thread) per operation of the round, in microseconds. */
-  cpuPerOp?: number;
+  cpuPerOp: number;
   detail: string;
   /** TLS: what the round's client negotiated. */
   negotiated?: Negotiated;
@@ -144,18 +144,19 @@ export async function alternate<V extends PingPongVariant = Variant>(
 ): Promise<Rounds> {
   const out: Rounds = { raw: [], facade: [], cpu: { raw: [], facade: [] }, negotiated: { raw: [], facade: [] } };
   const total = opts.warmupRounds + opts.rounds;
+  const slots = [['raw', variants[0]], ['facade', variants[1]]] as const;
   for (let i = 0; i < total; i++) {
+    const warm = i < opts.warmupRounds;
     // Warm-up passes in the given order; measured ones from the baseline first, then ABBA.
-    const pass = [['raw', variants[0]], ['facade', variants[1]]] as const;
-    for (const [slot, variant] of passOrder(pass, Math.max(0, i - opts.warmupRounds))) {
+    for (const [slot, variant] of passOrder(slots, warm ? 0 : i - opts.warmupRounds)) {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       await sleep(50); // let the previous round's sockets finish closing
       const m = await round(variant);
-      const warm = i < opts.warmupRounds;
       if (!warm) {
+        // Both pushed in every pass, so the CPU figures pair as the rates do.
         out[slot].push(m.value);
-        if (m.cpuPerOp !== undefined) out.cpu[slot].push(m.cpuPerOp);
+        out.cpu[slot].push(m.cpuPerOp);
       }
       if (m.negotiated !== undefined) {
         const key = negotiatedKey(m.negotiated);

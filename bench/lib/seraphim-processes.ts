@@ -237,6 +237,11 @@ export interface WrkResult {
   transferPerSec: string;
 }
 
+/** Every error of a wrk run, of all kinds, together. */
+export function wrkErrorCount(errors: WrkResult['errors']): number {
+  return errors.connect + errors.read + errors.write + errors.timeout + errors.non2xx;
+}
+
 function ms(value: string, unit: string): number {
   const n = Number(value);
   if (unit === 'us') return n / 1000;

@@ -1,4 +1,4 @@
-import { integerOption, onlyTests, parseFlags, ROUND_FLAGS, streamSizes } from './options.js';
+import { integerOption, MEASURED_ROUNDS, onlyTests, parseFlags, ROUND_FLAGS, streamSizes } from './options.js';
 import type { RoundOptions } from './rounds.js';
 
 /** The tests bench/tls.ts knows, by the short name `--only` takes. */
@@ -33,7 +33,7 @@ export interface TlsBenchOptions extends RoundOptions {
 const USAGE = `usage: tsx bench/tls.ts [--quick] [--worker] [--rounds N] [--child-rounds N] [--connections N] [--only LIST] [--out FILE]
   --quick           a smoke run of about 35 s: small rounds, 1,000 connections held
   --worker          bulk and ping-pong: server side in a worker thread (default: main thread)
-  --rounds N        bulk and ping-pong: measured rounds per variant (default 8, quick 2; even, for ABBA)
+  --rounds N        bulk and ping-pong: measured rounds per variant (default ${MEASURED_ROUNDS}, quick 2; even, for ABBA)
   --child-rounds N  handshake and memory: rounds per variant, each in new processes (default 4, ABBA; quick 1)
   --connections N   memory: TLS connections held open (default 5000, quick 1000)
   --only LIST       only these tests: bulk, pp1, pp50, handshake, memory
@@ -56,7 +56,7 @@ export function parseTlsOptions(argv: string[]): TlsBenchOptions {
   return {
     quick,
     worker: values.worker === true,
-    rounds: integerOption('rounds', values.rounds, quick ? 2 : 8, 1, 50, USAGE),
+    rounds: integerOption('rounds', values.rounds, quick ? 2 : MEASURED_ROUNDS, 1, 50, USAGE),
     // 1 GiB bulk as for plain: at the ~650 MiB/s of TLS on loopback here, 512 MiB rounds last
     // under a second and spread widely.
     ...streamSizes(quick),
