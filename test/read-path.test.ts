@@ -66,8 +66,12 @@ type Kind = 'plain' | 'TLS';
 async function acceptedPeer(t: ExecutionContext, kind: Kind): Promise<{ peer: ResettablePeer; accepted: Socket }> {
   if (kind === 'plain') {
     const { server, port } = await listen(t);
-    const [peer, accepted] = await Promise.all([resettablePeer(t, port, false), acceptSocket(server, LIMIT)]);
-    t.teardown(() => closeSocket(accepted));
+    // Closed at teardown as soon as it is accepted, even when the peer's side then fails.
+    const accepting = acceptSocket(server, LIMIT).then((skt) => {
+      t.teardown(() => closeSocket(skt));
+      return skt;
+    });
+    const [peer, accepted] = await Promise.all([resettablePeer(t, port, false), accepting]);
     return { peer, accepted };
   }
   const { server, port } = await secureListen(t, serverContext());
@@ -94,8 +98,12 @@ function flood(stream: NetSocket, total: number): { stalled: Promise<number>; di
       sent += piece.length;
       if (stream.write(piece)) continue;
       const timer = setTimeout(() => onStall(sent - stream.writableLength), 500);
-      await once(stream, 'drain');
-      clearTimeout(timer);
+      try {
+        // A stream closed without an error (torn down) drains no more: that ends the flood too.
+        await Promise.race([once(stream, 'drain'), once(stream, 'close').then(() => Promise.reject(new Error('the flood\'s stream closed before it drained')))]);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     stream.end();
     return hash.digest('hex');
@@ -108,15 +116,15 @@ function flood(stream: NetSocket, total: number): { stalled: Promise<number>; di
  * that the buffer stays within the bound and Readable's stays empty. Returns the byte count,
  * the SHA-256, and whether the socket was seen stopped (paused) between reads.
  */
-async function readAll(t: ExecutionContext, skt: Socket, maxLen: number, between?: () => Promise<void>): Promise<{ bytes: number; digest: string; sawPaused: boolean }> {
+async function readToEndChecked(t: ExecutionContext, skt: Socket, maxLen: number, between?: () => Promise<void>): Promise<{ bytes: number; digest: string; sawPaused: boolean }> {
   const hash = createHash('sha256');
   let bytes = 0;
   let sawPaused = false;
   let worst = 0;
   let readableWorst = 0;
   const { stream } = inside(skt);
-  // Bounded: at most one read per byte of the flood, each with its own timeout.
-  for (let reads = 0; reads <= FLOOD; reads++) {
+  // Bounded: each read has its own timeout, and the peer's end (ER$SKT_CLOSED) ends the loop.
+  for (;;) {
     let chunk: Buffer;
     try {
       chunk = await readSocketBuffer(skt, maxLen, SKT$BLOCKING, LIMIT);
@@ -156,16 +164,16 @@ for (const kind of ['plain', 'TLS'] as const) {
     // The sender is held: its writes stop draining with most of the 64 MiB still unsent. Had the
     // socket read without bound, the flood would go through instead.
     const handedOver = await withLimit(stalled, 60_000, 'the sender was never held back');
-    t.log(`${kind}: the sender stalled after handing ${(handedOver / MiB).toFixed(1)} MiB to the kernel; the socket buffers ${inside(accepted).bufferedLength} bytes`);
+    const { stream, bufferedLength: buffered } = inside(accepted);
+    t.log(`${kind}: the sender stalled after handing ${(handedOver / MiB).toFixed(1)} MiB to the kernel; the socket buffers ${buffered} bytes`);
     t.true(handedOver < FLOOD / 2, `${handedOver} bytes went out before the sender was held`);
-    const { stream } = inside(accepted);
-    t.true(inside(accepted).bufferedLength >= READ_HIGH_WATER, 'the socket filled its buffer first');
-    t.true(inside(accepted).bufferedLength <= BUFFER_BOUND, `${inside(accepted).bufferedLength} bytes buffered`);
+    t.true(buffered >= READ_HIGH_WATER, 'the socket filled its buffer first');
+    t.true(buffered <= BUFFER_BOUND, `${buffered} bytes buffered`);
     t.is(stream.readableLength, 0, "Readable's buffer holds nothing");
     // What the process took from the kernel (the TCP socket under TLS counts ciphertext).
     if (kind === 'plain') t.true(stream.bytesRead <= BUFFER_BOUND, `${stream.bytesRead} bytes read from the kernel`);
 
-    const read = await withLimit(readAll(t, accepted, 64 * KiB), 90_000, 'reading the flood did not finish');
+    const read = await withLimit(readToEndChecked(t, accepted, 64 * KiB), 90_000, 'reading the flood did not finish');
     t.is(read.bytes, FLOOD);
     t.is(read.digest, await digest, 'every byte, once, in order');
     t.is(events.count, 0, "chunks went through 'data' events: the fallback was taken");
@@ -211,7 +219,7 @@ for (const kind of ['plain', 'TLS'] as const) {
     const { digest } = flood(peer.stream, 4 * MiB);
     // Small reads with a turn of the event loop after each: the sender is much faster.
     const read = await withLimit(
-      readAll(t, accepted, 4 * KiB, () => new Promise((resolve) => setImmediate(resolve))),
+      readToEndChecked(t, accepted, 4 * KiB, () => new Promise((resolve) => setImmediate(resolve))),
       90_000,
       'the slow reader did not finish',
     );
@@ -238,9 +246,7 @@ test('after a PROXY header, the bytes that came with it and after it reach the f
 });
 
 test('after startTls on an accepted socket, the plaintext reaches the facade without \'data\' events', async (t) => {
-  const { server, port } = await listen(t);
-  const [peer, accepted] = await Promise.all([resettablePeer(t, port, false), acceptSocket(server, LIMIT)]);
-  t.teardown(() => closeSocket(accepted));
+  const { peer, accepted } = await acceptedPeer(t, 'plain');
   peer.raw.write('STARTTLS\r\n');
   t.is((await readExactly(accepted, 10, LIMIT)).toString('latin1'), 'STARTTLS\r\n');
   const tls = tlsConnect({ socket: peer.raw, servername: 'localhost', ca: devCertificates().ca.cert });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PassThrough } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import { SKT$BLOCKING, writeSocket, type Socket } from '../lib/index.js';
@@ -14,18 +15,16 @@ import { defaultHeaders, headerBlock } from '../examples/seraphim/http/headers.j
 import { writeResponse } from '../examples/seraphim/http/response.js';
 import { StaticFiles } from '../examples/seraphim/http/static-files.js';
 import { WHOLE_RESPONSE_LIMIT } from '../examples/seraphim/http/whole-response.js';
-import type { SeraphimOptions } from '../examples/seraphim/server.js';
-import { getRequest, parseResponses, rawClient, readAll, readOneResponse, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
+import type { SeraphimOptions, SeraphimServer } from '../examples/seraphim/server.js';
+import { exchangeOn, getRequest, rawClient, readOneResponse, startTestServer, tempDir, type RawResponse } from './helpers/seraphim.js';
 import { connectedPair } from './helpers/sockets.js';
 import { clientContext, secureConnect } from './helpers/tls.js';
 
 /** A page of about 1 KiB: its response is kept whole. */
 const PAGE = Buffer.from(`<!doctype html>\n<title>kept</title>\n<p>${'scarlet '.repeat(120)}</p>\n`, 'utf8');
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A site with PAGE as /page.html, served on both listeners (no redirect), with a long cache window unless told. */
-async function siteServer(t: ExecutionContext, options: Partial<SeraphimOptions> = {}): Promise<{ root: string; http: number; https: number; server: Awaited<ReturnType<typeof startTestServer>> }> {
+async function siteServer(t: ExecutionContext, options: Partial<SeraphimOptions> = {}): Promise<{ root: string; http: number; https: number; server: SeraphimServer }> {
   const root = tempDir(t);
   writeFileSync(join(root, 'page.html'), PAGE);
   const server = await startTestServer(t, { root, redirectToHttps: false, staticFiles: { cacheTtl: 60_000 }, ...options });
@@ -96,10 +95,9 @@ test('a kept response: Connection as the request and the server want it, and HEA
   t.is(head.body.length, 0);
   // Had HEAD sent the body, this answer would start with the page's bytes.
   isPage(t, await ask(skt, get('/page.html')), 'the request after HEAD');
-  await writeSocket(skt, get('/page.html', 'Connection: close\r\n'), SKT$BLOCKING, 5000);
-  const closing = await readAll(skt);
+  const closing = await exchangeOn(skt, get('/page.html', 'Connection: close\r\n'));
   t.true(closing.closed, 'closed after Connection: close');
-  const [last, ...more] = parseResponses(closing.bytes);
+  const [last, ...more] = closing.responses;
   t.is(more.length, 0);
   isPage(t, last as RawResponse, 'answer to Connection: close');
   t.is(last?.headers.get('connection'), 'close');
@@ -109,19 +107,17 @@ test('a kept response: Connection as the request and the server want it, and HEA
   const kept = await ask(old, 'GET /page.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
   isPage(t, kept, 'HTTP/1.0 keep-alive');
   t.is(kept.headers.get('connection'), 'keep-alive');
-  await writeSocket(old, 'GET /page.html HTTP/1.0\r\n\r\n', SKT$BLOCKING, 5000);
-  const plainOld = await readAll(old);
+  const plainOld = await exchangeOn(old, 'GET /page.html HTTP/1.0\r\n\r\n');
   t.true(plainOld.closed, 'HTTP/1.0 without keep-alive: closed');
-  t.is(parseResponses(plainOld.bytes)[0]?.headers.get('connection'), 'close');
+  t.is(plainOld.responses[0]?.headers.get('connection'), 'close');
 
   // Draining: the kept connection's next answer closes it.
   const draining = await rawClient(t, http);
   isPage(t, await ask(draining, get('/page.html')), 'before drain');
   server.drain();
-  await writeSocket(draining, get('/page.html'), SKT$BLOCKING, 5000);
-  const drained = await readAll(draining);
+  const drained = await exchangeOn(draining, get('/page.html'));
   t.true(drained.closed, 'closed while draining');
-  t.is(parseResponses(drained.bytes)[0]?.headers.get('connection'), 'close');
+  t.is(drained.responses[0]?.headers.get('connection'), 'close');
 });
 
 test('conditional and range requests on a kept file: 304, 206, 416, and the kept 200 unchanged between them', async (t) => {
@@ -133,12 +129,38 @@ test('conditional and range requests on a kept file: 304, 206, 416, and the kept
   const lastModified = first.headers.get('last-modified') ?? '';
   t.regex(etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
   const cases: [string, (response: RawResponse) => void][] = [
-    [`If-None-Match: ${etag}\r\n`, (r) => (t.is(r.status, 304), t.is(r.body.length, 0), t.is(r.headers.get('etag'), etag))],
+    [
+      `If-None-Match: ${etag}\r\n`,
+      (r) => {
+        t.is(r.status, 304);
+        t.is(r.body.length, 0);
+        t.is(r.headers.get('etag'), etag);
+      },
+    ],
     [`If-Modified-Since: ${lastModified}\r\n`, (r) => t.is(r.status, 304)],
     ['If-None-Match: "other"\r\n', (r) => isPage(t, r, 'another ETag')],
-    ['Range: bytes=0-9\r\n', (r) => (t.is(r.status, 206), t.is(r.headers.get('content-range'), `bytes 0-9/${PAGE.length}`), t.true(r.body.equals(PAGE.subarray(0, 10))))],
-    ['Range: bytes=-5\r\n', (r) => (t.is(r.status, 206), t.true(r.body.equals(PAGE.subarray(PAGE.length - 5))))],
-    [`Range: bytes=${PAGE.length}-\r\n`, (r) => (t.is(r.status, 416), t.is(r.headers.get('content-range'), `bytes */${PAGE.length}`))],
+    [
+      'Range: bytes=0-9\r\n',
+      (r) => {
+        t.is(r.status, 206);
+        t.is(r.headers.get('content-range'), `bytes 0-9/${PAGE.length}`);
+        t.true(r.body.equals(PAGE.subarray(0, 10)));
+      },
+    ],
+    [
+      'Range: bytes=-5\r\n',
+      (r) => {
+        t.is(r.status, 206);
+        t.true(r.body.equals(PAGE.subarray(PAGE.length - 5)));
+      },
+    ],
+    [
+      `Range: bytes=${PAGE.length}-\r\n`,
+      (r) => {
+        t.is(r.status, 416);
+        t.is(r.headers.get('content-range'), `bytes */${PAGE.length}`);
+      },
+    ],
     ['Range: bytes=0-9\r\nIf-Range: "stale"\r\n', (r) => isPage(t, r, 'If-Range that does not match')],
   ];
   for (const [extra, check] of cases) {
@@ -160,8 +182,7 @@ test('the access log is right for kept responses: status, bytes sent, HEAD and 3
   await ask(skt, get('/page.html', 'User-Agent: kept-agent\r\n'));
   await ask(skt, 'HEAD /page.html HTTP/1.1\r\nHost: x\r\n\r\n', true);
   await ask(skt, get('/page.html', `If-None-Match: ${headers.get('etag')}\r\n`));
-  await writeSocket(skt, get('/page.html', 'Connection: close\r\n'), SKT$BLOCKING, 5000);
-  await readAll(skt);
+  await exchangeOn(skt, get('/page.html', 'Connection: close\r\n'));
   const lines = logged.trimEnd().split('\n');
   const fields = lines.map((line) => /"(\w+) \/page\.html HTTP\/1\.1" (\d{3}) (\S+) "-" "([^"]*)"/.exec(line)?.slice(1));
   t.deepEqual(fields, [

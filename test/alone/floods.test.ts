@@ -8,7 +8,7 @@ import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
-import { p99, waitFor, withLimit } from '../helpers/assertions.js';
+import { p99, waitFor } from '../helpers/assertions.js';
 import { captureClientHello } from '../helpers/client-hello.js';
 import type { FloodKind, FloodPlan, FloodReport } from '../helpers/flood-attacker.js';
 import { startLineChild } from '../helpers/line-child.js';

@@ -114,46 +114,51 @@ export interface RawResponse {
   body: Buffer;
 }
 
+/**
+ * The head of the response that starts at `at`, and where its body lies (framed by
+ * Content-Length; none for a HEAD's, `headOnly`, a 304's or a 1xx's); undefined while the head
+ * is incomplete.
+ */
+function responseHead(bytes: Buffer, at: number, headOnly: boolean): { status: number; headers: Map<string, string>; bodyStart: number; bodyEnd: number } | undefined {
+  const end = bytes.indexOf('\r\n\r\n', at);
+  if (end < 0) return undefined;
+  const lines = bytes.subarray(at, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0] ?? '')?.[1]);
+  const headers = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const length = headOnly || status === 304 || status < 200 ? 0 : Number(headers.get('content-length') ?? 0);
+  return { status, headers, bodyStart: end + 4, bodyEnd: end + 4 + length };
+}
+
 /** Splits bytes into responses framed by Content-Length (`headOnly`: the responses to HEAD have no body). */
 export function parseResponses(bytes: Buffer, headOnly = false): RawResponse[] {
   const responses: RawResponse[] = [];
   let at = 0;
   while (at < bytes.length) {
-    const end = bytes.indexOf('\r\n\r\n', at);
-    if (end < 0) throw new Error(`incomplete response head: ${bytes.subarray(at, at + 200).toString('latin1')}`);
-    const lines = bytes.subarray(at, end).toString('latin1').split('\r\n');
-    const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0] ?? '')?.[1]);
-    const headers = new Map<string, string>();
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(':');
-      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-    }
-    const length = headOnly || status === 304 || status < 200 ? 0 : Number(headers.get('content-length') ?? 0);
-    responses.push({ status, headers, body: bytes.subarray(end + 4, end + 4 + length) });
-    at = end + 4 + length;
+    const head = responseHead(bytes, at, headOnly);
+    if (head === undefined) throw new Error(`incomplete response head: ${bytes.subarray(at, at + 200).toString('latin1')}`);
+    responses.push({ status: head.status, headers: head.headers, body: bytes.subarray(head.bodyStart, head.bodyEnd) });
+    at = head.bodyEnd;
   }
   return responses;
 }
 
 /**
- * Reads exactly one response (framed by Content-Length; no body for a HEAD's, `headOnly`, nor a
- * 304's) from a connection that stays open, within `timeoutMs`; fails if the peer closes first or
+ * Reads exactly one response (framed as parseResponses frames it) from a connection that stays open, within `timeoutMs`; fails if the peer closes first or
  * sends more than one response.
  */
 export async function readOneResponse(skt: Socket, timeoutMs = 5000, headOnly = false): Promise<RawResponse> {
   const deadline = Date.now() + timeoutMs;
   let bytes = Buffer.alloc(0);
   for (;;) {
-    const end = bytes.indexOf('\r\n\r\n');
-    if (end >= 0) {
-      const head = bytes.subarray(0, end).toString('latin1');
-      const bodiless = headOnly || /^HTTP\/1\.1 304 /.test(head);
-      const length = bodiless ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (bytes.length >= end + 4 + length) {
-        const responses = parseResponses(bytes, headOnly);
-        if (responses.length !== 1) throw new Error(`expected one response, got ${responses.length}`);
-        return responses[0] as RawResponse;
-      }
+    const head = responseHead(bytes, 0, headOnly);
+    if (head !== undefined && bytes.length >= head.bodyEnd) {
+      const responses = parseResponses(bytes, headOnly);
+      if (responses.length !== 1) throw new Error(`expected one response, got ${responses.length}`);
+      return responses[0] as RawResponse;
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`no complete response within ${timeoutMs} ms: ${bytes.toString('latin1').slice(0, 200)}`);
@@ -161,10 +166,21 @@ export async function readOneResponse(skt: Socket, timeoutMs = 5000, headOnly = 
   }
 }
 
-/** Sends `request` on a new connection and returns the responses and whether the server closed. */
-export async function exchange(t: ExecutionContext, port: number, request: string | Buffer, timeoutMs = 5000): Promise<{ responses: RawResponse[]; closed: boolean }> {
-  const skt = await rawClient(t, port);
+/** What a client got for its requests: the responses, their raw bytes, and whether the server closed. */
+export interface Exchanged {
+  responses: RawResponse[];
+  bytes: Buffer;
+  closed: boolean;
+}
+
+/** Sends `request` on `skt` and reads until the server closes it (or `timeoutMs` of silence). */
+export async function exchangeOn(skt: Socket, request: string | Buffer, timeoutMs = 5000): Promise<Exchanged> {
   await writeSocket(skt, request, SKT$BLOCKING, 5000);
   const { bytes, closed } = await readAll(skt, timeoutMs);
-  return { responses: parseResponses(bytes), closed };
+  return { responses: parseResponses(bytes), bytes, closed };
+}
+
+/** Sends `request` on a new connection and returns the responses and whether the server closed. */
+export async function exchange(t: ExecutionContext, port: number, request: string | Buffer, timeoutMs = 5000): Promise<Exchanged> {
+  return exchangeOn(await rawClient(t, port), request, timeoutMs);
 }
