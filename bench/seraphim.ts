@@ -8,14 +8,16 @@
  * from the same Buffers, read once at start: a 1 KiB HTML page and a 100 KiB file. SERAPHIM
  * answers them from a handler (the path a route takes); `seraphim-static` is SERAPHIM's real
  * static-file path on the same files (its file cache: both files from memory after the first
- * request, rechecked on disk once a second).
+ * request, rechecked on disk once a second). `floor-https` is node:tls answering each read with a
+ * response built at start, no HTTP at all (bench/lib/tls-floor.ts): the least Node does per
+ * request, which shows how much of SERAPHIM's distance to nginx is Node's own.
  *
  * SERAPHIM's children run with the Node flags the `seraphim` command runs with
  * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds SERAPHIM (and
  * node:https) with other flags, for information: what they do to throughput, p99 and memory.
  *
  * Method: per test (scheme x file), one unmeasured warm-up run of wrk per server, then rounds
- * alternating the servers (node, SERAPHIM, [static], [nginx], then the reverse order, and again);
+ * alternating the servers (node, SERAPHIM, [static], floor, [nginx], then the reverse order, and again);
  * medians, and ratios as the median of each pass's paired ratio (bench/lib/report.ts). The
  * serving processes' RSS is sampled from /proc during every run; `--idle N` then holds N idle TLS
  * connections to each HTTPS server and reads its RSS with them open.
@@ -128,7 +130,10 @@ function options(argv: string[]): Options {
 }
 
 /** The Node flags a server variant runs with: Node's defaults for the baselines, SERAPHIM's own (as its command runs) for SERAPHIM. */
-const flagsOf = (variant: ServerVariant): readonly string[] => (serverRole(variant) === 'baseline' ? [] : SERAPHIM_NODE_FLAGS);
+const flagsOf = (variant: ServerVariant): readonly string[] => {
+  const role = serverRole(variant);
+  return role === 'target' || role === 'static' ? SERAPHIM_NODE_FLAGS : [];
+};
 
 /** The flags flagcheck-node-https runs with: whichever of SERAPHIM's and the checked flags are not Node's defaults (none: it is not run). */
 const flagCheckNodeFlags = (checkFlags: readonly string[]): readonly string[] => (checkFlags.length > 0 ? checkFlags : SERAPHIM_NODE_FLAGS);
@@ -281,7 +286,8 @@ async function main(): Promise<void> {
   }
   console.log(
     'seraphim-https answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
-      (opts.static ? 'seraphim-static-https is its static-file path with its file cache on the same files, the server held to nginx.' : 'its static-file path is skipped (--no-static).'),
+      (opts.static ? 'seraphim-static-https is its static-file path with its file cache on the same files, the server held to nginx.' : 'its static-file path is skipped (--no-static).') +
+      ' floor-https is node:tls answering each read with a response built at start (no HTTP): the least Node does per request, for information.',
   );
 
   const site = makeSite();
@@ -304,6 +310,7 @@ async function main(): Promise<void> {
     if (opts.groups.includes('https')) {
       const list = [await start('node-https'), await start('seraphim-https')];
       if (opts.static) list.push(await start('seraphim-static-https'));
+      list.push(await start('floor-https'));
       if (opts.checkFlags !== undefined) {
         list.push(await start('seraphim-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-https`));
         if (opts.static) list.push(await start('seraphim-static-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-static-https`));

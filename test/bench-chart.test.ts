@@ -37,8 +37,8 @@ const tls = {
 /**
  * A SERAPHIM run without a recorded mode: one HTTPS test on the 1 KiB page, where the targets are
  * 1.3x node:https and 0.8x nginx. The handler at 1.2x requests/s (short of 1.3x) with a worse p99;
- * the static path at 1.4x with a better p99, and 0.85x nginx; nginx itself and a --flag-check
- * server have no row.
+ * the static path at 1.4x with a better p99, and 0.85x nginx; nginx itself, the TLS floor and a
+ * --flag-check server have no row.
  */
 const seraphim = {
   benchmark: 'seraphim',
@@ -55,6 +55,7 @@ const seraphim = {
         { server: 'node-https', rps: 1000, ratio: 1, p99Ratio: 1, nginxRatio: 0.6, errors: 0 },
         { server: 'seraphim-https', rps: 1200, ratio: 1.2, p99Ratio: 1.25, nginxRatio: 0.72, errors: 0 },
         { server: 'seraphim-static-https', rps: 1400, ratio: 1.4, p99Ratio: 0.9, nginxRatio: 0.85, errors: 0 },
+        { server: 'floor-https', rps: 1700, ratio: 1.7, p99Ratio: 0.5, nginxRatio: 1.02, errors: 0 },
         { server: 'flagcheck-seraphim-https', rps: 1100, ratio: 1.1, p99Ratio: 1.5, nginxRatio: 0.66, errors: 0 },
         { server: 'nginx', rps: 1666, ratio: 1.666, p99Ratio: 0.5, nginxRatio: 1, errors: 0 },
       ],

@@ -83,6 +83,7 @@ function verdict(test: Test, f: ServerFigures): string {
   const errors = f.errors > 0 ? ' (ERRORS)' : '';
   const role = serverRole(f.server);
   if (role === 'bar') return `the bar${errors}`;
+  if (role === 'floor') return `the floor${errors}`;
   const rows = test.rows.filter((r) => r.server === f.server && r.pass !== null);
   if (rows.length === 0) return `info${errors}`;
   const below = rows.filter((r) => r.pass === false).map((r) => r.label.slice(r.label.lastIndexOf(' KiB') + 5));

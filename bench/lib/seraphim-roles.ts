@@ -9,9 +9,11 @@
  *   targets against node:https, and to nginx's;
  * - `flag-check`: SERAPHIM or node:https run with other Node flags (`--flag-check`), for
  *   information;
+ * - `floor`: node:tls answering with responses built at start, no HTTP (`floor-https`,
+ *   bench/lib/tls-floor.ts): the least Node does per request, for information;
  * - `bar`: nginx, the bar SERAPHIM's static-file path is held to; not this project's figure.
  */
-export type ServerRole = 'baseline' | 'target' | 'static' | 'flag-check' | 'bar';
+export type ServerRole = 'baseline' | 'target' | 'static' | 'flag-check' | 'floor' | 'bar';
 
 /** The name prefix of the --flag-check servers. */
 export const FLAG_CHECK_PREFIX = 'flagcheck-';
@@ -22,5 +24,6 @@ export function serverRole(name: string): ServerRole {
   if (name.startsWith('seraphim-static')) return 'static';
   if (name.startsWith('seraphim')) return 'target';
   if (name.startsWith('node-')) return 'baseline';
+  if (name.startsWith('floor-')) return 'floor';
   return 'bar';
 }

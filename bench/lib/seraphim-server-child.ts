@@ -14,6 +14,8 @@
  * - `seraphim-static-https`: `startSeraphim` with no handler: its real static-file path with its
  *   default file cache (files up to 512 KiB from memory, larger ones streamed from a descriptor
  *   kept open; both rechecked once a second), ETag / Last-Modified.
+ * - `floor-https`: node:tls answering each chunk with a response built at start, no HTTP at all
+ *   (bench/lib/tls-floor.ts): the floor under every Node server's figures.
  *
  * The parent sends `start`, then `sample` messages (the child answers with its own
  * process.cpuUsage()), and `stop` (the child closes and exits, so a `--cpu-prof` profile gets
@@ -27,11 +29,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createTlsContext } from '../../lib/index.js';
 import { startSeraphim, type SeraphimServer } from '../../examples/seraphim/server.js';
+import { startTlsFloor } from './tls-floor.js';
 
 const MAX_LIFETIME = 30 * 60_000;
 const HOST = '127.0.0.1';
 
-export type ServerVariant = 'node-https' | 'node-http' | 'seraphim-https' | 'seraphim-http' | 'seraphim-static-https';
+export type ServerVariant = 'node-https' | 'node-http' | 'seraphim-https' | 'seraphim-http' | 'seraphim-static-https' | 'floor-https';
 
 /** A file the benchmark fetches: its URL path and its name in the site directory. */
 export interface BenchFile {
@@ -142,9 +145,12 @@ process.on('message', (raw: unknown) => {
   const msg = raw as ToWebChild;
   if (msg.type === 'start') {
     const files = load(msg.root, msg.files);
-    const started = msg.variant.startsWith('node-')
-      ? startNode(msg.variant === 'node-https', files, msg.cert, msg.key)
-      : startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
+    const started =
+      msg.variant === 'floor-https'
+        ? startTlsFloor(HOST, [...files].map(([path, file]) => ({ path, ...file })), msg.cert, msg.key)
+        : msg.variant.startsWith('node-')
+          ? startNode(msg.variant === 'node-https', files, msg.cert, msg.key)
+          : startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
     started.then(
       (s) => {
         close = s.close;

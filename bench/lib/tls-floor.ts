@@ -1,0 +1,52 @@
+/**
+ * The floor under SERAPHIM's figures in bench/seraphim.ts: node:tls with no HTTP in it, the least
+ * Node does per request over TLS. Each chunk it reads is answered with the whole response (head
+ * and body, built once at start) of the file whose path the chunk holds, in one write: nothing
+ * is parsed, no header is made per request, no promise is awaited. One response per chunk, which
+ * is enough for wrk and the benchmark's probe (each sends one request at a time). Not a web
+ * server: what it measures is how much of SERAPHIM's distance to nginx is Node's own.
+ */
+import type { Socket } from 'node:net';
+import { createServer } from 'node:tls';
+
+/** A file the floor answers: its URL path, Content-Type and bytes. */
+export interface FloorFile {
+  path: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** Starts the floor on `host`, port 0; resolves with its port and how to close it. */
+export async function startTlsFloor(host: string, files: readonly FloorFile[], cert: string, key: string): Promise<{ port: number; close: () => Promise<void> }> {
+  const date = new Date().toUTCString();
+  const answers = files.map((file) => ({
+    // The path between the method and the version, as a request line holds it.
+    asked: Buffer.from(` ${file.path} `, 'latin1'),
+    response: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Type: ${file.contentType}\r\nContent-Length: ${file.body.length}\r\n\r\n`, 'latin1'), file.body]),
+  }));
+  const notFound = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
+  const open = new Set<Socket>();
+  const server = createServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    // A client that resets or fails its handshake ends its own connection; nothing else to do.
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      socket.write(answers.find((a) => chunk.includes(a.asked))?.response ?? notFound);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the TLS floor has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
