@@ -18,6 +18,8 @@ const VALID = [
   // A body, or a next request, after the head, ending in CRLF CRLF as a head does.
   'POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
   'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n',
+  // Blank lines before the request line, up to the four a head may have.
+  '\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n',
 ];
 
 /** What a parser made of some bytes: the head and its length, the status it refused them with, or a wait for more. */
@@ -58,7 +60,7 @@ const large = fc
 test('a head parsed whole and the same head fed in pieces come out alike', (t) => {
   let heads = 0;
   fc.assert(
-    fc.property(fc.oneof(near, large), fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+    fc.property(fc.oneof(near, large), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (bytes, cuts) => {
       const whole = outcome(() => new HeadParser(LIMITS).parse(bytes));
       const pieces = inPieces(bytes, cuts);
       if (whole !== pieces) throw new Error(`${JSON.stringify(bytes.toString('latin1'))}: whole ${whole}, in pieces ${pieces}`);
@@ -75,6 +77,18 @@ test('one byte at a time decides as the whole head does, limits included', (t) =
     const everyByte = Array.from({ length: bytes.length }, (_, i) => i);
     t.is(inPieces(bytes, everyByte), outcome(() => new HeadParser(LIMITS).parse(bytes)), JSON.stringify(head));
   }
+});
+
+test('blank lines alone wait for more, whole or in pieces; a fifth is refused; a request after them is read', (t) => {
+  for (const count of [1, 2, 3, 4]) {
+    const blank = Buffer.from('\r\n'.repeat(count), 'latin1');
+    t.is(outcome(() => new HeadParser(LIMITS).parse(blank)), 'more', `${count} blank lines`);
+    const parser = new HeadParser(LIMITS);
+    t.is(outcome(() => parser.parse(blank)), 'more');
+    const then = Buffer.concat([blank, Buffer.from('GET /after HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1')]);
+    t.is(parser.parse(then)?.head.target, '/after', `a request after ${count} blank lines`);
+  }
+  t.is(outcome(() => new HeadParser(LIMITS).parse(Buffer.from('\r\n'.repeat(5), 'latin1'))), 'refused 400');
 });
 
 test('a head that came whole ends at its first empty line: what follows is left for later', (t) => {

@@ -161,6 +161,22 @@ test('keep-alive: 100 pipelined requests on one connection are answered in order
   t.true(closed, 'closed after Connection: close');
 });
 
+test('blank lines after a request, alone in their read, are taken as the next request\'s leading ones: it is answered, and the server serves on', async (t) => {
+  const { port } = await plainServer(t);
+  const skt = await rawClient(t, port);
+  // The first request and two blank lines in one write: the blank lines stay for the next head.
+  await writeSocket(skt, 'GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n\r\n\r\n', SKT$BLOCKING, 5000);
+  await sleep(200);
+  // Then, alone in their own write, two more: four in all, as many as a head may have.
+  await writeSocket(skt, '\r\n\r\n', SKT$BLOCKING, 5000);
+  await sleep(200);
+  await writeSocket(skt, 'GET /echo?n=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', SKT$BLOCKING, 5000);
+  const { bytes, closed } = await readAll(skt);
+  t.deepEqual(parseResponses(bytes).map((r) => JSON.parse(r.body.toString()).n), ['1', '2']);
+  t.true(closed);
+  await stillServes(t, port);
+});
+
 test('keep-alive: requests one after another on the same connection, HEAD included', async (t) => {
   const { port } = await plainServer(t);
   const skt = await rawClient(t, port);

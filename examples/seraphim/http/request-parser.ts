@@ -80,13 +80,21 @@ const TARGET_CHARS = /^[\x21-\x7e]+$/;
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
 
 /**
+ * The most bytes read as one string at once: a head this small that came whole (nearly every
+ * browser's) is converted in one piece; a larger one, line by line. It also bounds what that one
+ * piece can hold besides the head (a body or a next request that happens to end as a head does),
+ * converted for nothing, and what a header value sliced from it keeps in memory.
+ */
+const WHOLE_HEAD_BYTES = 4 * 1024;
+
+/**
  * Parses one request head incrementally: call `parse` with the bytes received so far (always
- * from the start of this request) as more arrive. A head that came whole (the usual case)
- * becomes one string with one conversion, split into lines in JavaScript: with a browser's dozen
- * header lines that parses it in about 20 % less time than a native search and conversion per
- * line. A head that comes in pieces is read line by line as its lines complete: each byte is
- * searched for a line end once as bytes (and at most once more as text, when the head ends), so a
- * client that sends a byte at a time costs no work that grows with its head.
+ * from the start of this request) as more arrive. A head that came whole (the bytes end with the
+ * empty line that ends a head, and are at most WHOLE_HEAD_BYTES) becomes one string with one
+ * conversion, split into lines in JavaScript (docs/seraphim.md, "What a request costs it");
+ * otherwise each line is converted as it completes. Each byte is searched for a line end at
+ * most twice (once in the bytes, once in its line's text), so a client that sends a byte at a
+ * time costs no work that grows with its head.
  */
 export class HeadParser {
   #scanFrom = 0;
@@ -132,21 +140,16 @@ export class HeadParser {
   }
 
   /**
-   * Where the complete lines not read yet end: at the end of `buf` when it ends with the empty
-   * line that ends a head (a request without a body, the usual case: all its lines at once, with
-   * no search) and is within the limits' reach, else after the next line; -1 when no line is
-   * complete. Lines after the head's end are never looked at: the head ends at its first empty line.
+   * Where the complete lines not read yet end: at the end of `buf` when its unread bytes end
+   * with an empty line and are few enough (WHOLE_HEAD_BYTES), all those lines at once, with no
+   * search; else after the next line; -1 when no line is complete. Lines after the head's end
+   * are never looked at: the head ends at its first empty line.
    */
   private completeLinesEnd(buf: Buffer): number {
     const { length } = buf;
-    if (
-      length >= 4 &&
-      buf[length - 1] === LF &&
-      buf[length - 2] === CR &&
-      buf[length - 3] === LF &&
-      buf[length - 4] === CR &&
-      length - this.#lineStart <= this.limits.maxRequestLine + this.limits.maxHeaderBytes + 4
-    ) {
+    const unread = length - this.#lineStart;
+    // unread > 0: blank lines alone (before a request line) are taken once, then more is awaited.
+    if (unread > 0 && unread <= WHOLE_HEAD_BYTES && buf[length - 1] === LF && buf[length - 2] === CR && buf[length - 3] === LF && buf[length - 4] === CR) {
       return length;
     }
     const lf = buf.indexOf(LF, this.#scanFrom);
