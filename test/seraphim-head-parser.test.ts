@@ -1,6 +1,6 @@
-// The request-head parser reads a head that came whole as one string (its fast path) and a head
-// that comes in pieces line by line: both must decide alike, byte for byte, on valid heads, near
-// misses and limits. Each head is parsed once whole and once fed in drawn pieces, as reads
+// The request-head parser reads unread bytes that end a head as one string (its fast path) and
+// bytes that do not end one yet line by line: a head must be decided alike, byte for byte, on
+// valid heads, near misses and limits, whichever way its bytes came. Each head is parsed once whole and once fed in drawn pieces, as reads
 // deliver it, and the two outcomes are compared.
 import test from 'ava';
 import fc from 'fast-check';

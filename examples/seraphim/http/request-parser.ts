@@ -80,21 +80,23 @@ const TARGET_CHARS = /^[\x21-\x7e]+$/;
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
 
 /**
- * The most bytes read as one string at once: a head this small that came whole (nearly every
- * browser's) is converted in one piece; a larger one, line by line. It also bounds what that one
- * piece can hold besides the head (a body or a next request that happens to end as a head does),
- * converted for nothing, and what a header value sliced from it keeps in memory.
+ * The most unread bytes converted to one string in one piece when they end with an empty line
+ * (nearly every browser's head fits). More than this are read line by line until what is left
+ * fits. It bounds what that piece can hold besides the head (a body or a next request that
+ * happens to end as a head does), converted for nothing, and what a header value sliced from it
+ * keeps in memory.
  */
 const WHOLE_HEAD_BYTES = 4 * 1024;
 
 /**
  * Parses one request head incrementally: call `parse` with the bytes received so far (always
- * from the start of this request) as more arrive. A head that came whole (the bytes end with the
- * empty line that ends a head, and are at most WHOLE_HEAD_BYTES) becomes one string with one
- * conversion, split into lines in JavaScript (docs/seraphim.md, "What a request costs it");
- * otherwise each line is converted as it completes. Each byte is searched for a line end at
- * most twice (once in the bytes, once in its line's text), so a client that sends a byte at a
- * time costs no work that grows with its head.
+ * from the start of this request) as more arrive. When the unread bytes (from the line being
+ * read to the end) end with an empty line and are at most WHOLE_HEAD_BYTES, as a head that came
+ * whole does, they are converted with one call and split into lines in JavaScript
+ * (docs/seraphim.md, "What a request costs it"); otherwise the next line is converted once it
+ * is complete. Each byte is searched for a line end at most twice (once in the bytes, once in
+ * its line's text), so a client that sends a byte at a time costs no work that grows with its
+ * head.
  */
 export class HeadParser {
   #scanFrom = 0;
