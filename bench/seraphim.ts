@@ -43,7 +43,7 @@ import { idleMemory, residentOf, sampleRss, type IdleMemory } from './lib/seraph
 import { figuresTable, fmtMiB, fmtMs, fmtRps, memoryTable, targetsTable, type Round, type ServerFigures, type ServerMemory, type Test } from './lib/seraphim-report.js';
 import { targetRows } from './lib/seraphim-targets.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
-import { FLAG_CHECK_PREFIX, serverRole } from './lib/seraphim-roles.js';
+import { FLAG_CHECK_PREFIX, isSeraphim, serverRole } from './lib/seraphim-roles.js';
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 /** The flag --flag-check compares with when SERAPHIM runs with no flags of its own: the young-generation size it once ran with. */
@@ -129,11 +129,8 @@ function options(argv: string[]): Options {
   };
 }
 
-/** The Node flags a server variant runs with: Node's defaults for the baselines, SERAPHIM's own (as its command runs) for SERAPHIM. */
-const flagsOf = (variant: ServerVariant): readonly string[] => {
-  const role = serverRole(variant);
-  return role === 'target' || role === 'static' ? SERAPHIM_NODE_FLAGS : [];
-};
+/** The Node flags a server variant runs with: SERAPHIM's own (as its command runs) for SERAPHIM, Node's defaults for the others (the baselines, the floor). */
+const flagsOf = (variant: ServerVariant): readonly string[] => (isSeraphim(serverRole(variant)) ? SERAPHIM_NODE_FLAGS : []);
 
 /** The flags flagcheck-node-https runs with: whichever of SERAPHIM's and the checked flags are not Node's defaults (none: it is not run). */
 const flagCheckNodeFlags = (checkFlags: readonly string[]): readonly string[] => (checkFlags.length > 0 ? checkFlags : SERAPHIM_NODE_FLAGS);

@@ -27,3 +27,8 @@ export function serverRole(name: string): ServerRole {
   if (name.startsWith('floor-')) return 'floor';
   return 'bar';
 }
+
+/** Whether a role is SERAPHIM as it runs (its handler or its static-file path): the servers held to targets, run with SERAPHIM's Node flags. */
+export function isSeraphim(role: ServerRole): boolean {
+  return role === 'target' || role === 'static';
+}

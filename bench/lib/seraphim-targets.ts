@@ -16,7 +16,7 @@
  * no worse. Servers run for information (`--flag-check`) have no row.
  */
 import type { ChartBar } from './chart.js';
-import { serverRole } from './seraphim-roles.js';
+import { isSeraphim, serverRole } from './seraphim-roles.js';
 
 /** The figures of one server in one test, as bench/seraphim.ts's JSON records them. */
 export interface ServerRatios {
@@ -92,7 +92,7 @@ export function targetRows(test: TestRatios): TargetRow[] {
   const nginxRows: TargetRow[] = [];
   for (const s of test.servers) {
     const role = serverRole(s.server);
-    if (role !== 'target' && role !== 'static') continue;
+    if (!isSeraphim(role)) continue;
     const what = role === 'static' ? `${name} static` : name;
     rows.push(higher(`${what} rps`, s.server, 'node', s.ratio, targets?.node ?? null));
     if (s.p99Ratio !== undefined) {
