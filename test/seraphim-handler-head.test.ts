@@ -58,6 +58,7 @@ test("a handler's Content-Type is one field, the same on every response, and eac
 test("a handler's own Content-Type header replaces its contentType, once, in any case; its defaults replaced as well", async (t) => {
   const server = await startTestServer(t, { httpsPort: false, handler });
   const { heads: got } = await heads(t, server.ports.http as number, ['/override', '/override']);
+  t.is(got.length, 2, 'both responses came');
   for (const head of got) {
     t.deepEqual(fields(head, 'Content-Type'), ['application/json']);
     t.deepEqual(fields(head, 'X-Frame-Options'), ['SAMEORIGIN']);
@@ -69,6 +70,7 @@ test('a Content-Type with CR LF is refused with 500 and sends nothing of it; the
   const server = await startTestServer(t, { httpsPort: false, handler, onError: (err) => errors.push(err) });
   const { heads: got, responses } = await heads(t, server.ports.http as number, ['/bad', '/typed?type=text/plain', '/bad']);
   t.deepEqual(responses.map((r) => r.status), [500, 200, 500]);
+  t.is(got.length, 3);
   t.false(got.some((head) => /stolen/i.test(head)));
   t.deepEqual(fields(got[1] as string, 'Content-Type'), ['text/plain']);
   t.is(errors.length, 2);
@@ -78,6 +80,7 @@ test('a Content-Type with CR LF is refused with 500 and sends nothing of it; the
 test('a response without a body (204) has no Content-Type even when the handler names one', async (t) => {
   const server = await startTestServer(t, { httpsPort: false, handler });
   const { heads: got } = await heads(t, server.ports.http as number, ['/none']);
+  t.is(got.length, 1);
   t.regex(got[0] as string, /^HTTP\/1\.1 204 /);
   t.deepEqual(fields(got[0] as string, 'Content-Type'), []);
 });
