@@ -98,11 +98,17 @@ function flood(stream: NetSocket, total: number): { stalled: Promise<number>; di
       sent += piece.length;
       if (stream.write(piece)) continue;
       const timer = setTimeout(() => onStall(sent - stream.writableLength), 500);
+      // Whichever wait loses is cancelled, so no listener is left behind for the next one.
+      const waits = new AbortController();
       try {
         // A stream closed without an error (torn down) drains no more: that ends the flood too.
-        await Promise.race([once(stream, 'drain'), once(stream, 'close').then(() => Promise.reject(new Error('the flood\'s stream closed before it drained')))]);
+        await Promise.race([
+          once(stream, 'drain', { signal: waits.signal }),
+          once(stream, 'close', { signal: waits.signal }).then(() => Promise.reject(new Error('the flood\'s stream closed before it drained'))),
+        ]);
       } finally {
         clearTimeout(timer);
+        waits.abort();
       }
     }
     stream.end();
