@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import { readSocketBuffer, SKT$BLOCKING, writeSocket } from '../lib/index.js';
 import type { SeraphimHandler } from '../examples/seraphim/server.js';
-import { exchange, parseResponses, rawClient, readAll, startTestServer } from './helpers/seraphim.js';
+import { exchange, exchangeOn, parseResponses, rawClient, readAll, startTestServer } from './helpers/seraphim.js';
 
 /** A handler for /echo (method, body and query n back as JSON) and /throw; static files for the rest. */
 const echo: SeraphimHandler = (request) => {
@@ -170,9 +170,8 @@ test('blank lines after a request, alone in their read, are taken as the next re
   // Then, alone in their own write, two more: four in all, as many as a head may have.
   await writeSocket(skt, '\r\n\r\n', SKT$BLOCKING, 5000);
   await sleep(200);
-  await writeSocket(skt, 'GET /echo?n=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', SKT$BLOCKING, 5000);
-  const { bytes, closed } = await readAll(skt);
-  t.deepEqual(parseResponses(bytes).map((r) => JSON.parse(r.body.toString()).n), ['1', '2']);
+  const { responses, closed } = await exchangeOn(skt, 'GET /echo?n=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  t.deepEqual(responses.map((r) => JSON.parse(r.body.toString()).n), ['1', '2']);
   t.true(closed);
   await stillServes(t, port);
 });

@@ -180,7 +180,7 @@ export async function exchangeOn(skt: Socket, request: string | Buffer, timeoutM
   return { responses: parseResponses(bytes), bytes, closed };
 }
 
-/** Sends `request` on a new connection and returns the responses and whether the server closed. */
+/** Sends `request` on a new connection and returns the responses, their raw bytes, and whether the server closed. */
 export async function exchange(t: ExecutionContext, port: number, request: string | Buffer, timeoutMs = 5000): Promise<Exchanged> {
   return exchangeOn(await rawClient(t, port), request, timeoutMs);
 }
