@@ -25,10 +25,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createTlsContext } from '../../lib/index.js';
 import { startSeraphim, type SeraphimServer } from '../../examples/seraphim/server.js';
+import { listenOnFreePort } from './listen.js';
 import { startTlsFloor } from './tls-floor.js';
 
 const MAX_LIFETIME = 30 * 60_000;
@@ -83,12 +83,8 @@ async function startNode(secure: boolean, files: Map<string, Loaded>, cert: stri
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
   const server: Server = secure ? createHttpsServer({ cert, key, minVersion: 'TLSv1.2' }, listener) : createHttpServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve());
-  });
   return {
-    port: (server.address() as AddressInfo).port,
+    port: await listenOnFreePort(server, HOST),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -147,7 +143,7 @@ process.on('message', (raw: unknown) => {
     const files = load(msg.root, msg.files);
     const started =
       msg.variant === 'floor-https'
-        ? startTlsFloor(HOST, [...files].map(([path, file]) => ({ path, ...file })), msg.cert, msg.key)
+        ? startTlsFloor(HOST, files, msg.cert, msg.key)
         : msg.variant.startsWith('node-')
           ? startNode(msg.variant === 'node-https', files, msg.cert, msg.key)
           : startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);

@@ -8,20 +8,19 @@
  */
 import type { Socket } from 'node:net';
 import { createServer } from 'node:tls';
+import { listenOnFreePort } from './listen.js';
 
-/** A file the floor answers: its URL path, Content-Type and bytes. */
-export interface FloorFile {
-  path: string;
-  contentType: string;
-  body: Buffer;
-}
-
-/** Starts the floor on `host`, port 0; resolves with its port and how to close it. */
-export async function startTlsFloor(host: string, files: readonly FloorFile[], cert: string, key: string): Promise<{ port: number; close: () => Promise<void> }> {
+/** Starts the floor on `host` for `files` (by URL path); resolves with its port and how to close it. */
+export async function startTlsFloor(
+  host: string,
+  files: ReadonlyMap<string, { contentType: string; body: Buffer }>,
+  cert: string,
+  key: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const date = new Date().toUTCString();
-  const answers = files.map((file) => ({
+  const answers = [...files].map(([path, file]) => ({
     // The path between the method and the version, as a request line holds it.
-    asked: Buffer.from(` ${file.path} `, 'latin1'),
+    asked: Buffer.from(` ${path} `, 'latin1'),
     response: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Type: ${file.contentType}\r\nContent-Length: ${file.body.length}\r\n\r\n`, 'latin1'), file.body]),
   }));
   const notFound = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
@@ -29,20 +28,15 @@ export async function startTlsFloor(host: string, files: readonly FloorFile[], c
   const server = createServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
-    // A client that resets or fails its handshake ends its own connection; nothing else to do.
+    // A client that resets ends its own connection, nothing more (the listener keeps the error
+    // from being thrown; a failed handshake never gets here, it is the server's tlsClientError).
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       socket.write(answers.find((a) => chunk.includes(a.asked))?.response ?? notFound);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the TLS floor has no port');
   return {
-    port: address.port,
+    port: await listenOnFreePort(server, host),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of open) socket.destroy();
