@@ -1,9 +1,12 @@
 // Helpers of the SERAPHIM tests: a server on free loopback ports, curl, and raw clients on the
 // library's own openSocket.
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
@@ -183,4 +186,25 @@ export async function exchangeOn(skt: Socket, request: string | Buffer, timeoutM
 /** Sends `request` on a new connection and returns the responses, their raw bytes, and whether the server closed. */
 export async function exchange(t: ExecutionContext, port: number, request: string | Buffer, timeoutMs = 5000): Promise<Exchanged> {
   return exchangeOn(await rawClient(t, port), request, timeoutMs);
+}
+
+/**
+ * Clients that each send `request`, let the server (in this process) read it in the next turn of
+ * the event loop, and reset (linger 0): what the server writes then goes to a connection that is
+ * gone. Bounded: 40 clients, 20 s. Resolves once the server holds no connection (watched, 10 s at
+ * most: it has no event for a connection it ended).
+ */
+export async function resetAfterSending(server: SeraphimServer, port: number, request: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  // A node:net client: the library's own sockets never reset a connection this way.
+  for (let i = 0; i < 40 && Date.now() < deadline; i++) {
+    const client = connect(port, '127.0.0.1');
+    client.on('error', () => undefined); // the reset is this client's own doing
+    await once(client, 'connect');
+    await new Promise((resolve) => client.write(request, resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    client.resetAndDestroy();
+    await once(client, 'close');
+  }
+  for (let i = 0; i < 200 && server.connections > 0; i++) await sleep(50);
 }

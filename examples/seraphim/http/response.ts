@@ -3,10 +3,12 @@
 // one string (the status line and the fixed fields are serialized once); it goes out in one write
 // with its body: copied in front of a small one, gathered with a larger one (not joined here) or
 // with a file's first chunk. A small cached file's response is kept whole (whole-response.ts).
+// A response sent in one write waits for the end of the event loop's round of I/O (io-round.ts).
 import type { FileHandle } from 'node:fs/promises';
-import { SKT$BLOCKING, writeSocket, type Socket } from 'scarlet-sockets';
+import { SKT$BLOCKING, writeSocket, type Socket, type WriteData } from 'scarlet-sockets';
 import { fileReads } from './file-reads.js';
 import { checkField, dateLine, lowerName, type HeaderBlock, type HeaderField } from './headers.js';
+import { endOfIoRound } from './io-round.js';
 import type { WholeResponse } from './whole-response.js';
 
 /** A byte range of an open file; the writer closes the handle when done (or calls `release`). */
@@ -198,14 +200,26 @@ function joined(head: string, body: Uint8Array): Buffer {
  * Writes a response; each write must be taken by the peer within the send timeout. A response
  * kept whole (a small cached file's) goes out as it was serialized, while it holds. A body in
  * memory goes out in one write with the head: copied behind it when small (JOIN_LIMIT), gathered
- * with it when larger (not joined in JavaScript); past BODY_SLICE, the head with the body's first slice,
- * then slice by slice. Resolves once every byte was handed over.
+ * with it when larger (not joined in JavaScript); past BODY_SLICE, the head with the body's first
+ * slice, then slice by slice. A response sent in one write is sent at the end of the event loop's
+ * round of I/O, with the others that round made (io-round.ts). Resolves once every byte was
+ * handed over.
  *
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
 export function writeResponse(skt: Socket, response: OutgoingResponse, options: WriteOptions): Promise<unknown> {
-  const { file, body, whole } = response;
+  const { file, body } = response;
   if (file !== undefined) return writeFileResponse(skt, response, file, options);
+  if (body !== undefined && body.length > BODY_SLICE && sentBodyLength(response, options.headOnly) > 0) {
+    return writeSlices(skt, serializeHead(response, options), body, options.sendTimeout);
+  }
+  const data = inOneWrite(response, options);
+  return endOfIoRound().then(() => writeSocket(skt, data, SKT$BLOCKING, options.sendTimeout));
+}
+
+/** The bytes of a response that goes out in one write (a body in memory of BODY_SLICE at most, or none). */
+function inOneWrite(response: OutgoingResponse, options: WriteOptions): WriteData {
+  const { body, whole } = response;
   const now = Date.now();
   // A response kept whole is sent as it is; only a keep-alive HTTP/1.1 answer is kept (the others
   // differ by their Connection header), and a HEAD sends its head alone.
@@ -216,14 +230,13 @@ export function writeResponse(skt: Socket, response: OutgoingResponse, options: 
       head = serializeHead(response, options, now);
       kept = whole.keep(options.defaults, now, head, body);
     }
-    if (kept !== undefined) return writeSocket(skt, options.headOnly ? kept.head : kept.whole, SKT$BLOCKING, options.sendTimeout);
+    if (kept !== undefined) return options.headOnly ? kept.head : kept.whole;
   }
   head ??= serializeHead(response, options, now);
-  if (body === undefined || sentBodyLength(response, options.headOnly) === 0) return writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
-  if (head.length + body.length <= JOIN_LIMIT) return writeSocket(skt, joined(head, body), SKT$BLOCKING, options.sendTimeout);
+  if (body === undefined || sentBodyLength(response, options.headOnly) === 0) return head;
+  if (head.length + body.length <= JOIN_LIMIT) return joined(head, body);
   // The body as it is, shared between responses (never changed, so that is safe).
-  if (body.length <= BODY_SLICE) return writeSocket(skt, [head, body], SKT$BLOCKING, options.sendTimeout);
-  return writeSlices(skt, head, body, options.sendTimeout);
+  return [head, body];
 }
 
 /** A large body in memory: the head with its first slice, then each slice once the last was taken. */
