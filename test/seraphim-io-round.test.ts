@@ -1,10 +1,17 @@
 // Responses written at the end of the event loop's round of I/O (examples/seraphim/http/io-round.ts):
 // when that is, and that every response of a round reaches its own connection, in order.
+import { writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 import test from 'ava';
 import { closeSocket, openSocket, SKT$BLOCKING, writeSocket } from '../lib/index.js';
+import { DEFAULT_TIMEOUTS } from '../examples/seraphim/http/connection.js';
+import { defaultHeaders, headerBlock } from '../examples/seraphim/http/headers.js';
 import { endOfIoRound } from '../examples/seraphim/http/io-round.js';
-import { exchange, parseResponses, readAll, resetAfterSending, startTestServer } from './helpers/seraphim.js';
+import { makeResponse, writeResponse, type OutgoingResponse, type WriteOptions } from '../examples/seraphim/http/response.js';
+import { exchange, parseResponses, readAll, readOneResponse, resetAfterSending, startTestServer, tempDir } from './helpers/seraphim.js';
+import { connectedPair } from './helpers/sockets.js';
 
 test('called from an I/O callback, it resolves after that callback and its microtasks, before the next round; one promise per round', async (t) => {
   const order: string[] = [];
@@ -17,11 +24,13 @@ test('called from an I/O callback, it resolves after that callback and its micro
   // 'connect' runs in the poll phase: an I/O callback, as a socket's read is.
   const shared = await new Promise<boolean>((resolve) => {
     client.once('connect', () => {
-      // The timer is set first: a round's end made of a timer would come after it.
+      // Both are set first: a round's end made of a microtask would come before the check phase's
+      // callback, one made of a timer after the next round's.
       setTimeout(() => {
         order.push('next round');
         resolve(same);
       }, 0);
+      setImmediate(() => order.push('check phase'));
       const first = endOfIoRound();
       const same = endOfIoRound() === first;
       void first.then(() => order.push('end of round'));
@@ -30,11 +39,37 @@ test('called from an I/O callback, it resolves after that callback and its micro
     });
   });
   t.true(shared, 'the callers of one round share its promise');
-  t.deepEqual(order, ['tick', 'microtask', 'end of round', 'next round']);
+  t.deepEqual(order, ['tick', 'microtask', 'check phase', 'end of round', 'next round']);
   const later = endOfIoRound();
   await later;
   t.not(endOfIoRound(), later, 'a round that ended is not waited for again');
   client.destroy();
+});
+
+test('writeResponse sends each kind of one-write response at the end of the round, not before; a file sent as a head alone is let go of', async (t) => {
+  const { client, accepted } = await connectedPair(t);
+  const defaults = headerBlock(defaultHeaders({}, false));
+  const options = (headOnly: boolean): WriteOptions => ({ defaults, headOnly, keepAlive: true, http10: false, sendTimeout: DEFAULT_TIMEOUTS.send });
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'page.txt'), 'from a file\n');
+  const handle = await open(join(dir, 'page.txt'));
+  const cases: [string, OutgoingResponse, boolean, string][] = [
+    ['a small body, joined', makeResponse(200, 'small\n', 'text/plain'), false, 'small\n'],
+    ['a larger body, gathered', makeResponse(200, 'x'.repeat(10_000), 'text/plain'), false, 'x'.repeat(10_000)],
+    ['a head alone', makeResponse(200, 'not sent\n', 'text/plain'), true, ''],
+    ['a file, a head alone', { status: 200, headers: new Map(), file: { handle, start: 0, length: 12 } }, true, ''],
+  ];
+  for (const [label, response, headOnly, body] of cases) {
+    let written = false;
+    const writing = writeResponse(accepted, response, options(headOnly)).then(() => (written = true));
+    for (let hop = 0; hop < 20; hop++) await Promise.resolve();
+    t.false(written, `${label}: not written within the round`);
+    await writing;
+    const answer = await readOneResponse(client, 5000, headOnly);
+    t.is(answer.status, 200, label);
+    t.is(answer.body.toString('utf8'), body, label);
+  }
+  t.is(handle.fd, -1, 'the file was closed once its head was written');
 });
 
 test('many connections in one burst: every response reaches its own connection, pipelined ones in order', async (t) => {

@@ -5,14 +5,16 @@
 // goes out between two other connections' reads, so over loopback each one can find its client
 // asleep and pay to wake it (on a virtual machine, an interrupt through the hypervisor). Written
 // together at the end of the round, the first response wakes the client and the others reach it
-// while it runs. Nothing is held longer than the round: the responses of one round are sent in the
-// order they were made, before the loop waits for more input.
+// while it runs. The responses of one round are sent in the order they were made, before the loop
+// waits for more input. One made in that end itself (the next of a connection's pipelined
+// requests, answered as soon as the one before it was written) waits for the next round's end.
 
 let round: Promise<void> | undefined;
 
 /**
  * Resolves once every I/O callback of the event loop's current round has run (in the round's
- * check phase, with `setImmediate`); every caller in the same round gets the same promise.
+ * check phase, with `setImmediate`; called from that phase, in the next round's); every caller
+ * until then gets the same promise.
  */
 export function endOfIoRound(): Promise<void> {
   round ??= new Promise<void>((resolve) => {

@@ -201,9 +201,9 @@ function joined(head: string, body: Uint8Array): Buffer {
  * kept whole (a small cached file's) goes out as it was serialized, while it holds. A body in
  * memory goes out in one write with the head: copied behind it when small (JOIN_LIMIT), gathered
  * with it when larger (not joined in JavaScript); past BODY_SLICE, the head with the body's first
- * slice, then slice by slice. A response sent in one write is sent at the end of the event loop's
- * round of I/O, with the others that round made (io-round.ts). Resolves once every byte was
- * handed over.
+ * slice, then slice by slice. A response sent in one write (a head alone, too) is sent at the
+ * end of the event loop's round of I/O, with the others that round made (io-round.ts). Resolves
+ * once every byte was handed over.
  *
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
@@ -213,8 +213,12 @@ export function writeResponse(skt: Socket, response: OutgoingResponse, options: 
   if (body !== undefined && body.length > BODY_SLICE && sentBodyLength(response, options.headOnly) > 0) {
     return writeSlices(skt, serializeHead(response, options), body, options.sendTimeout);
   }
-  const data = inOneWrite(response, options);
-  return endOfIoRound().then(() => writeSocket(skt, data, SKT$BLOCKING, options.sendTimeout));
+  return writeAtEndOfRound(skt, inOneWrite(response, options), options.sendTimeout);
+}
+
+/** A response's one write, made at the end of the event loop's round of I/O (io-round.ts). */
+function writeAtEndOfRound(skt: Socket, data: WriteData, sendTimeout: number): Promise<number> {
+  return endOfIoRound().then(() => writeSocket(skt, data, SKT$BLOCKING, sendTimeout));
 }
 
 /** The bytes of a response that goes out in one write (a body in memory of BODY_SLICE at most, or none). */
@@ -251,7 +255,7 @@ async function writeSlices(skt: Socket, head: string, body: Buffer, sendTimeout:
 async function writeFileResponse(skt: Socket, response: OutgoingResponse, file: FileBody, options: WriteOptions): Promise<void> {
   try {
     const head = serializeHead(response, options);
-    if (sentBodyLength(response, options.headOnly) === 0) await writeSocket(skt, head, SKT$BLOCKING, options.sendTimeout);
+    if (sentBodyLength(response, options.headOnly) === 0) await writeAtEndOfRound(skt, head, options.sendTimeout);
     else await streamFile(skt, head, file, options.sendTimeout);
   } finally {
     await letGoOfFile(file.handle, file.release);
