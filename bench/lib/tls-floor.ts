@@ -24,16 +24,20 @@ export async function startTlsFloor(
     response: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Type: ${file.contentType}\r\nContent-Length: ${file.body.length}\r\n\r\n`, 'latin1'), file.body]),
   }));
   const notFound = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
-  const open = new Set<Socket>();
   const server = createServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
     // A client that resets ends its own connection, nothing more (the listener keeps the error
     // from being thrown; a failed handshake never gets here, it is the server's tlsClientError).
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       socket.write(answers.find((a) => chunk.includes(a.asked))?.response ?? notFound);
     });
+  });
+  // Every connection from its start (not only from the end of its handshake, as the listener above
+  // sees them), so that close() never waits for one still in its handshake.
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
   });
   return {
     port: await listenOnFreePort(server, host),
