@@ -137,17 +137,18 @@ async function stop(): Promise<void> {
   }
 }
 
+/** Starts the server a `start` message names, on the files it lists. */
+function startVariant(msg: Extract<ToWebChild, { type: 'start' }>): Promise<{ port: number; close: () => Promise<void> }> {
+  const files = load(msg.root, msg.files);
+  if (msg.variant === 'floor-https') return startTlsFloor(HOST, files, msg.cert, msg.key);
+  if (msg.variant.startsWith('node-')) return startNode(msg.variant === 'node-https', files, msg.cert, msg.key);
+  return startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
+}
+
 process.on('message', (raw: unknown) => {
   const msg = raw as ToWebChild;
   if (msg.type === 'start') {
-    const files = load(msg.root, msg.files);
-    const started =
-      msg.variant === 'floor-https'
-        ? startTlsFloor(HOST, files, msg.cert, msg.key)
-        : msg.variant.startsWith('node-')
-          ? startNode(msg.variant === 'node-https', files, msg.cert, msg.key)
-          : startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
-    started.then(
+    startVariant(msg).then(
       (s) => {
         close = s.close;
         send({ type: 'ready', port: s.port });
