@@ -20,7 +20,8 @@ test('called from an I/O callback, it resolves after that callback and its micro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   const client = connect(port, '127.0.0.1');
-  client.on('error', () => undefined);
+  t.teardown(() => client.destroy());
+  client.on('error', () => undefined); // the server destroys it at once: a reset is its expected end
   // 'connect' runs in the poll phase: an I/O callback, as a socket's read is.
   const shared = await new Promise<boolean>((resolve) => {
     client.once('connect', () => {
@@ -43,7 +44,6 @@ test('called from an I/O callback, it resolves after that callback and its micro
   const later = endOfIoRound();
   await later;
   t.not(endOfIoRound(), later, 'a round that ended is not waited for again');
-  client.destroy();
 });
 
 test('writeResponse sends each kind of one-write response at the end of the round, not before; a file sent as a head alone is let go of', async (t) => {
@@ -53,6 +53,8 @@ test('writeResponse sends each kind of one-write response at the end of the roun
   const dir = tempDir(t);
   writeFileSync(join(dir, 'page.txt'), 'from a file\n');
   const handle = await open(join(dir, 'page.txt'));
+  // Closed by writeResponse; here too if the test ends before (closing a closed handle does nothing).
+  t.teardown(() => handle.close());
   const cases: [string, OutgoingResponse, boolean, string][] = [
     ['a small body, joined', makeResponse(200, 'small\n', 'text/plain'), false, 'small\n'],
     ['a larger body, gathered', makeResponse(200, 'x'.repeat(10_000), 'text/plain'), false, 'x'.repeat(10_000)],
