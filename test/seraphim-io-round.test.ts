@@ -100,7 +100,7 @@ test('a client that resets before its response is written costs nothing: no erro
   const server = await startTestServer(t, { httpsPort: false, onError: (err) => errors.push(err) });
   const port = server.ports.http as number;
   // The response may still wait for the end of the round when its connection is gone.
-  await resetAfterSending(server, port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  await resetAfterSending(server, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
   t.is(server.connections, 0);
   const { responses } = await exchange(t, port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   t.is(responses[0]?.status, 200);

@@ -271,7 +271,7 @@ test('a client that resets as it asks for 100 Continue is no error: nothing is r
   const errors: unknown[] = [];
   const { server, port } = await plainServer(t, { onError: (err) => errors.push(err) });
   // The interim response is written to a connection that is gone.
-  await resetAfterSending(server, port, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
+  await resetAfterSending(server, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
   t.is(server.connections, 0);
   await stillServes(t, port);
   t.deepEqual(errors.map(String), [], 'a connection that closes is not an error');

@@ -189,12 +189,13 @@ export async function exchange(t: ExecutionContext, port: number, request: strin
 }
 
 /**
- * Clients that each send `request`, let the server (in this process) read it in the next turn of
- * the event loop, and reset (linger 0): what the server writes then goes to a connection that is
- * gone. Bounded: 40 clients, 20 s. Resolves once the server holds no connection (watched, 10 s at
- * most: it has no event for a connection it ended).
+ * Clients of the server's HTTP listener that each send `request`, let the server (in this
+ * process) read it in the next turn of the event loop, and reset (linger 0): what the server
+ * writes then goes to a connection that is gone. Bounded: 40 clients, 20 s. Resolves once the
+ * server holds no connection (watched, 10 s at most: it has no event for a connection it ended).
  */
-export async function resetAfterSending(server: SeraphimServer, port: number, request: string): Promise<void> {
+export async function resetAfterSending(server: SeraphimServer, request: string): Promise<void> {
+  const port = server.ports.http as number;
   const deadline = Date.now() + 20_000;
   // A node:net client: the library's own sockets never reset a connection this way.
   for (let i = 0; i < 40 && Date.now() < deadline; i++) {
