@@ -40,7 +40,7 @@ import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, wrkErro
 import { giveUpAfter } from './lib/processes.js';
 import { startClientChild } from './lib/children.js';
 import { idleMemory, residentOf, sampleRss, type IdleMemory } from './lib/seraphim-memory.js';
-import { figuresTable, fmtMiB, fmtMs, fmtRps, memoryTable, targetsTable, type Round, type ServerFigures, type ServerMemory, type Test } from './lib/seraphim-report.js';
+import { figuresTable, fmtMicros, fmtMiB, fmtMs, fmtRps, memoryTable, targetsTable, type Round, type ServerFigures, type ServerMemory, type Test } from './lib/seraphim-report.js';
 import { targetRows } from './lib/seraphim-targets.js';
 import type { BenchFile, ServerVariant } from './lib/seraphim-server-child.js';
 import { FLAG_CHECK_PREFIX, isSeraphim, serverRole } from './lib/seraphim-roles.js';
@@ -255,6 +255,7 @@ async function measure(server: WebServer, path: string, seconds: number, connect
     p90: w.p90,
     p99: w.p99,
     cpuPerRequest: before === undefined || after === undefined || w.requests === 0 ? undefined : (after - before) / w.requests,
+    clientCpuPerRequest: w.cpuMicros === undefined || w.requests === 0 ? undefined : w.cpuMicros / w.requests,
     rss,
     requests: w.requests,
     errors: w.errors,
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
             const errs = wrkErrorCount(m.errors);
             console.log(
               `  ${label.padEnd(18)} ${s.name.padEnd(22)} round ${r}  ${fmtRps(m.rps).padStart(8)} req/s  p50 ${fmtMs(m.p50).padStart(9)}  p99 ${fmtMs(m.p99).padStart(9)}` +
-                `  cpu ${m.cpuPerRequest === undefined ? '-' : m.cpuPerRequest.toFixed(1) + ' us/req'}  rss ${fmtMiB(m.rss)}${errs > 0 ? `  ERRORS ${JSON.stringify(m.errors)}` : ''}`,
+                `  cpu ${fmtMicros(m.cpuPerRequest)}/req  wrk cpu ${fmtMicros(m.clientCpuPerRequest)}/req  rss ${fmtMiB(m.rss)}${errs > 0 ? `  ERRORS ${JSON.stringify(m.errors)}` : ''}`,
             );
           }
         }
@@ -370,6 +371,7 @@ async function main(): Promise<void> {
           servers: g.servers.map((s): ServerFigures => {
             const rs = rounds.get(s.name) as Round[];
             const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
+            const clientCpu = rs.map((x) => x.clientCpuPerRequest).filter((x): x is number => x !== undefined);
             const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
             const rps = rs.map((x) => x.rps);
             const p99 = rs.map((x) => x.p99);
@@ -381,6 +383,7 @@ async function main(): Promise<void> {
               p50: median(rs.map((x) => x.p50)),
               p99: median(p99),
               cpuPerRequest: cpu.length === rs.length ? median(cpu) : undefined,
+              clientCpuPerRequest: clientCpu.length === rs.length ? median(clientCpu) : undefined,
               rss: rss.length === rs.length ? median(rss) : undefined,
               ratio: pairedRatio(rps, baseRps),
               p99Ratio: pairedRatio(p99, baseP99),
@@ -434,7 +437,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `\nMedians of ${opts.rounds} alternating rounds of ${opts.duration} s (${seconds.toFixed(0)} s in all). ratio = req/s / the Node server's in the same round, median of the rounds; ` +
-      `p99 ratio = p99 / the Node server's, likewise (<= 1 is no worse); cpu/req = the server process's CPU time per request. ` +
+      `p99 ratio = p99 / the Node server's, likewise (<= 1 is no worse); cpu/req = the server process's CPU time per request; wrk cpu/req = wrk's own (what receiving a response cost the client). ` +
       `vs nginx = req/s / nginx's, likewise. RSS load = the serving process's largest RSS sampled during a round (median of the rounds). ` +
       `Targets (bench/lib/seraphim-targets.ts): below, as the chart draws them. Compare only within one run.\n`,
   );

@@ -235,6 +235,11 @@ export interface WrkResult {
   /** connect, read, write, timeout errors, and non-2xx/3xx responses. */
   errors: { connect: number; read: number; write: number; timeout: number; non2xx: number };
   transferPerSec: string;
+  /**
+   * wrk's own CPU time (user and system, all its threads), microseconds: what receiving the
+   * responses cost the client (bench/lib/wrk-cpu.lua). Undefined if wrk did not print it.
+   */
+  cpuMicros: number | undefined;
 }
 
 /** Every error of a wrk run, of all kinds, together. */
@@ -260,6 +265,7 @@ export function parseWrk(out: string): WrkResult {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   const transfer = /Transfer\/sec:\s+(\S+)/.exec(out);
+  const ticks = /^wrk cpu ticks: user (\d+) system (\d+)$/m.exec(out);
   if (rps === null || requests === null) throw new Error(`cannot read wrk's output:\n${out}`);
   return {
     requestsPerSec: Number(rps[1]),
@@ -275,12 +281,20 @@ export function parseWrk(out: string): WrkResult {
       non2xx: Number(non2xx?.[1] ?? 0),
     },
     transferPerSec: transfer?.[1] ?? '',
+    // Clock ticks are USER_HZ, 100 per second on Linux (as procCpu reads them).
+    cpuMicros: ticks === null ? undefined : ((Number(ticks[1]) + Number(ticks[2])) * 1_000_000) / 100,
   };
 }
 
-/** Runs `wrk -t1 -cC -dDs --latency URL`; killed by PID if it overruns its duration by 20 s. */
+/** wrk's script that prints its own CPU time when the run ends. */
+const WRK_CPU_SCRIPT = fileURLToPath(new URL('./wrk-cpu.lua', import.meta.url));
+
+/**
+ * Runs `wrk -t1 -cC -dDs --latency -s wrk-cpu.lua URL`; killed by PID if it overruns its duration
+ * by 20 s.
+ */
 export async function runWrk(url: string, seconds: number, connections: number, threads = 1): Promise<WrkResult> {
-  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', '-s', WRK_CPU_SCRIPT, url];
   const run = await runTimed('wrk', args, seconds);
   if (run.code !== 0) throw new Error(`wrk ${args.join(' ')}: exit ${run.signal ?? run.code}\n${run.out}${run.err}`);
   return parseWrk(run.out);

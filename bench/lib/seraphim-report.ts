@@ -16,6 +16,8 @@ export interface Round {
   p99: number;
   /** Server CPU time per request, microseconds. */
   cpuPerRequest: number | undefined;
+  /** wrk's own CPU time per request, microseconds: what receiving a response cost the client. */
+  clientCpuPerRequest: number | undefined;
   /** The largest VmRSS of the serving process(es) sampled during the run, bytes. */
   rss: number | undefined;
   requests: number;
@@ -30,6 +32,8 @@ export interface ServerFigures {
   p50: number;
   p99: number;
   cpuPerRequest: number | undefined;
+  /** wrk's CPU time per request, median of the rounds, microseconds. */
+  clientCpuPerRequest: number | undefined;
   /** Median over the rounds of the largest VmRSS sampled during each, bytes. */
   rss: number | undefined;
   /** rps / the Node baseline's rps in the same round, median of the rounds (report.ts's pairedRatio). */
@@ -73,6 +77,9 @@ export function fmtRps(n: number): string {
 export function fmtMs(n: number): string {
   return Number.isFinite(n) ? `${n.toFixed(2)} ms` : '-';
 }
+export function fmtMicros(n: number | undefined): string {
+  return n === undefined ? '-' : `${n.toFixed(1)} us`;
+}
 export function fmtMiB(bytes: number | undefined): string {
   return bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -98,7 +105,7 @@ function render(header: string[], rows: string[][], left: (i: number) => boolean
 
 /** The main table: one line per test and server. */
 export function figuresTable(tests: readonly Test[]): string {
-  const header = ['test', 'server', 'req/s', 'ratio', 'vs nginx', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'RSS load', 'req/s min..max', 'result'];
+  const header = ['test', 'server', 'req/s', 'ratio', 'vs nginx', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'wrk cpu/req', 'RSS load', 'req/s min..max', 'result'];
   const rows: string[][] = [];
   for (const t of tests) {
     for (const f of t.servers) {
@@ -112,14 +119,15 @@ export function figuresTable(tests: readonly Test[]): string {
         fmtMs(f.p50),
         fmtMs(f.p99),
         `${f.p99Ratio.toFixed(2)}x`,
-        f.cpuPerRequest === undefined ? '-' : `${f.cpuPerRequest.toFixed(1)} us`,
+        fmtMicros(f.cpuPerRequest),
+        fmtMicros(f.clientCpuPerRequest),
         fmtMiB(f.rss),
         `${fmtRps(Math.min(...rps))}..${fmtRps(Math.max(...rps))}`,
         verdict(t, f),
       ]);
     }
   }
-  return render(header, rows, (i) => i <= 1 || i === 11);
+  return render(header, rows, (i) => i <= 1 || i === 12);
 }
 
 /** The target rows of every test: the chart's SERAPHIM rows, with the same verdicts. */
