@@ -6,10 +6,12 @@
  * over HTTPS through HAProxy. Each instance is the real `seraphim` command (one process, with
  * --proxy-protocol and the same --ticket-keys file), serving a 1 KiB page from its file cache.
  *
- * Method: one unmeasured warm-up run of wrk per variant, then rounds alternating one, two, one,
- * two, ...; medians of requests/s and the ratio two / one. Each round also reads the CPU time of
- * HAProxy and of each instance (from /proc) and the whole machine's busy time (/proc/stat): on
- * 2 cores, wrk, HAProxy and the instances share them, and the table says who took what.
+ * Method: one unmeasured warm-up run of wrk per variant, then passes of one round each, every
+ * other pass in the reverse order (one, two, two, one, ...: report.ts's passOrder, as the other
+ * benchmarks do), so a machine that speeds up or slows down favours neither; medians of
+ * requests/s and the ratio two / one. Each round also reads the CPU time of HAProxy and of each
+ * instance (from /proc) and the whole machine's busy time (/proc/stat): on 2 cores, wrk, HAProxy
+ * and the instances share them, and the table says who took what.
  * Run: `npx tsx bench/haproxy.ts [--quick]`; `--help` for the flags.
  */
 import { spawn } from 'node:child_process';
@@ -23,7 +25,7 @@ import { haproxyConfigText, haproxyEnvironment } from '../examples/deploy/haprox
 import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 import { environment, integerOption, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
 import { giveUpAfter, killAll, killChild, track, trackPid } from './lib/processes.js';
-import { median, result, table, writeJson } from './lib/report.js';
+import { median, passOrder, result, table, writeJson } from './lib/report.js';
 import { childPids, freePort, HOST, procCpu, runWrk, wrkErrorCount, type WrkResult } from './lib/seraphim-processes.js';
 
 const USAGE = `usage: npx tsx bench/haproxy.ts [--quick] [--rounds N] [--duration S] [--connections C] [--out FILE]
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
     for (const variant of ['one', 'two'] as const) await round(variant, frontends[variant], opts.warmup, opts.connections, pids[variant]);
     const rounds: Round[] = [];
     for (let i = 0; i < opts.rounds; i++) {
-      for (const variant of ['one', 'two'] as const) {
+      for (const variant of passOrder(['one', 'two'] as const, i)) {
         const r = await round(variant, frontends[variant], opts.duration, opts.connections, pids[variant]);
         rounds.push(r);
         const errors = wrkErrorCount(r.wrk.errors);
