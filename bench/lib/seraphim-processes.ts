@@ -93,16 +93,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** CPU time (user + system) of a process and its children so far, from /proc, microseconds. */
+/** Microseconds of CPU time in `ticks` clock ticks of /proc (USER_HZ: 100 a second on Linux). */
+function microsOfTicks(ticks: number): number {
+  return (ticks * 1_000_000) / 100;
+}
+
+/**
+ * CPU time (user + system, all its threads) of a process so far, from /proc, microseconds;
+ * undefined once the process is gone (its /proc entry with it).
+ */
 export function procCpu(pid: number): number | undefined {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] utime, [12] stime, in clock ticks (USER_HZ = 100 on Linux)
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
-  } catch {
-    return undefined;
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+    throw err;
   }
+  // After the command name (which may hold spaces): fields[11] utime, [12] stime, in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return microsOfTicks(Number(fields[11]) + Number(fields[12]));
 }
 
 /** The PIDs of the children of `pid` (from /proc). */
@@ -281,8 +291,7 @@ export function parseWrk(out: string): WrkResult {
       non2xx: Number(non2xx?.[1] ?? 0),
     },
     transferPerSec: transfer?.[1] ?? '',
-    // Clock ticks are USER_HZ, 100 per second on Linux (as procCpu reads them).
-    cpuMicros: ticks === null ? undefined : ((Number(ticks[1]) + Number(ticks[2])) * 1_000_000) / 100,
+    cpuMicros: ticks === null ? undefined : microsOfTicks(Number(ticks[1]) + Number(ticks[2])),
   };
 }
 
