@@ -103,25 +103,27 @@ function microsOfTicks(ticks: number): number {
  * undefined once the process is gone (its /proc entry with it).
  */
 export function procCpu(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
-    throw err;
-  }
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
   // After the command name (which may hold spaces): fields[11] utime, [12] stime, in clock ticks.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return microsOfTicks(Number(fields[11]) + Number(fields[12]));
 }
 
-/** The PIDs of the children of `pid` (from /proc). */
+/** The PIDs of the children of `pid` (from /proc); none once it is gone. */
 export function childPids(pid: number): number[] {
+  const text = readProcFile(`/proc/${pid}/task/${pid}/children`)?.trim() ?? '';
+  return text === '' ? [] : text.split(/\s+/).map(Number);
+}
+
+/** A file of a process's /proc entry; undefined when the process is gone (ENOENT, ESRCH). */
+function readProcFile(path: string): string | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
-    return text === '' ? [] : text.split(/\s+/).map(Number);
-  } catch {
-    return [];
+    return readFileSync(path, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw err;
   }
 }
 
