@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 import { closeSocket, openSocket, readSocketBuffer, SKT$BLOCKING, SocketError, writeSocket, type Socket } from '../../lib/index.js';
 import { startSeraphim, type SeraphimOptions, type SeraphimServer } from '../../examples/seraphim/server.js';
 import type { SeraphimRequest } from '../../examples/seraphim/http/types.js';
+import { waitFor } from './assertions.js';
 import { devCertificates, serverContext } from './tls.js';
 
 const run = promisify(execFile);
@@ -207,5 +207,5 @@ export async function resetAfterSending(server: SeraphimServer, request: string)
     client.resetAndDestroy();
     await once(client, 'close');
   }
-  for (let i = 0; i < 200 && server.connections > 0; i++) await sleep(50);
+  await waitFor(() => server.connections === 0, 10_000, 50);
 }
