@@ -34,7 +34,7 @@ import { spawnSync } from 'node:child_process';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
-import { environment, integerOption, MEASURED_ROUNDS, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
+import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
 import { median, pairedRatio, passOrder, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, wrkErrorCount, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
@@ -48,6 +48,17 @@ import { SERAPHIM_NODE_FLAGS } from '../examples/seraphim/node-flags.js';
 
 /** The flag --flag-check compares with when SERAPHIM runs with no flags of its own: the young-generation size it once ran with. */
 const CANDIDATE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+/**
+ * Sixteen rounds of 3 s, not eight of 6 (the same time): on the development machine, a virtual
+ * one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
+ * alone: 30,878 to 52,191 req/s in consecutive 6 s runs). A pass runs five servers in a row, so
+ * with 6 s rounds the two rounds of a pair were up to 24 s apart, as long as a phase; with 3 s,
+ * 12 s. Two HTTPS runs back to back (6 December 2026) gave the rows' medians a bootstrap standard
+ * error of 0.012 to 0.055 this way against 0.020 to 0.177 with eight rounds of 6 s. (It was five
+ * rounds of 10 s before that, the same time again.)
+ */
+const ROUNDS = 16;
+const ROUND_SECONDS = 3;
 /** SERAPHIM's default connection limit is 1024; wrk's connections are closed by then, and a few descriptors stay spare. */
 const MAX_IDLE = 1000;
 
@@ -55,8 +66,8 @@ const USAGE = `usage: npx tsx bench/seraphim.ts [--quick] [--rounds N] [--durati
                                  [--only https,http] [--no-static] [--no-nginx] [--flag-check]
                                  [--check-flags=FLAGS] [--idle N] [--profile DIR] [--out FILE]
   --quick          wrk -d2s, 2 rounds, 1 s warm-up (a smoke run of about 1.5 minutes)
-  --rounds N       measured rounds per server and test (default ${MEASURED_ROUNDS}; quick 2; even, for ABBA)
-  --duration S     seconds per wrk run (default 6; quick 2)
+  --rounds N       measured rounds per server and test (default ${ROUNDS}; quick 2; even, for ABBA)
+  --duration S     seconds per wrk run (default ${ROUND_SECONDS}; quick 2)
   --connections C  wrk connections (default 64)
   --only L         https, http (default both)
   --no-static      skip SERAPHIM's static-file path (seraphim-static)
@@ -111,12 +122,8 @@ function options(argv: string[]): Options {
   const groups = onlyTests(values.only, ['https', 'http'] as const, USAGE);
   return {
     quick,
-    // Eight rounds of 6 s, not five of 10 (the same time): on the development machine, a virtual
-    // one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
-    // alone: 30,878 to 52,191 req/s in consecutive 6 s runs). Shorter runs put the two rounds of
-    // a pair closer in time, and more pairs make their median less often one phase's.
-    rounds: int('rounds', values.rounds, quick ? 2 : MEASURED_ROUNDS, 1, 20),
-    duration: int('duration', values.duration, quick ? 2 : 6, 1, 60),
+    rounds: int('rounds', values.rounds, quick ? 2 : ROUNDS, 1, 20),
+    duration: int('duration', values.duration, quick ? 2 : ROUND_SECONDS, 1, 60),
     warmup: quick ? 1 : 3,
     connections: int('connections', values.connections, 64, 1, 1000),
     groups,
