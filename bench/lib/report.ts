@@ -132,9 +132,17 @@ export function table(results: readonly TestResult[], names: { raw: string; faca
     r.cpuPerOp === undefined ? '-' : `${r.cpuPerOp.raw.median.toFixed(1)} us`,
     r.cpuPerOp === undefined ? '-' : `${r.cpuPerOp.facade.median.toFixed(1)} us`,
   ]);
+  return textTable(header, rows, (i) => i <= 1 || i === 6);
+}
+
+/**
+ * A plain-text table: the header, a rule, the rows; each column as wide as its widest cell, the
+ * columns `left` names aligned left (names, verdicts), the others right (figures).
+ */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], left: (column: number) => boolean): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i <= 1 || i === 6 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, i) => (left(i) ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

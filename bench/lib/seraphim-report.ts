@@ -6,6 +6,7 @@
 import type { WrkResult } from './seraphim-processes.js';
 import type { IdleMemory } from './seraphim-memory.js';
 import { serverRole } from './seraphim-roles.js';
+import { textTable } from './report.js';
 import type { TargetRow } from './seraphim-targets.js';
 
 /** One wrk run against one server. */
@@ -97,12 +98,6 @@ function verdict(test: Test, f: ServerFigures): string {
   return `${below.length === 0 ? 'PASS' : `BELOW (${below.join(', ')})`}${errors}`;
 }
 
-function render(header: string[], rows: string[][], left: (i: number) => boolean): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (left(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 /** The main table: one line per test and server. */
 export function figuresTable(tests: readonly Test[]): string {
   const header = ['test', 'server', 'req/s', 'ratio', 'vs nginx', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'wrk cpu/req', 'RSS load', 'req/s min..max', 'result'];
@@ -127,7 +122,7 @@ export function figuresTable(tests: readonly Test[]): string {
       ]);
     }
   }
-  return render(header, rows, (i) => i <= 1 || i === 12);
+  return textTable(header, rows, (i) => i <= 1 || i === 12);
 }
 
 /** The target rows of every test: the chart's SERAPHIM rows, with the same verdicts. */
@@ -141,7 +136,7 @@ export function targetsTable(tests: readonly Test[]): string {
       r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
     ]),
   );
-  return render(['row (as in the chart)', 'server', 'ratio', 'target', 'result'], rows, (i) => i <= 1 || i === 4);
+  return textTable(['row (as in the chart)', 'server', 'ratio', 'target', 'result'], rows, (i) => i <= 1 || i === 4);
 }
 
 /** Each server's memory: under load, its high-water mark, after the load, with idle connections. */
@@ -156,5 +151,5 @@ export function memoryTable(memory: readonly ServerMemory[]): string {
     fmtMiB(m.rssAfterLoad),
     ...(idle === undefined ? [] : m.idle === undefined ? ['-', '-'] : [`${fmtMiB(m.idle.rssBefore)} -> ${fmtMiB(m.idle.rssWith)}`, m.idle.perConnectionKiB.toFixed(1)]),
   ]);
-  return render(header, rows, (i) => i <= 1);
+  return textTable(header, rows, (i) => i <= 1);
 }
