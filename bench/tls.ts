@@ -100,24 +100,45 @@ async function handshakeRound(variant: Variant, round: number, opts: TlsBenchOpt
   }
 }
 
-async function handshakeTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<TestResult[]> {
-  const rounds: Record<Variant, HandshakeRound[]> = { raw: [], facade: [] };
-  const limit = (opts.handshakeWarmupSeconds + 2 * opts.handshakeSeconds) * 1000 + 90_000;
+/**
+ * The rounds of a test in child processes: opts.childRounds passes over both variants, every
+ * other one in the reverse order, each round under a watchdog of `limitMs` and printed with
+ * `describe`. Returns each variant's rounds, a picker of one figure from both, and the check that
+ * both negotiated alike.
+ */
+async function childRounds<R extends { negotiated: string[] }>(
+  label: string,
+  opts: TlsBenchOptions,
+  limitMs: number,
+  round: (variant: Variant, index: number, register: Register) => Promise<R>,
+  describe: (r: R) => string,
+): Promise<{ rounds: Record<Variant, R[]>; pick: (f: (r: R) => number) => Record<Variant, number[]>; negotiated: ReturnType<typeof negotiation> }> {
+  const rounds: Record<Variant, R[]> = { raw: [], facade: [] };
   for (let i = 0; i < opts.childRounds; i++) {
     for (const variant of passOrder(VARIANTS, i)) {
-      const r = await withWatchdog(limit, `handshakes ${variant}`, (register) => handshakeRound(variant, i + 1, opts, tls, register));
+      const r = await withWatchdog(limitMs, `${label} ${variant}`, (register) => round(variant, i, register));
       rounds[variant].push(r);
-      const rate = (s: STimeResult): string => `${s.connections} conn`;
-      console.log(
-        `  ${'handshakes'.padEnd(16)} ${variant.padEnd(6)} ${`round ${i + 1}`.padEnd(8)} ` +
-          `full ${r.fullUs.toFixed(0).padStart(5)} us, resumed ${r.resumedUs.toFixed(0).padStart(5)} us  ` +
-          `(s_time -new ${rate(r.full.sTime)}, -reuse ${rate(r.reuse.sTime)} of which ${r.reuse.sTime.resumed} resumed; ` +
-          `server saw ${r.full.serverFull} full, then ${r.reuse.serverResumed} resumed + ${r.reuse.serverFull} full; ${r.failed} failed)`,
-      );
+      console.log(`  ${label.padEnd(16)} ${variant.padEnd(6)} ${`round ${i + 1}`.padEnd(8)} ${describe(r)}`);
     }
   }
-  const pick = (f: (r: HandshakeRound) => number) => ({ raw: rounds.raw.map(f), facade: rounds.facade.map(f) });
-  const neg = negotiation('handshakes', [...new Set(rounds.raw.flatMap((r) => r.negotiated))], [...new Set(rounds.facade.flatMap((r) => r.negotiated))]);
+  const pick = (f: (r: R) => number): Record<Variant, number[]> => ({ raw: rounds.raw.map(f), facade: rounds.facade.map(f) });
+  const distinct = (v: Variant): string[] => [...new Set(rounds[v].flatMap((r) => r.negotiated))];
+  return { rounds, pick, negotiated: negotiation(label, distinct('raw'), distinct('facade')) };
+}
+
+async function handshakeTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<TestResult[]> {
+  const limit = (opts.handshakeWarmupSeconds + 2 * opts.handshakeSeconds) * 1000 + 90_000;
+  const connections = (s: STimeResult): string => `${s.connections} conn`;
+  const { rounds, pick, negotiated: neg } = await childRounds(
+    'handshakes',
+    opts,
+    limit,
+    (variant, i, register) => handshakeRound(variant, i + 1, opts, tls, register),
+    (r) =>
+      `full ${r.fullUs.toFixed(0).padStart(5)} us, resumed ${r.resumedUs.toFixed(0).padStart(5)} us  ` +
+      `(s_time -new ${connections(r.full.sTime)}, -reuse ${connections(r.reuse.sTime)} of which ${r.reuse.sTime.resumed} resumed; ` +
+      `server saw ${r.full.serverFull} full, then ${r.reuse.serverResumed} resumed + ${r.reuse.serverFull} full; ${r.failed} failed)`,
+  );
   const perVariant = (v: Variant) =>
     rounds[v].map((r) => ({
       fullUs: r.fullUs,
@@ -200,20 +221,16 @@ async function memoryRound(variant: Variant, opts: TlsBenchOptions, tls: TlsMate
 }
 
 async function memoryTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<TestResult[]> {
-  const rounds: Record<Variant, MemoryRound[]> = { raw: [], facade: [] };
-  for (let i = 0; i < opts.childRounds; i++) {
-    for (const variant of passOrder(VARIANTS, i)) {
-      const r = await withWatchdog(400_000, `memory ${variant}`, (register) => memoryRound(variant, opts, tls, register));
-      rounds[variant].push(r);
-      console.log(
-        `  ${'memory'.padEnd(16)} ${variant.padEnd(6)} ${`round ${i + 1}`.padEnd(8)} ${r.rssPerConn.toFixed(1).padStart(8)} KiB/conn rss` +
-          `  (heap+external ${r.heapExternalPerConn.toFixed(1)} KiB/conn; rss ${(r.before.rss / MiB).toFixed(0)} -> ${(r.after.rss / MiB).toFixed(0)} MiB ` +
-          `for ${r.connections} connections, opened in ${(r.handshakeMs / 1000).toFixed(1)} s)`,
-      );
-    }
-  }
-  const pick = (f: (r: MemoryRound) => number) => ({ raw: rounds.raw.map(f), facade: rounds.facade.map(f) });
-  const neg = negotiation('memory', [...new Set(rounds.raw.flatMap((r) => r.negotiated))], [...new Set(rounds.facade.flatMap((r) => r.negotiated))]);
+  const { rounds, pick, negotiated: neg } = await childRounds(
+    'memory',
+    opts,
+    400_000,
+    (variant, _i, register) => memoryRound(variant, opts, tls, register),
+    (r) =>
+      `${r.rssPerConn.toFixed(1).padStart(8)} KiB/conn rss` +
+      `  (heap+external ${r.heapExternalPerConn.toFixed(1)} KiB/conn; rss ${(r.before.rss / MiB).toFixed(0)} -> ${(r.after.rss / MiB).toFixed(0)} MiB ` +
+      `for ${r.connections} connections, opened in ${(r.handshakeMs / 1000).toFixed(1)} s)`,
+  );
   const setup = {
     connections: opts.memoryConnections,
     concurrentHandshakes: opts.memoryConcurrency,
