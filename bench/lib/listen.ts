@@ -1,14 +1,20 @@
-// Starting a benchmark's own server (node:http, node:https, node:tls) on a free loopback port.
-import type { AddressInfo, Server } from 'node:net';
+// Starting a benchmark's own server (node:net, node:http, node:https, node:tls) on a free loopback port.
+import type { Server } from 'node:net';
 
 /**
  * Makes `server` listen on `host`, on a port the system picks, and resolves with that port;
- * rejects when the listen fails.
+ * rejects when the listen fails. Its 'error' listener goes once it listens, so a later error of
+ * the server is its owner's to handle. `backlog`: the listen queue's length (Node's default, 511,
+ * when not given).
  */
-export async function listenOnFreePort(server: Server, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
+export function listenOnFreePort(server: Server, host: string, backlog?: number): Promise<number> {
+  return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen({ host, port: 0, backlog }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') reject(new Error(`a server on ${host} has no port`));
+      else resolve(address.port);
+    });
   });
-  return (server.address() as AddressInfo).port;
 }

@@ -44,6 +44,7 @@ import {
   type Socket,
 } from '../../lib/index.js';
 import { runPingPongBasic, startEchoBasic } from './basic-peers.js';
+import { listenOnFreePort } from './listen.js';
 import { facadeClientContext, facadeServerContext, rawClientOptions, rawServerOptions, type Negotiated, type TlsMaterial } from './tls-material.js';
 
 export type Variant = 'raw' | 'facade';
@@ -94,19 +95,6 @@ export interface PingPongDone {
 
 function isClosed(err: unknown): boolean {
   return err instanceof SocketError && err.status === ER$SKT_CLOSED;
-}
-
-/** Resolves once `server` listens on a free loopback port, with that port. */
-function listenRaw(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: HOST, port: 0 }, () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('no port'));
-      else resolve(address.port);
-    });
-  });
 }
 
 /** A raw connection: node:net, or node:tls once its handshake is done. */
@@ -185,7 +173,7 @@ export async function startBulkReceiver(variant: Variant, maxBytes: number, tls?
 
 async function startBulkReceiverRaw(tls?: TlsMaterial): Promise<ServerRole<BulkReceived>> {
   const server = createRawServer(tls);
-  const port = await listenRaw(server);
+  const port = await listenOnFreePort(server, HOST);
   const sockets: NetSocket[] = [];
   const result = new Promise<BulkReceived>((resolve, reject) => {
     acceptRaw(server, 1, sockets, (sock) => {
@@ -367,7 +355,7 @@ function plainOnly(variant: PingPongVariant, tls: TlsMaterial | undefined): unde
 
 async function startEchoRaw(connections: number, messageSize: number, tls?: TlsMaterial): Promise<ServerRole<EchoServed>> {
   const server = createRawServer(tls);
-  const port = await listenRaw(server);
+  const port = await listenOnFreePort(server, HOST);
   const sockets: NetSocket[] = [];
   let echoedBytes = 0;
   let closed = 0;

@@ -6,10 +6,11 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { alive, exited, killAll, killChild, killPid, reply, runTimed, track, trackPid } from './processes.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchFile, FromWebChild, ServerVariant, ToWebChild } from './seraphim-server-child.js';
+import { listenOnFreePort } from './listen.js';
 
 /** The repository root: children resolve `--import tsx` from there. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,15 +83,11 @@ export async function startWebChild(
 }
 
 /** A free TCP port on loopback (bound, read, closed: nginx then binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listenOnFreePort(server, HOST);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Microseconds of CPU time in `ticks` clock ticks of /proc (USER_HZ: 100 a second on Linux). */

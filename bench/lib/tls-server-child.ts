@@ -34,6 +34,7 @@ import {
 } from '../../lib/index.js';
 import type { CpuMemSample, FromServerChild, ToServerChild } from './children.js';
 import { HOST } from './peers.js';
+import { listenOnFreePort } from './listen.js';
 import { facadeServerContext, negotiatedKey, rawServerOptions, type TlsMaterial } from './tls-material.js';
 
 const MAX_LIFETIME = 20 * 60_000;
@@ -80,13 +81,7 @@ async function startRaw(tls: TlsMaterial): Promise<number> {
     counts.failed++;
     sock.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: HOST, port: 0, backlog: 4096 }, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('raw server: no port');
-  return address.port;
+  return listenOnFreePort(server, HOST, 4096);
 }
 
 async function startFacade(tls: TlsMaterial): Promise<number> {
