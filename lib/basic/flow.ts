@@ -36,7 +36,8 @@ const mainFlow = new Flow();
 // too): on Node 20 it works through async_hooks, which give every promise and every async
 // resource of the process (ticks, write requests) an id and a resource record. In the ping-pong
 // benchmark that cost 9 to 20 % per round trip; this carrier, V8's promise hooks with one
-// property and a stack, costs about 1 % (bench/README.md has the figures).
+// property and a stack, cost +0.3 to +2 % against AsyncLocalStorage's +5 to +8 % in a comparison
+// in one process (bench/README.md has the figures).
 const FLOW = Symbol('scarlet-sockets/basic flow');
 type Marked = Promise<unknown> & { [FLOW]?: Flow };
 
