@@ -122,7 +122,7 @@ function options(argv: string[]): Options {
   const groups = onlyTests(values.only, ['https', 'http'] as const, USAGE);
   return {
     quick,
-    rounds: int('rounds', values.rounds, quick ? 2 : ROUNDS, 1, 20),
+    rounds: int('rounds', values.rounds, quick ? 2 : ROUNDS, 1, 2 * ROUNDS),
     duration: int('duration', values.duration, quick ? 2 : ROUND_SECONDS, 1, 60),
     warmup: quick ? 1 : 3,
     connections: int('connections', values.connections, 64, 1, 1000),

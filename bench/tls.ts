@@ -102,21 +102,21 @@ async function handshakeRound(variant: Variant, round: number, opts: TlsBenchOpt
 
 /**
  * The rounds of a test in child processes: opts.childRounds passes over both variants, every
- * other one in the reverse order, each round under a watchdog of `limitMs` and printed with
- * `describe`. Returns each variant's rounds, a picker of one figure from both, and the check that
+ * other one in the reverse order, each round (numbered from 1) under a watchdog of `limitMs` and
+ * printed with `describe`. Returns each variant's rounds, a picker of one figure from both, and the check that
  * both negotiated alike.
  */
 async function childRounds<R extends { negotiated: string[] }>(
   label: string,
   opts: TlsBenchOptions,
   limitMs: number,
-  round: (variant: Variant, index: number, register: Register) => Promise<R>,
+  round: (variant: Variant, number: number, register: Register) => Promise<R>,
   describe: (r: R) => string,
 ): Promise<{ rounds: Record<Variant, R[]>; pick: (f: (r: R) => number) => Record<Variant, number[]>; negotiated: ReturnType<typeof negotiation> }> {
   const rounds: Record<Variant, R[]> = { raw: [], facade: [] };
   for (let i = 0; i < opts.childRounds; i++) {
     for (const variant of passOrder(VARIANTS, i)) {
-      const r = await withWatchdog(limitMs, `${label} ${variant}`, (register) => round(variant, i, register));
+      const r = await withWatchdog(limitMs, `${label} ${variant}`, (register) => round(variant, i + 1, register));
       rounds[variant].push(r);
       console.log(`  ${label.padEnd(16)} ${variant.padEnd(6)} ${`round ${i + 1}`.padEnd(8)} ${describe(r)}`);
     }
@@ -133,7 +133,7 @@ async function handshakeTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<T
     'handshakes',
     opts,
     limit,
-    (variant, i, register) => handshakeRound(variant, i + 1, opts, tls, register),
+    (variant, number, register) => handshakeRound(variant, number, opts, tls, register),
     (r) =>
       `full ${r.fullUs.toFixed(0).padStart(5)} us, resumed ${r.resumedUs.toFixed(0).padStart(5)} us  ` +
       `(s_time -new ${connections(r.full.sTime)}, -reuse ${connections(r.reuse.sTime)} of which ${r.reuse.sTime.resumed} resumed; ` +
@@ -225,7 +225,7 @@ async function memoryTest(opts: TlsBenchOptions, tls: TlsMaterial): Promise<Test
     'memory',
     opts,
     400_000,
-    (variant, _i, register) => memoryRound(variant, opts, tls, register),
+    (variant, _number, register) => memoryRound(variant, opts, tls, register),
     (r) =>
       `${r.rssPerConn.toFixed(1).padStart(8)} KiB/conn rss` +
       `  (heap+external ${r.heapExternalPerConn.toFixed(1)} KiB/conn; rss ${(r.before.rss / MiB).toFixed(0)} -> ${(r.after.rss / MiB).toFixed(0)} MiB ` +

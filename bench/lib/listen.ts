@@ -3,8 +3,9 @@ import type { Server } from 'node:net';
 
 /**
  * Makes `server` listen on `host`, on a port the system picks, and resolves with that port;
- * rejects when the listen fails. Its 'error' listener goes once it listens, so a later error of
- * the server is its owner's to handle. `backlog`: the listen queue's length (Node's default, 511,
+ * rejects when the listen fails. Its 'error' listener goes once it listens: a later error of the
+ * server (an accept that fails) is no longer swallowed here, and one that nobody handles ends the
+ * benchmark's process, loudly. `backlog`: the listen queue's length (Node's default, 511,
  * when not given).
  */
 export function listenOnFreePort(server: Server, host: string, backlog?: number): Promise<number> {
@@ -13,7 +14,7 @@ export function listenOnFreePort(server: Server, host: string, backlog?: number)
     server.listen({ host, port: 0, backlog }, () => {
       server.off('error', reject);
       const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error(`a server on ${host} has no port`));
+      if (address === null || typeof address === 'string') server.close(() => reject(new Error(`a server on ${host} has no port`)));
       else resolve(address.port);
     });
   });

@@ -19,8 +19,9 @@ export interface BenchOptions extends RoundOptions {
 }
 
 /**
- * Measured passes of a full run, for every benchmark: an even number, so that with the order
- * reversed every other pass (passOrder) neither order has more of them.
+ * Measured passes of a full run of the round benchmarks (plain, basic, tls; SERAPHIM and HAProxy
+ * have their own): an even number, so that with the order reversed every other pass (passOrder)
+ * neither order has more of them.
  */
 export const MEASURED_ROUNDS = 8;
 

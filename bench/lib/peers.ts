@@ -148,6 +148,12 @@ function acceptRaw(server: Server, count: number, sockets: NetSocket[], onSocket
       server.close();
       reject(new Error(`raw server: only ${sockets.length} of ${count} connections came within ${ACCEPT_TIMEOUT} ms`));
     }, ACCEPT_TIMEOUT);
+    // An accept that fails (EMFILE) fails the round instead of the process.
+    server.on('error', (err) => {
+      clearTimeout(timer);
+      server.close();
+      reject(err);
+    });
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (sock: NetSocket) => {
       sockets.push(sock);
       onSocket(sock);

@@ -140,9 +140,9 @@ export function table(results: readonly TestResult[], names: { raw: string; faca
  * columns `left` names aligned left (names, verdicts), the others right (figures).
  */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], left: (column: number) => boolean): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (left(i) ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
+    cells.map((cell, i) => (left(i) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

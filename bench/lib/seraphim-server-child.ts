@@ -19,8 +19,8 @@
  *
  * The parent sends `start`, then `sample` messages (the child answers with its own
  * process.cpuUsage()), and `stop` (the child closes and exits, so a `--cpu-prof` profile gets
- * written). The child exits when the parent goes away, and after MAX_LIFETIME in any case; the
- * parent kills it by PID anyway.
+ * written). The child exits when the parent goes away, and after MAX_SILENCE without a message
+ * from it in any case; the parent kills it by PID anyway.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -31,7 +31,12 @@ import { startSeraphim, type SeraphimServer } from '../../examples/seraphim/serv
 import { listenOnFreePort } from './listen.js';
 import { startTlsFloor } from './tls-floor.js';
 
-const MAX_LIFETIME = 30 * 60_000;
+/**
+ * A child that hears nothing from its parent for this long exits. The parent samples every server
+ * before and after each of its wrk runs, so a silence this long means it is gone or stuck, however
+ * many rounds the run makes (a fixed lifetime would cut a long run short).
+ */
+const MAX_SILENCE = 15 * 60_000;
 const HOST = '127.0.0.1';
 
 export type ServerVariant = 'node-https' | 'node-http' | 'seraphim-https' | 'seraphim-http' | 'seraphim-static-https' | 'floor-https';
@@ -146,6 +151,7 @@ function startVariant(msg: Extract<ToWebChild, { type: 'start' }>): Promise<{ po
 }
 
 process.on('message', (raw: unknown) => {
+  silence.refresh();
   const msg = raw as ToWebChild;
   if (msg.type === 'start') {
     startVariant(msg).then(
@@ -163,4 +169,4 @@ process.on('message', (raw: unknown) => {
 });
 
 process.on('disconnect', () => void stop());
-setTimeout(() => process.exit(0), MAX_LIFETIME).unref();
+const silence = setTimeout(() => process.exit(0), MAX_SILENCE).unref();
