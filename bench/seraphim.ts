@@ -35,7 +35,7 @@ import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { createDevelopmentCertificates } from '../lib/index.js';
 import { environment, integerOption, onlyTests, WRK_FLAGS, type WrkRunOptions } from './lib/options.js';
-import { median, pairedRatio, passOrder, writeJson } from './lib/report.js';
+import { median, medianOfAll, pairedRatio, passOrder, writeJson } from './lib/report.js';
 import { HOST, killAll, nginxVersion, runWrk, startNginx, startWebChild, wrkErrorCount, type WebServer, type WrkResult } from './lib/seraphim-processes.js';
 import { giveUpAfter } from './lib/processes.js';
 import { startClientChild } from './lib/children.js';
@@ -243,6 +243,11 @@ function probe(server: WebServer, path: string, site: Site): Promise<Probe> {
   });
 }
 
+/** Microseconds of CPU per request of a run; undefined when the time is unknown or no request was made. */
+function perRequest(micros: number | undefined, requests: number): number | undefined {
+  return micros === undefined || requests === 0 ? undefined : micros / requests;
+}
+
 /** One wrk run of `seconds` against `server`, with its CPU time and its RSS sampled meanwhile. */
 async function measure(server: WebServer, path: string, seconds: number, connections: number): Promise<Round> {
   const url = `${server.scheme}://${HOST}:${server.port}${path}`;
@@ -261,8 +266,8 @@ async function measure(server: WebServer, path: string, seconds: number, connect
     p50: w.p50,
     p90: w.p90,
     p99: w.p99,
-    cpuPerRequest: before === undefined || after === undefined || w.requests === 0 ? undefined : (after - before) / w.requests,
-    clientCpuPerRequest: w.cpuMicros === undefined || w.requests === 0 ? undefined : w.cpuMicros / w.requests,
+    cpuPerRequest: perRequest(before === undefined || after === undefined ? undefined : after - before, w.requests),
+    clientCpuPerRequest: perRequest(w.cpuMicros, w.requests),
     rss,
     requests: w.requests,
     errors: w.errors,
@@ -377,9 +382,6 @@ async function main(): Promise<void> {
           baseline: baseline.name,
           servers: g.servers.map((s): ServerFigures => {
             const rs = rounds.get(s.name) as Round[];
-            const cpu = rs.map((x) => x.cpuPerRequest).filter((x): x is number => x !== undefined);
-            const clientCpu = rs.map((x) => x.clientCpuPerRequest).filter((x): x is number => x !== undefined);
-            const rss = rs.map((x) => x.rss).filter((x): x is number => x !== undefined);
             const rps = rs.map((x) => x.rps);
             const p99 = rs.map((x) => x.p99);
             // Round r of every server ran in the same pass: paired ratios.
@@ -389,9 +391,9 @@ async function main(): Promise<void> {
               rps: median(rps),
               p50: median(rs.map((x) => x.p50)),
               p99: median(p99),
-              cpuPerRequest: cpu.length === rs.length ? median(cpu) : undefined,
-              clientCpuPerRequest: clientCpu.length === rs.length ? median(clientCpu) : undefined,
-              rss: rss.length === rs.length ? median(rss) : undefined,
+              cpuPerRequest: medianOfAll(rs.map((x) => x.cpuPerRequest)),
+              clientCpuPerRequest: medianOfAll(rs.map((x) => x.clientCpuPerRequest)),
+              rss: medianOfAll(rs.map((x) => x.rss)),
               ratio: pairedRatio(rps, baseRps),
               p99Ratio: pairedRatio(p99, baseP99),
               ...(nginxRps !== undefined && { nginxRatio: pairedRatio(rps, nginxRps) }),

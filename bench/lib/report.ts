@@ -49,6 +49,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The median of a figure every round has; undefined when any round lacks it. */
+export function medianOfAll(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((x): x is number => x !== undefined);
+  return known.length === values.length ? median(known) : undefined;
+}
+
 /**
  * The ratio of two variants measured in passes of alternating rounds (one round of each per pass):
  * the median of each round's measured / baseline. A pair of rounds runs in the same pass, close in
