@@ -1,8 +1,7 @@
 import test from 'ava';
 import { createServer } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
+import { listenOnFreePort } from '../bench/lib/listen.js';
 import { parseWrk, runWrk } from '../bench/lib/seraphim-processes.js';
 
 // The summary wrk prints, cut to what parseWrk reads, with and without its CPU line.
@@ -31,9 +30,7 @@ test("runWrk gets wrk's own CPU time from its script, with the run's other figur
   }
   const server = createServer((_req, res) => res.end('ok'));
   t.teardown(() => server.close());
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnFreePort(server, '127.0.0.1');
   const result = await runWrk(`http://127.0.0.1:${port}/`, 1, 2);
   t.true(result.requests > 0, 'wrk made requests');
   t.is(result.errors.connect + result.errors.read + result.errors.non2xx, 0);

@@ -150,6 +150,8 @@ function startVariant(msg: Extract<ToWebChild, { type: 'start' }>): Promise<{ po
   return startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
 }
 
+const silence = setTimeout(() => process.exit(0), MAX_SILENCE).unref();
+
 process.on('message', (raw: unknown) => {
   silence.refresh();
   const msg = raw as ToWebChild;
@@ -169,4 +171,3 @@ process.on('message', (raw: unknown) => {
 });
 
 process.on('disconnect', () => void stop());
-const silence = setTimeout(() => process.exit(0), MAX_SILENCE).unref();
