@@ -3,7 +3,7 @@
  * status(), phantoms) costs over the main API, in the plain ping-pong on loopback, in one run.
  *
  * The client writes 64 bytes, the server echoes them, the client reads until it has all 64; on 1
- * and on 50 concurrent connections, for 2 s a round. `main`: the facade loops of bench/plain.ts
+ * and on 50 concurrent connections, for 1 s a round. `main`: the facade loops of bench/plain.ts
  * on the main API, reading latin1 strings (readSocket) as a port does. `basic`: the same loops
  * ported to scarlet-sockets/basic (`const data = await readSocket(...); if (status()) ...`), each
  * connection in a phantom. Both sides (echo server and clients) use the entry under test.

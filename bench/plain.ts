@@ -5,7 +5,7 @@
  *    1 MiB Buffers (SKT$BLOCKING) and readSocketBuffer(skt, 65536, SKT$BLOCKING) in a loop.
  *    Raw: socket.write with 'drain', and 'data' events. Figure: MiB/s at the receiver.
  * 2. ping-pong: the client writes 64 bytes, the server echoes them, the client reads until it has
- *    all 64; on 1 and on 50 concurrent connections, for 2 s a round. Facade on both sides, or
+ *    all 64; on 1 and on 50 concurrent connections, for 1 s a round. Facade on both sides, or
  *    raw on both sides. Figure: round trips per second, all connections together.
  *
  * Rounds alternate raw, facade, facade, raw, ... (ABBA) after one unmeasured warm-up round of

@@ -6,7 +6,7 @@
  * 1. bulk: one TLS connection sends 1 GiB (or for 10 s) one way; the loops of bench/plain.ts
  *    (writeSocket / readSocketBuffer(skt, 65536, SKT$BLOCKING) against 'data' events and
  *    'drain'). Figure: MiB/s at the receiver. Target: facade >= 0.95x raw.
- * 2. ping-pong: 64 bytes echoed on 1 and on 50 TLS connections for 2 s a round, facade on both
+ * 2. ping-pong: 64 bytes echoed on 1 and on 50 TLS connections for 1 s a round, facade on both
  *    sides or raw on both sides. Figure: round trips per second. Target: >= 0.95x raw.
  *    (1 and 2: rounds alternate raw, facade, facade, raw, ... after a warm-up round, as in plain.ts.)
  * 3. handshakes: the server alone in a child process, `openssl s_time -new` then `-reuse`
