@@ -28,11 +28,11 @@ export const MEASURED_ROUNDS = 16;
 
 /**
  * How long a ping-pong round of a full run lasts. On the development machine, a virtual one, the
- * same code's round trips per second move by up to 1.5x in phases of seconds, so a pair's two
+ * same code's round trips per second move by up to about 2x in phases of seconds, so a pair's two
  * rounds (raw and facade, back to back) should be close in time, and there should be many pairs
  * for their median. Three runs of the TLS ping-pong alternating with the method before, on
  * 6 December 2026: 16 rounds of 1 s gave the one-connection ratio's median a bootstrap standard
- * error of 0.005 to 0.008, against 0.013 to 0.050 with 8 rounds of 2 s (50 connections: 0.007
+ * error of 0.005 to 0.008, against 0.013 to 0.05 with 8 rounds of 2 s (50 connections: 0.007
  * to 0.018 against 0.005 to 0.029). It was 8 rounds of 2 s until then.
  */
 const PING_PONG_MS = 1_000;
