@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { chartInput, ChartInputError, loadResults, renderChart, type ChartData } from '../bench/lib/chart.js';
+import { chartInput, ChartInputError, loadResults, ratioText, renderChart, type ChartData } from '../bench/lib/chart.js';
 import { targetsTable } from '../bench/lib/seraphim-report.js';
 import { targetRows } from '../bench/lib/seraphim-targets.js';
 
@@ -268,4 +268,27 @@ test('the verdicts bench/seraphim.ts prints are the chart\'s rows', (t) => {
     t.truthy(line, `the printed targets have a row "${bar.label}"`);
     t.regex(line ?? '', new RegExp(`${bar.ratio.toFixed(2)}x\\s+${bar.better === 'lower' ? '<=' : '>='} ${bar.target?.toFixed(2)}x\\s+${verdict}\\s*$`));
   }
+});
+
+test('a ratio that two decimals would show as its target is shown with three, in the chart and in the printed targets', (t) => {
+  t.is(ratioText({ ratio: 1.004, target: 1 }), '1.004x', 'BELOW a "<= 1.00x" target');
+  t.is(ratioText({ ratio: 0.947, target: 0.95 }), '0.947x', 'BELOW a ">= 0.95x" target');
+  t.is(ratioText({ ratio: 1.012, target: 1 }), '1.01x', 'two decimals tell it from the target');
+  t.is(ratioText({ ratio: 1, target: 1 }), '1.00x', 'on the target itself');
+  t.is(ratioText({ ratio: 0.998, target: null }), '1.00x', 'no target to be mistaken for');
+  t.is(ratioText({ ratio: Number.NaN, target: 1 }), 'n/a');
+  // The static path's p99 at 1.004x node:https's: BELOW, and its label and the printed row say 1.004x.
+  const near = structuredClone(seraphim);
+  const statik = near.tests[0]?.servers.find((s) => s.server === 'seraphim-static-https');
+  if (statik === undefined) return t.fail('the fixture has a static-path server');
+  statik.p99Ratio = 1.004;
+  const input = chartInput(near, 'seraphim.json');
+  const bar = input.bars.find((b) => b.label === 'SERAPHIM HTTPS 1 KiB static p99');
+  t.is(bar?.pass, false);
+  const drawn = bars(renderChart({ runs: [input.run], bars: [input.bars] })).find((b) => b.label === 'SERAPHIM HTTPS 1 KiB static p99');
+  t.is(drawn?.verdict, 'BELOW');
+  t.regex(drawn?.group ?? '', />1\.004x</);
+  const test0 = near.tests[0] as (typeof near.tests)[number];
+  const printed = targetsTable([{ ...test0, scheme: 'https', servers: [], rows: targetRows(test0) }]);
+  t.regex(printed, /SERAPHIM HTTPS 1 KiB static p99 .*1\.004x\s+<= 1\.00x\s+BELOW/);
 });

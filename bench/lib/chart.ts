@@ -197,7 +197,18 @@ export function escapeXml(text: string): string {
 }
 
 const x2 = (n: number): string => n.toFixed(2);
-const fmtRatio = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}x` : 'n/a');
+
+/**
+ * A bar's ratio as it is printed: two decimals, or three where two would read as the target itself
+ * while the ratio is on the other side of it (1.004 against "<= 1.00x" is BELOW: "1.004x", not
+ * "1.00x").
+ */
+export function ratioText(bar: Pick<ChartBar, 'ratio' | 'target'>): string {
+  if (!Number.isFinite(bar.ratio)) return 'n/a';
+  const two = bar.ratio.toFixed(2);
+  const readsAsTarget = bar.target !== null && bar.ratio !== bar.target && two === bar.target.toFixed(2);
+  return `${readsAsTarget ? bar.ratio.toFixed(3) : two}x`;
+}
 
 /** "≥ 0.95x" or "≤ 1.10x" (or "no target"). */
 export function targetText(bar: ChartBar): string {
@@ -257,7 +268,7 @@ export function renderChart(data: ChartData, title = 'Benchmark ratios: scarlet-
       const verdict = verdictText(bar);
       const colour = verdict === 'PASS' ? COLOURS.pass : verdict === 'BELOW' ? COLOURS.below : COLOURS.info;
       const direction = bar.better === 'lower' ? ' (lower is better)' : '';
-      const description = `${bar.label}${direction}: ${fmtRatio(bar.ratio)}, ${bar.target === null ? 'no target' : `target ${targetText(bar)}`}, ${verdict}`;
+      const description = `${bar.label}${direction}: ${ratioText(bar)}, ${bar.target === null ? 'no target' : `target ${targetText(bar)}`}, ${verdict}`;
       summary.push(description);
       const mid = y + rowH / 2;
       const parts: string[] = [`<g class="bar" data-verdict="${verdict}">`, `<title>${escapeXml(description)}</title>`];
@@ -275,7 +286,7 @@ export function renderChart(data: ChartData, title = 'Benchmark ratios: scarlet-
         );
       }
       parts.push(
-        `<text x="${valueX}" y="${x2(mid + 4.5)}"><tspan font-weight="600">${escapeXml(fmtRatio(bar.ratio))}</tspan>` +
+        `<text x="${valueX}" y="${x2(mid + 4.5)}"><tspan font-weight="600">${escapeXml(ratioText(bar))}</tspan>` +
           `<tspan dx="10" fill="${COLOURS.muted}">${bar.target === null ? 'no target' : `target ${escapeXml(targetText(bar))}`}</tspan>` +
           `<tspan dx="10" font-weight="600" fill="${verdict === 'info' ? COLOURS.muted : colour}">${verdict}</tspan></text>`,
       );

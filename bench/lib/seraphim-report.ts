@@ -5,6 +5,7 @@
  */
 import type { WrkResult } from './seraphim-processes.js';
 import type { IdleMemory } from './seraphim-memory.js';
+import { ratioText, verdictText } from './chart.js';
 import { serverRole } from './seraphim-roles.js';
 import { textTable } from './report.js';
 import type { TargetRow } from './seraphim-targets.js';
@@ -131,9 +132,9 @@ export function targetsTable(tests: readonly Test[]): string {
     t.rows.map((r) => [
       r.label,
       r.server,
-      `${r.ratio.toFixed(2)}x`,
+      ratioText(r),
       r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
-      r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
+      verdictText(r),
     ]),
   );
   return textTable(['row (as in the chart)', 'server', 'ratio', 'target', 'result'], rows, (i) => i <= 1 || i === 4);
