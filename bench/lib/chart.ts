@@ -210,10 +210,11 @@ export function ratioText(bar: Pick<ChartBar, 'ratio' | 'target'>): string {
   return `${readsAsTarget ? bar.ratio.toFixed(3) : two}x`;
 }
 
-/** "≥ 0.95x" or "≤ 1.10x" (or "no target"). */
-export function targetText(bar: ChartBar): string {
+/** "≥ 0.95x" or "≤ 1.10x" (or "no target"); with `ascii`, ">= 0.95x" or "<= 1.10x", for a terminal. */
+export function targetText(bar: Pick<ChartBar, 'target' | 'better'>, ascii = false): string {
   if (bar.target === null) return 'no target';
-  return `${bar.better === 'lower' ? '\u2264' : '\u2265'} ${bar.target.toFixed(2)}x`;
+  const sign = bar.better === 'lower' ? (ascii ? '<=' : '\u2264') : ascii ? '>=' : '\u2265';
+  return `${sign} ${bar.target.toFixed(2)}x`;
 }
 
 export function verdictText(bar: ChartBar): 'PASS' | 'BELOW' | 'info' {

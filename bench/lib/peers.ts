@@ -144,24 +144,20 @@ function negotiatedFacade(skt: Socket | undefined, tls?: TlsMaterial): Negotiate
 /** Accepts `count` raw connections on `server` (TLS: handshakes done), then stops listening. */
 function acceptRaw(server: Server, count: number, sockets: NetSocket[], onSocket: (sock: NetSocket) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      server.close();
-      reject(new Error(`raw server: only ${sockets.length} of ${count} connections came within ${ACCEPT_TIMEOUT} ms`));
-    }, ACCEPT_TIMEOUT);
-    // An accept that fails (EMFILE) fails the round instead of the process.
-    server.on('error', (err) => {
+    // Every way out stops listening and the timer; the accepted sockets stay open.
+    const finish = (err?: Error): void => {
       clearTimeout(timer);
       server.close();
-      reject(err);
-    });
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const timer = setTimeout(() => finish(new Error(`raw server: only ${sockets.length} of ${count} connections came within ${ACCEPT_TIMEOUT} ms`)), ACCEPT_TIMEOUT);
+    // An accept that fails (EMFILE) fails the round instead of the process.
+    server.on('error', finish);
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (sock: NetSocket) => {
       sockets.push(sock);
       onSocket(sock);
-      if (sockets.length === count) {
-        clearTimeout(timer);
-        server.close();
-        resolve();
-      }
+      if (sockets.length === count) finish();
     });
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { WrkResult } from './seraphim-processes.js';
 import type { IdleMemory } from './seraphim-memory.js';
-import { ratioText, verdictText } from './chart.js';
+import { ratioText, targetText, verdictText } from './chart.js';
 import { serverRole } from './seraphim-roles.js';
 import { textTable } from './report.js';
 import type { TargetRow } from './seraphim-targets.js';
@@ -133,7 +133,7 @@ export function targetsTable(tests: readonly Test[]): string {
       r.label,
       r.server,
       ratioText(r),
-      r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
+      r.target === null ? '-' : targetText(r, true),
       verdictText(r),
     ]),
   );
