@@ -270,8 +270,10 @@ test('the verdicts bench/seraphim.ts prints are the chart\'s rows', (t) => {
   }
 });
 
-test('a ratio that two decimals would show as its target is shown with three, in the chart and in the printed targets', (t) => {
+test('a ratio that two decimals would show as its target is shown with as many more as it takes, in the chart and in the printed targets', (t) => {
   t.is(ratioText({ ratio: 1.004, target: 1 }), '1.004x', 'BELOW a "<= 1.00x" target');
+  t.is(ratioText({ ratio: 0.9496099, target: 0.95 }), '0.9496x', 'three decimals would read "0.950x"');
+  t.is(ratioText({ ratio: 1.0000004, target: 1 }), '1.000000x', 'no more than six decimals');
   t.is(ratioText({ ratio: 0.947, target: 0.95 }), '0.947x', 'BELOW a ">= 0.95x" target');
   t.is(ratioText({ ratio: 1.012, target: 1 }), '1.01x', 'two decimals tell it from the target');
   t.is(ratioText({ ratio: 1, target: 1 }), '1.00x', 'on the target itself');
