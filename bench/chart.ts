@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { captionLines, ChartInputError, loadResults, renderChart, targetText, verdictText } from './lib/chart.js';
+import { ratioText } from './lib/report.js';
 
 const USAGE = `usage: npx tsx bench/chart.ts [--results DIR] [--out FILE]
   --results DIR  where the benchmarks' JSON is (default bench/results)
@@ -36,7 +37,7 @@ function main(): void {
   console.log(`Benchmark-ratio chart: ${count} bars from ${data.runs.length} run(s)`);
   for (const line of captionLines(data.runs)) console.log(`  ${line}`);
   for (const bar of data.bars.flat()) {
-    console.log(`  ${bar.label.padEnd(44)} ${bar.ratio.toFixed(3).padStart(7)}x  ${targetText(bar).padEnd(9)}  ${verdictText(bar)}`);
+    console.log(`  ${bar.label.padEnd(44)} ${ratioText(bar, 3).padStart(8)}  ${targetText(bar).padEnd(9)}  ${verdictText(bar)}`);
   }
   console.log(`SVG: ${out}`);
 }

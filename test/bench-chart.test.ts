@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { chartInput, ChartInputError, loadResults, ratioText, renderChart, type ChartData } from '../bench/lib/chart.js';
+import { chartInput, ChartInputError, loadResults, renderChart, type ChartData } from '../bench/lib/chart.js';
+import { ratioText } from '../bench/lib/report.js';
 import { targetsTable } from '../bench/lib/seraphim-report.js';
 import { targetRows } from '../bench/lib/seraphim-targets.js';
 
@@ -274,6 +275,8 @@ test('a ratio that two decimals would show as its target is shown with as many m
   t.is(ratioText({ ratio: 1.004, target: 1 }), '1.004x', 'BELOW a "<= 1.00x" target');
   t.is(ratioText({ ratio: 0.9496099, target: 0.95 }), '0.9496x', 'three decimals would read "0.950x"');
   t.is(ratioText({ ratio: 1.0000004, target: 1 }), '1.000000x', 'no more than six decimals');
+  t.is(ratioText({ ratio: 1.0004, target: 1 }, 3), '1.0004x', 'a terminal\'s three decimals, and one more');
+  t.is(ratioText({ ratio: 0.912, target: 0.95 }, 3), '0.912x');
   t.is(ratioText({ ratio: 0.947, target: 0.95 }), '0.947x', 'BELOW a ">= 0.95x" target');
   t.is(ratioText({ ratio: 1.012, target: 1 }), '1.01x', 'two decimals tell it from the target');
   t.is(ratioText({ ratio: 1, target: 1 }), '1.00x', 'on the target itself');

@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { ratioText } from './report.js';
 import { chartBar, targetRows, type ServerRatios } from './seraphim-targets.js';
 
 /** One bar of the chart. */
@@ -197,24 +198,6 @@ export function escapeXml(text: string): string {
 }
 
 const x2 = (n: number): string => n.toFixed(2);
-
-/** The most decimals a ratio is printed with, for one a hair from its target. */
-const MAX_DECIMALS = 6;
-
-/**
- * A bar's ratio as it is printed: two decimals, or as many more as it takes not to read as the
- * target itself while the ratio is on the other side of it (1.004 against "<= 1.00x" is BELOW:
- * "1.004x", not "1.00x"; 0.94961 against ">= 0.95x" is "0.9496x", not "0.950x").
- */
-export function ratioText(bar: Pick<ChartBar, 'ratio' | 'target'>): string {
-  if (!Number.isFinite(bar.ratio)) return 'n/a';
-  const { ratio, target } = bar;
-  let decimals = 2;
-  if (target !== null && ratio !== target) {
-    while (decimals < MAX_DECIMALS && ratio.toFixed(decimals) === target.toFixed(decimals)) decimals++;
-  }
-  return `${ratio.toFixed(decimals)}x`;
-}
 
 /** "≥ 0.95x" or "≤ 1.10x" (or "no target"); with `ascii`, ">= 0.95x" or "<= 1.10x", for a terminal. */
 export function targetText(bar: Pick<ChartBar, 'target' | 'better'>, ascii = false): string {

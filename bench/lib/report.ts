@@ -117,6 +117,24 @@ function fmt(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 
+/** The most decimals a ratio is printed with, for one a hair from its target. */
+const MAX_DECIMALS = 6;
+
+/**
+ * A ratio as it is printed: `decimals` decimals (two in the chart, three in a terminal's tables),
+ * or as many more as it takes not to read as the target itself while the ratio is on the other
+ * side of it (1.004 against "<= 1.00x" is BELOW: "1.004x", not "1.00x"; 0.94961 against
+ * ">= 0.95x" is "0.9496x", not "0.950x").
+ */
+export function ratioText(bar: { ratio: number; target: number | null }, decimals = 2): string {
+  if (!Number.isFinite(bar.ratio)) return 'n/a';
+  const { ratio, target } = bar;
+  if (target !== null && ratio !== target) {
+    while (decimals < MAX_DECIMALS && ratio.toFixed(decimals) === target.toFixed(decimals)) decimals++;
+  }
+  return `${ratio.toFixed(decimals)}x`;
+}
+
 /**
  * The table: one row per test, medians with the spread of the rounds. `names` heads the columns
  * of the baseline (`raw`) and of the measured side (`facade`): main and basic in bench/basic.ts.
@@ -129,7 +147,7 @@ export function table(results: readonly TestResult[], names: { raw: string; faca
     r.unit,
     fmt(r.raw.median),
     fmt(r.facade.median),
-    `${r.ratio.toFixed(3)}x`,
+    ratioText(r, 3),
     r.target === null ? '-' : `${r.better === 'lower' ? '<=' : '>='} ${r.target.toFixed(2)}x`,
     r.pass === null ? 'info' : r.pass ? 'PASS' : 'BELOW',
     `${r.ratioOfMedians.toFixed(3)}x`,

@@ -5,9 +5,9 @@
  */
 import type { WrkResult } from './seraphim-processes.js';
 import type { IdleMemory } from './seraphim-memory.js';
-import { ratioText, targetText, verdictText } from './chart.js';
+import { targetText, verdictText } from './chart.js';
 import { serverRole } from './seraphim-roles.js';
-import { textTable } from './report.js';
+import { ratioText, textTable } from './report.js';
 import type { TargetRow } from './seraphim-targets.js';
 
 /** One wrk run against one server. */
