@@ -9,8 +9,8 @@
  * answers them from a handler (the path a route takes); `seraphim-static` is SERAPHIM's real
  * static-file path on the same files (its file cache: both files from memory after the first
  * request, rechecked on disk once a second). `floor-https` is node:tls answering each read with a
- * response built at start, no HTTP at all (bench/lib/tls-floor.ts): the least Node does per
- * request, which shows how much of SERAPHIM's distance to nginx is Node's own.
+ * response built at start, no HTTP at all, through node:tls's own streams (bench/lib/tls-floor.ts):
+ * what Node's TLS sockets cost per request as they come.
  *
  * SERAPHIM's children run with the Node flags the `seraphim` command runs with
  * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds SERAPHIM (and
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   console.log(
     'seraphim-https answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
       (opts.static ? 'seraphim-static-https is its static-file path with its file cache on the same files, the server held to nginx.' : 'its static-file path is skipped (--no-static).') +
-      ' floor-https is node:tls answering each read with a response built at start (no HTTP): the least Node does per request, for information.',
+      ' floor-https is node:tls answering each read with a response built at start (no HTTP), through its own streams: what node:tls sockets cost per request, for information.',
   );
 
   const site = makeSite();

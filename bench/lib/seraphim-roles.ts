@@ -10,7 +10,7 @@
  * - `flag-check`: SERAPHIM or node:https run with other Node flags (`--flag-check`), for
  *   information;
  * - `floor`: node:tls answering with responses built at start, no HTTP (`floor-https`,
- *   bench/lib/tls-floor.ts): the least Node does per request, for information;
+ *   bench/lib/tls-floor.ts): what Node's TLS sockets cost per request, for information;
  * - `bar`: nginx, the bar SERAPHIM's static-file path is held to; not this project's figure.
  */
 export type ServerRole = 'baseline' | 'target' | 'static' | 'flag-check' | 'floor' | 'bar';

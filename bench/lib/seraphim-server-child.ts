@@ -15,7 +15,8 @@
  *   default file cache (files up to 512 KiB from memory, larger ones streamed from a descriptor
  *   kept open; both rechecked once a second), ETag / Last-Modified.
  * - `floor-https`: node:tls answering each chunk with a response built at start, no HTTP at all
- *   (bench/lib/tls-floor.ts): the floor under every Node server's figures.
+ *   (bench/lib/tls-floor.ts): what node:tls's own streams cost per request, under every Node
+ *   server's figures.
  *
  * The parent sends `start`, then `sample` messages (the child answers with its own
  * process.cpuUsage()), and `stop` (the child closes and exits, so a `--cpu-prof` profile gets

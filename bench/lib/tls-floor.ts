@@ -1,10 +1,14 @@
 /**
- * The floor under SERAPHIM's figures in bench/seraphim.ts: node:tls with no HTTP in it, the least
- * Node does per request over TLS. Each chunk it reads is answered with the whole response (head
- * and body, built once at start) of the file whose path the chunk holds, in one write: nothing
- * is parsed, no header is made per request, no promise is awaited. One response per chunk, which
- * is enough for wrk and the benchmark's probe (each sends one request at a time). Not a web
- * server: what it measures is how much of SERAPHIM's distance to nginx is Node's own.
+ * The floor under SERAPHIM's figures in bench/seraphim.ts: node:tls with no HTTP in it, through
+ * its own streams ('data' events, socket.write), as any Node program would write it. Each chunk
+ * it reads is answered with the whole response (head and body, built once at start) of the file
+ * whose path the chunk holds, in one write: nothing is parsed, no header is made per request, no
+ * promise is awaited. One response per chunk, which is enough for wrk and the benchmark's probe
+ * (each sends one request at a time). Not a web server: what it measures is what Node's TLS
+ * sockets cost per request as they come. Not the least Node can do: reading from the handle and
+ * writing the round's responses together, as SERAPHIM does, a server with no HTTP did about 1.2x
+ * this one's requests per second on the 1 KiB page (docs/benchmarks.md, "What a request costs
+ * each server").
  */
 import type { Socket } from 'node:net';
 import { createServer } from 'node:tls';
