@@ -4,40 +4,20 @@ import type { Socket as NetSocket } from 'node:net';
 import type { ChunkSink } from './direct-reader.js';
 
 /**
- * Reads at most this much per system call into the shared buffer. Half of Node's 64 KiB: each
- * such read is copied into a chunk of its own size, and with 64 KiB chunks a server that buffers
- * 60 unread 1 MiB request bodies peaked about 8 MiB higher than through Readable
- * (test/seraphim-bodies.test.ts); with 32 KiB it is as before. TLS hands over at most 16 KiB of
- * plaintext a read anyway.
+ * Reads at most this much per system call. Half of Node's 64 KiB: each read is copied into a
+ * chunk of its own size, and with 64 KiB chunks a server that buffers 60 unread 1 MiB request
+ * bodies peaked about 8 MiB higher than through Readable (test/seraphim-bodies.test.ts); with
+ * 32 KiB it is as before. TLS hands over at most 16 KiB of plaintext a read anyway.
  */
 const READ_SIZE = 32 * 1024;
 
 /**
- * The one buffer every socket taken over reads into while its reads are small. Sharing it is
- * safe because each read is copied out before anything else can run: libuv calls the
- * allocation, the read(2) and the read callback of one socket in a row, in C; a TLS socket
- * copies its plaintext into it and calls back at once. One buffer for all keeps an idle
- * connection from holding 64 KiB of its own.
+ * The one buffer every socket taken over reads into. Sharing it is safe because each read is
+ * copied out before anything else can run: libuv calls the allocation, the read(2) and the read
+ * callback of one socket in a row, in C; a TLS socket copies its plaintext into it and calls back
+ * at once. One buffer for all keeps an idle connection from holding 64 KiB of its own.
  */
 const sharedBuffer = Buffer.allocUnsafe(READ_SIZE);
-
-/**
- * A socket whose read fills the shared buffer has more waiting (a bulk transfer, a large upload):
- * it reads into buffers of its own of this size from then on, as Node's own sockets do, and a
- * read that fills at least KEEP_WHOLE of one is handed on as it is, not copied. Copying every
- * byte once more, in reads half as large, cost the plain bulk benchmark about a tenth of its
- * throughput. A read smaller than the shared buffer sends the socket back to it.
- */
-const OWN_READ_SIZE = 64 * 1024;
-/** A read into a socket's own buffer of at least this is handed on whole: it pins at most a third more than it holds. */
-const KEEP_WHOLE = 48 * 1024;
-
-/**
- * The buffer the socket that just read should read into next, for `nextBuffer` to hand to Node
- * (undefined: the same as before). Node asks for it right after the read callback returns, in the
- * same call, so one variable serves every socket.
- */
-let next: Buffer | undefined;
 
 /** Where the chunks of a stream taken over go; undefined once its owner let it go (startTls). */
 const kSink = Symbol('ChunkSink');
@@ -46,8 +26,7 @@ type TakenStream = NetSocket & { [kSink]?: ChunkSink | undefined };
 /**
  * The symbols under which Node 20's net.Socket keeps what its `onread` option gave (set to null
  * in every socket's constructor, net.js), and which lib/internal/stream_base_commons.js's
- * onStreamRead looks at on every read: the buffer, the read callback, and the function it calls
- * after each read for the next buffer.
+ * onStreamRead looks at on every read.
  */
 interface OnreadSlots {
   readonly buffer: symbol;
@@ -83,46 +62,21 @@ function handleOf(stream: NetSocket): StreamHandle | undefined {
 
 /**
  * Node calls this as a method of the stream (`stream[kBufferCb](nread, buffer)`), so one
- * function serves every socket. A read into the shared buffer is copied out at once; a large one
- * into the socket's own buffer is handed on as it is, and the socket gets a new buffer (`next`).
- * True always: the sink stops the reads itself, by pausing the stream.
+ * function serves every socket. The bytes are copied out of the shared buffer at once. True
+ * always: the sink stops the reads itself, by pausing the stream.
  */
 function onHandleRead(this: TakenStream, bytes: number, buffer: Uint8Array): boolean {
   const sink = this[kSink];
   // A closed socket drains its peer (a close with linger): the bytes are dropped, uncopied.
   if (sink?.closed === true) return true;
-  let chunk: Buffer;
-  let nextOne: Buffer | undefined;
-  if (buffer === sharedBuffer) {
-    chunk = Buffer.from(buffer.subarray(0, bytes));
-    if (bytes === READ_SIZE) nextOne = Buffer.allocUnsafe(OWN_READ_SIZE);
-  } else if (bytes >= KEEP_WHOLE) {
-    chunk = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
-    nextOne = Buffer.allocUnsafe(OWN_READ_SIZE);
-  } else {
-    chunk = Buffer.from(buffer.subarray(0, bytes));
-    if (bytes < READ_SIZE) nextOne = sharedBuffer;
-  }
+  const chunk = Buffer.from(buffer.subarray(0, bytes));
   if (sink === undefined) {
     // Let go (startTls wraps the stream in the same tick, so none arrives in practice): kept in
     // the stream's own buffer for whoever reads it next, not lost.
-    next = nextOne;
     return this.push(chunk);
   }
   sink.receive(chunk);
-  // Set last: had receive thrown, Node would not have asked for it, and another socket would.
-  next = nextOne;
   return true;
-}
-
-/**
- * Node calls this (with no `this`) right after onHandleRead: a buffer becomes the handle's next
- * one; undefined keeps the one it has.
- */
-function nextBuffer(): Buffer | undefined {
-  const buffer = next;
-  next = undefined;
-  return buffer;
 }
 
 /**
@@ -135,9 +89,7 @@ function nextBuffer(): Buffer | undefined {
  * What it relies on in Node 20 (net.js, lib/internal/stream_base_commons.js):
  * - onStreamRead, the handle's read callback, reads `stream[kBuffer]` on every read: when set,
  *   it calls `stream[kBufferCb](nread, buffer)` instead of `stream.push`, and stops the handle
- *   when that returns false; then, when `stream[kBufferGen]` is set, it calls that and returns
- *   a Uint8Array it gets to the handle, which reads into it from then on (StreamBase's
- *   CustomBufferJSListener); undefined leaves the buffer as it was;
+ *   when that returns false;
  * - `handle.useUserBuffer(buffer)` (StreamBase) makes the handle read into `buffer`; on a TLS
  *   socket's handle it is where the plaintext goes;
  * - Socket#pause and #resume, when `kBuffer` is set, stop and start the handle's reads
@@ -159,7 +111,7 @@ export function readFromHandle(stream: NetSocket, sink: ChunkSink): boolean {
   if (own[slots.buffer] !== null || own[slots.callback] !== null || own[slots.generator] !== null) return false;
   (stream as TakenStream)[kSink] = sink;
   own[slots.callback] = onHandleRead;
-  own[slots.generator] = nextBuffer;
+  // No generator: the same buffer serves every read.
   own[slots.buffer] = sharedBuffer;
   handle.useUserBuffer(sharedBuffer);
   // What Node read before now (the bytes after a PROXY header, application data that came with

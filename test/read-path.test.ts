@@ -236,51 +236,6 @@ for (const kind of ['plain', 'TLS'] as const) {
   });
 }
 
-test('plain: a bulk transfer is handed on in the socket\'s own read buffers, uncopied, none of them read into again, and a small read after it is copied out', async (t) => {
-  t.timeout(120_000);
-  const { peer, accepted } = await acceptedPeer(t, 'plain');
-  const events = countDataEvents(accepted);
-  const sent = randomBytes(16 * MiB);
-  peer.stream.write(sent);
-  // Every chunk is kept and only compared at the end: a buffer handed on and then read into
-  // again would change a chunk read before.
-  const chunks: Buffer[] = [];
-  let got = 0;
-  // Reads of 40 KiB: more than the shared buffer's 32 KiB, less than a socket's own 64 KiB, so
-  // a chunk in a 64 KiB ArrayBuffer can only be one of the socket's own buffers (a copy, or a
-  // join of several reads, gets memory of its own size). Bounded: each read returns at least one
-  // byte, with its own timeout.
-  while (got < sent.length) {
-    const chunk = await readSocketBuffer(accepted, 40 * KiB, SKT$BLOCKING, LIMIT);
-    chunks.push(chunk);
-    got += chunk.length;
-  }
-  t.true(Buffer.concat(chunks).equals(sent), 'every byte, once, in order, and still there after the last read');
-  const uncopied = chunks.filter((c) => c.buffer.byteLength === 64 * KiB).length;
-  t.log(`${chunks.length} reads, ${uncopied} of them in a socket's own 64 KiB buffer`);
-  t.true(uncopied > 0, 'no read came in a buffer of the socket\'s own: every byte was copied');
-  // Chunks may share an ArrayBuffer (two parts of one read, small copies in Node's 8 KiB pool),
-  // never the same bytes of it.
-  const byMemory = new Map<ArrayBufferLike, Buffer[]>();
-  for (const c of chunks) byMemory.set(c.buffer, [...(byMemory.get(c.buffer) ?? []), c]);
-  let overlaps = 0;
-  for (const parts of byMemory.values()) {
-    parts.sort((a, b) => a.byteOffset - b.byteOffset);
-    for (let i = 1; i < parts.length; i++) {
-      const before = parts[i - 1] as Buffer;
-      if (before.byteOffset + before.length > (parts[i] as Buffer).byteOffset) overlaps++;
-    }
-  }
-  t.is(overlaps, 0, 'two chunks share bytes: a buffer was read into again after it was handed on');
-  // The bulk is over: a small message is copied into memory of its own size (or Node's 8 KiB
-  // pool), not handed on in a 64 KiB buffer that it would keep alive.
-  peer.stream.write('tail');
-  const tail = await readSocketBuffer(accepted, MiB, SKT$BLOCKING, LIMIT);
-  t.is(tail.toString('latin1'), 'tail');
-  t.true(tail.buffer.byteLength < 64 * KiB, `a 4-byte read keeps ${tail.buffer.byteLength} bytes alive`);
-  t.is(events.count, 0, "chunks went through 'data' events: the fallback was taken");
-});
-
 test('after a PROXY header, the bytes that came with it and after it reach the facade without \'data\' events', async (t) => {
   const server = await createServerSocket('127.0.0.1', 0, SKT$BLOCKING, undefined, { proxyProtocol: { trusted: ['127.0.0.0/8'] } });
   t.teardown(() => closeSocket(server));
