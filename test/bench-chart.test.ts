@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { chartInput, ChartInputError, loadResults, renderChart, type ChartData } from '../bench/lib/chart.js';
 import { ratioText } from '../bench/lib/report.js';
-import { targetsTable } from '../bench/lib/seraphim-report.js';
+import { figuresTable, targetsTable } from '../bench/lib/seraphim-report.js';
 import { targetRows } from '../bench/lib/seraphim-targets.js';
 
 const figures = (median: number) => ({ rounds: [median], median, min: median, max: median });
@@ -296,4 +296,9 @@ test('a ratio that two decimals would show as its target is shown with as many m
   const test0 = near.tests[0] as (typeof near.tests)[number];
   const printed = targetsTable([{ ...test0, scheme: 'https', servers: [], rows: targetRows(test0) }]);
   t.regex(printed, /SERAPHIM HTTPS 1 KiB static p99 .*1\.004x\s+<= 1\.00x\s+BELOW/);
+  // The main table's p99 ratio column too, next to its "BELOW (static p99)".
+  const round = { rps: statik.rps, p50: 1, p90: 2, p99: 3, cpuPerRequest: 20, clientCpuPerRequest: 10, rss: 1_048_576, requests: 1, errors: { connect: 0, read: 0, write: 0, timeout: 0, non2xx: 0 } };
+  const server = { ...statik, rounds: [round], p50: 1, p99: 3, cpuPerRequest: 20, clientCpuPerRequest: 10, rss: 1_048_576 };
+  const figures = figuresTable([{ ...test0, scheme: 'https', servers: [server], rows: targetRows(test0) }]);
+  t.regex(figures, /seraphim-static-https .* 1\.004x .*BELOW \(static p99/);
 });

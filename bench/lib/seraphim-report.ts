@@ -99,6 +99,15 @@ function verdict(test: Test, f: ServerFigures): string {
   return `${below.length === 0 ? 'PASS' : `BELOW (${below.join(', ')})`}${errors}`;
 }
 
+/**
+ * The target of a server's row of one kind in a test (its label ends with `ending`: "rps", "p99"
+ * or "vs nginx"), null when it has none: a ratio in the main table is printed against it, as in
+ * the targets table.
+ */
+function targetOf(test: Test, server: string, ending: string): number | null {
+  return test.rows.find((r) => r.server === server && r.label.endsWith(ending))?.target ?? null;
+}
+
 /** The main table: one line per test and server. */
 export function figuresTable(tests: readonly Test[]): string {
   const header = ['test', 'server', 'req/s', 'ratio', 'vs nginx', 'p50', 'p99', 'p99 ratio', 'cpu/req', 'wrk cpu/req', 'RSS load', 'req/s min..max', 'result'];
@@ -110,11 +119,11 @@ export function figuresTable(tests: readonly Test[]): string {
         `${t.scheme} ${t.file}`,
         f.server,
         fmtRps(f.rps),
-        `${f.ratio.toFixed(2)}x`,
-        f.nginxRatio === undefined ? '-' : `${f.nginxRatio.toFixed(2)}x`,
+        ratioText({ ratio: f.ratio, target: targetOf(t, f.server, ' rps') }),
+        f.nginxRatio === undefined ? '-' : ratioText({ ratio: f.nginxRatio, target: targetOf(t, f.server, ' vs nginx') }),
         fmtMs(f.p50),
         fmtMs(f.p99),
-        `${f.p99Ratio.toFixed(2)}x`,
+        ratioText({ ratio: f.p99Ratio, target: targetOf(t, f.server, ' p99') }),
         fmtMicros(f.cpuPerRequest),
         fmtMicros(f.clientCpuPerRequest),
         fmtMiB(f.rss),
