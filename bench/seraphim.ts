@@ -10,7 +10,8 @@
  * static-file path on the same files (its file cache: both files from memory after the first
  * request, rechecked on disk once a second). `floor-https` is node:tls answering each read with a
  * response built at start, no HTTP at all, through node:tls's own streams (bench/lib/tls-floor.ts):
- * what Node's TLS sockets cost per request as they come.
+ * what Node's TLS sockets cost per request as they come; `floor-lean-https` the same reading from
+ * the handle and writing a round's responses together, as SERAPHIM does.
  *
  * SERAPHIM's children run with the Node flags the `seraphim` command runs with
  * (SERAPHIM_NODE_FLAGS), the Node servers with Node's defaults; `--flag-check` adds SERAPHIM (and
@@ -51,9 +52,9 @@ const CANDIDATE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
 /**
  * Sixteen rounds of 3 s, not eight of 6 (the same time): on the development machine, a virtual
  * one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
- * alone: 30,878 to 52,191 req/s in consecutive 6 s runs). A pass runs five servers in a row, so
- * with 6 s rounds the two rounds of a pair were up to 24 s apart, as long as a phase; with 3 s,
- * 12 s. Two HTTPS runs back to back (6 December 2026) gave the rows' medians a bootstrap standard
+ * alone: 30,878 to 52,191 req/s in consecutive 6 s runs). A pass ran five servers in a row then
+ * (six since the lean floor), so with 6 s rounds the two rounds of a pair were up to 24 s apart,
+ * as long as a phase; with 3 s, 12 s (15 s with six). Two HTTPS runs back to back (6 December 2026) gave the rows' medians a bootstrap standard
  * error of 0.012 to 0.055 this way against 0.020 to 0.177 with eight rounds of 6 s. (It was five
  * rounds of 10 s before that, the same time again.)
  */
@@ -297,7 +298,7 @@ async function main(): Promise<void> {
   console.log(
     'seraphim-https answers the two URLs from a handler with in-memory Buffers (read once at start), as the Node servers do; ' +
       (opts.static ? 'seraphim-static-https is its static-file path with its file cache on the same files, the server held to nginx.' : 'its static-file path is skipped (--no-static).') +
-      ' floor-https is node:tls answering each read with a response built at start (no HTTP), through its own streams: what node:tls sockets cost per request, for information.',
+      ' floor-https is node:tls answering each read with a response built at start (no HTTP), through its own streams: what node:tls sockets cost per request; floor-lean-https the same reading from the handle and writing a round\'s responses together, as SERAPHIM does; both for information.',
   );
 
   const site = makeSite();
@@ -320,7 +321,7 @@ async function main(): Promise<void> {
     if (opts.groups.includes('https')) {
       const list = [await start('node-https'), await start('seraphim-https')];
       if (opts.static) list.push(await start('seraphim-static-https'));
-      list.push(await start('floor-https'));
+      list.push(await start('floor-https'), await start('floor-lean-https'));
       if (opts.checkFlags !== undefined) {
         list.push(await start('seraphim-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-https`));
         if (opts.static) list.push(await start('seraphim-static-https', opts.checkFlags, `${FLAG_CHECK_PREFIX}seraphim-static-https`));

@@ -17,6 +17,8 @@
  * - `floor-https`: node:tls answering each chunk with a response built at start, no HTTP at all
  *   (bench/lib/tls-floor.ts): what node:tls's own streams cost per request, under every Node
  *   server's figures.
+ * - `floor-lean-https`: the same, reading from each socket's handle and writing a round's
+ *   responses together at its end, as SERAPHIM does: a Node server with no HTTP at all.
  *
  * The parent sends `start`, then `sample` messages (the child answers with its own
  * process.cpuUsage()), and `stop` (the child closes and exits, so a `--cpu-prof` profile gets
@@ -40,7 +42,7 @@ import { startTlsFloor } from './tls-floor.js';
 const MAX_SILENCE = 15 * 60_000;
 const HOST = '127.0.0.1';
 
-export type ServerVariant = 'node-https' | 'node-http' | 'seraphim-https' | 'seraphim-http' | 'seraphim-static-https' | 'floor-https';
+export type ServerVariant = 'node-https' | 'node-http' | 'seraphim-https' | 'seraphim-http' | 'seraphim-static-https' | 'floor-https' | 'floor-lean-https';
 
 /** A file the benchmark fetches: its URL path and its name in the site directory. */
 export interface BenchFile {
@@ -146,7 +148,7 @@ async function stop(): Promise<void> {
 /** Starts the server a `start` message names, on the files it lists. */
 function startVariant(msg: Extract<ToWebChild, { type: 'start' }>): Promise<{ port: number; close: () => Promise<void> }> {
   const files = load(msg.root, msg.files);
-  if (msg.variant === 'floor-https') return startTlsFloor(HOST, files, msg.cert, msg.key);
+  if (msg.variant === 'floor-https' || msg.variant === 'floor-lean-https') return startTlsFloor(HOST, files, msg.cert, msg.key, msg.variant === 'floor-lean-https');
   if (msg.variant.startsWith('node-')) return startNode(msg.variant === 'node-https', files, msg.cert, msg.key);
   return startSeraphimVariant(msg.variant, msg.root, files, msg.cert, msg.key);
 }
