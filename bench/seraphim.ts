@@ -54,9 +54,10 @@ const CANDIDATE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
  * one, the speed of one and the same server moves by up to 40 % in phases of 10 to 30 s (nginx
  * alone: 30,878 to 52,191 req/s in consecutive 6 s runs). A pass ran five servers in a row then
  * (six since the lean floor), so with 6 s rounds the two rounds of a pair were up to 24 s apart,
- * as long as a phase; with 3 s, 12 s (15 s with six). Two HTTPS runs back to back (6 December 2026) gave the rows' medians a bootstrap standard
- * error of 0.012 to 0.055 this way against 0.020 to 0.177 with eight rounds of 6 s. (It was five
- * rounds of 10 s before that, the same time again.)
+ * as long as a phase; with 3 s, 12 s (15 s with six). Two HTTPS runs back to back (6 December
+ * 2026) gave the rows' medians a bootstrap standard error of 0.012 to 0.055 this way against
+ * 0.020 to 0.177 with eight rounds of 6 s. (It was five rounds of 10 s before that, the same time
+ * again.)
  */
 const ROUNDS = 16;
 const ROUND_SECONDS = 3;

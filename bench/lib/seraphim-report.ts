@@ -100,12 +100,11 @@ function verdict(test: Test, f: ServerFigures): string {
 }
 
 /**
- * The target of a server's row of one kind in a test (its label ends with `ending`: "rps", "p99"
- * or "vs nginx"), null when it has none: a ratio in the main table is printed against it, as in
- * the targets table.
+ * The target of a server's row for one figure against one baseline in a test, null when it has
+ * none: a ratio in the main table is printed against it, as in the targets table.
  */
-function targetOf(test: Test, server: string, ending: string): number | null {
-  return test.rows.find((r) => r.server === server && r.label.endsWith(ending))?.target ?? null;
+function targetOf(test: Test, server: string, figure: TargetRow['figure'], against: TargetRow['against']): number | null {
+  return test.rows.find((r) => r.server === server && r.figure === figure && r.against === against)?.target ?? null;
 }
 
 /** The main table: one line per test and server. */
@@ -119,11 +118,11 @@ export function figuresTable(tests: readonly Test[]): string {
         `${t.scheme} ${t.file}`,
         f.server,
         fmtRps(f.rps),
-        ratioText({ ratio: f.ratio, target: targetOf(t, f.server, ' rps') }),
-        f.nginxRatio === undefined ? '-' : ratioText({ ratio: f.nginxRatio, target: targetOf(t, f.server, ' vs nginx') }),
+        ratioText({ ratio: f.ratio, target: targetOf(t, f.server, 'rps', 'node') }),
+        f.nginxRatio === undefined ? '-' : ratioText({ ratio: f.nginxRatio, target: targetOf(t, f.server, 'rps', 'nginx') }),
         fmtMs(f.p50),
         fmtMs(f.p99),
-        ratioText({ ratio: f.p99Ratio, target: targetOf(t, f.server, ' p99') }),
+        ratioText({ ratio: f.p99Ratio, target: targetOf(t, f.server, 'p99', 'node') }),
         fmtMicros(f.cpuPerRequest),
         fmtMicros(f.clientCpuPerRequest),
         fmtMiB(f.rss),
