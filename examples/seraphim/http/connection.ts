@@ -17,7 +17,8 @@ import type { BodyBudget } from './body-budget.js';
 import { BodyTruncated, readBody, skipBody } from './body-reader.js';
 import type { HeaderBlock } from './headers.js';
 import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
-import { errorResponse, sentBodyLength, writeResponse, type OutgoingResponse } from './response.js';
+import { endOfIoRound } from './io-round.js';
+import { errorResponse, oneWriteOf, sentBodyLength, writeResponse, type OutgoingResponse, type WriteOptions } from './response.js';
 import { msUntil, readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
@@ -214,13 +215,20 @@ export class HttpConnection {
         if (!(refused instanceof HttpError)) throw err;
         response = errorResponse(refused.status, refused.headers);
       }
-      // The one place a response is written (awaited here, not in a helper: one promise fewer).
+      // The one place a response is written (awaited here, not in a helper: fewer promises).
       const logged = head ?? { requestLine: parser.requestLine, method: '', version: '1.1', headers: new Map<string, string>() };
       const headOnly = logged.method === 'HEAD';
       let bytes: number | undefined;
       try {
         const http10 = logged.version === '1.0';
-        await writeResponse(this.skt, response, { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send });
+        const writeOptions: WriteOptions = { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send };
+        const data = oneWriteOf(response, writeOptions);
+        if (data === undefined) await writeResponse(this.skt, response, writeOptions);
+        else {
+          // At the end of the event loop's round, with the others that round made (io-round.ts).
+          await endOfIoRound();
+          await writeSocket(this.skt, data, SKT$BLOCKING, timeouts.send);
+        }
         bytes = sentBodyLength(response, headOnly);
       } catch (err) {
         // The peer did not take the data in time, or is gone: the connection is closed.

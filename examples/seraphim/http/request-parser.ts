@@ -202,6 +202,11 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
 
   const headers = new Map<string, string>();
   let hosts = 0;
+  // The fields that frame the request, taken as they are stored: no lookup of each afterwards.
+  let lengthField: string | undefined;
+  let encodingField: string | undefined;
+  let connectionField: string | undefined;
+  let expect: string | undefined;
   for (const field of fields) {
     const first = field.charCodeAt(0);
     if (first === 0x20 || first === 0x09) throw new HttpError(400, 'obsolete line folding');
@@ -216,18 +221,21 @@ function buildHead(requestLine: string, fields: readonly string[]): RequestHead 
     const value = field.slice(from, to);
     if (BAD_VALUE_CHAR.test(value)) throw new HttpError(400, 'control character in a header value');
     const before = headers.get(key);
-    headers.set(key, before === undefined ? value : `${before}, ${value}`);
+    const joined = before === undefined ? value : `${before}, ${value}`;
+    headers.set(key, joined);
     if (key === 'host') hosts++;
+    else if (key === 'content-length') lengthField = joined;
+    else if (key === 'transfer-encoding') encodingField = joined;
+    else if (key === 'connection') connectionField = joined;
+    else if (key === 'expect') expect = joined;
   }
 
   if (version === '1.1' && hosts !== 1) throw new HttpError(400, 'HTTP/1.1 needs exactly one Host header');
   if (hosts > 1) throw new HttpError(400, 'more than one Host header');
   const { path, query } = parseTarget(method, target);
-  const { contentLength, chunked } = bodyFraming(headers, version);
-  const connectionField = headers.get('connection');
+  const { contentLength, chunked } = bodyFraming(lengthField, encodingField, version);
   const connection = connectionField === undefined ? undefined : tokens(connectionField);
   const keepAlive = connection === undefined ? version === '1.1' : !connection.includes('close') && (version === '1.1' || connection.includes('keep-alive'));
-  const expect = headers.get('expect');
   let expectContinue = false;
   if (expect !== undefined && version === '1.1') {
     if (expect.toLowerCase() !== '100-continue') throw new HttpError(417, 'unsupported expectation');
@@ -269,9 +277,7 @@ function parseTarget(method: string, target: string): { path: string; query: URL
 }
 
 /** Content-Length or chunked, refusing every ambiguous combination (request smuggling). */
-function bodyFraming(headers: Map<string, string>, version: '1.0' | '1.1'): { contentLength: number; chunked: boolean } {
-  const lengthField = headers.get('content-length');
-  const encodingField = headers.get('transfer-encoding');
+function bodyFraming(lengthField: string | undefined, encodingField: string | undefined, version: '1.0' | '1.1'): { contentLength: number; chunked: boolean } {
   if (encodingField !== undefined) {
     if (lengthField !== undefined) throw new HttpError(400, 'both Content-Length and Transfer-Encoding');
     if (version === '1.0') throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
