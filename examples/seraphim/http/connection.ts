@@ -218,7 +218,7 @@ export class HttpConnection {
       // The one place a response is written (awaited here, not in a helper: fewer promises).
       const logged = head ?? { requestLine: parser.requestLine, method: '', version: '1.1', headers: new Map<string, string>() };
       const headOnly = logged.method === 'HEAD';
-      let bytes: number | undefined;
+      let written = false;
       try {
         const http10 = logged.version === '1.0';
         const writeOptions: WriteOptions = { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send };
@@ -229,7 +229,7 @@ export class HttpConnection {
           await endOfIoRound();
           await writeSocket(this.skt, data, SKT$BLOCKING, timeouts.send);
         }
-        bytes = sentBodyLength(response, headOnly);
+        written = true;
       } catch (err) {
         // The peer did not take the data in time, or is gone: the connection is closed.
         if (!(err instanceof SocketError)) throw err;
@@ -244,15 +244,15 @@ export class HttpConnection {
           time: new Date(startedAt),
           requestLine: logged.requestLine,
           status: response.status,
-          bytes: bytes ?? 0,
+          bytes: written ? sentBodyLength(response, headOnly) : 0,
           referer: logged.headers.get('referer'),
           userAgent: logged.headers.get('user-agent'),
           durationMs: Date.now() - startedAt,
         });
       }
       this.releaseBody();
-      if (bytes !== undefined && unread !== undefined) await this.linger(unread);
-      if (bytes === undefined || !keepAlive) return;
+      if (written && unread !== undefined) await this.linger(unread);
+      if (!written || !keepAlive) return;
     }
   }
 

@@ -15,7 +15,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { contentTypeFor } from './content-types.js';
 import { fileReads } from './file-reads.js';
-import { deleteHeader, errorResponse, letGoOfFile, setHeader, type OutgoingResponse } from './response.js';
+import { deleteHeader, errorResponse, letGoOfFile, newResponse, setHeader, type OutgoingResponse } from './response.js';
 import { headerBlock, type HeaderBlock } from './headers.js';
 import type { SeraphimRequest } from './types.js';
 import { WHOLE_RESPONSE_LIMIT, WholeResponse } from './whole-response.js';
@@ -412,7 +412,7 @@ function respondFrom(request: SeraphimRequest, entry: Entry, handle: FileHandle,
  * memory, or the open file (which the writer closes once sent).
  */
 function respond(request: SeraphimRequest, entry: Entry, source: Buffer | FileHandle): OutgoingResponse {
-  const response: OutgoingResponse = { status: 200, headers: new Map(), preset: entry.preset };
+  const response = newResponse(200, entry.preset);
   if (notModified(request.headers, entry.etag, entry.modified)) {
     response.status = 304;
     deleteHeader(response, 'Content-Type');
