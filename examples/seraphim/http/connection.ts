@@ -16,9 +16,9 @@ import type { AccessLog } from './access-log.js';
 import type { BodyBudget } from './body-budget.js';
 import { BodyTruncated, readBody, skipBody } from './body-reader.js';
 import type { HeaderBlock } from './headers.js';
-import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
 import { endOfIoRound } from './io-round.js';
-import { errorResponse, oneWriteOf, sentBodyLength, writeResponse, type OutgoingResponse, type WriteOptions } from './response.js';
+import { HeadParser, HttpError, type RequestHead, type RequestLimits } from './request-parser.js';
+import { errorResponse, oneWriteOf, sentBodyLength, writeInPieces, type OutgoingResponse, type WriteOptions } from './response.js';
 import { msUntil, readFailure, ReadTimeout, SocketReader } from './socket-reader.js';
 import type { SeraphimRequest } from './types.js';
 
@@ -215,7 +215,8 @@ export class HttpConnection {
         if (!(refused instanceof HttpError)) throw err;
         response = errorResponse(refused.status, refused.headers);
       }
-      // The one place a response is written (awaited here, not in a helper: fewer promises).
+      // A request's response is written here; one that goes out in one write is awaited here, not
+      // in a helper: fewer promises.
       const logged = head ?? { requestLine: parser.requestLine, method: '', version: '1.1', headers: new Map<string, string>() };
       const headOnly = logged.method === 'HEAD';
       let written = false;
@@ -223,7 +224,7 @@ export class HttpConnection {
         const http10 = logged.version === '1.0';
         const writeOptions: WriteOptions = { defaults: this.options.defaults, headOnly, keepAlive, http10, sendTimeout: timeouts.send };
         const data = oneWriteOf(response, writeOptions);
-        if (data === undefined) await writeResponse(this.skt, response, writeOptions);
+        if (data === undefined) await writeInPieces(this.skt, response, writeOptions);
         else {
           // At the end of the event loop's round, with the others that round made (io-round.ts).
           await endOfIoRound();

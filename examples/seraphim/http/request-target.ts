@@ -5,7 +5,6 @@
 
 /** An origin-form target (`/path?query`), or an absolute-form one (RFC 9112 3.2.2) with its scheme and authority. */
 const TARGET = /^(?:https?:\/\/[^/?#]+)?(\/[^?#]*)?(?:\?([^#]*))?$/i;
-const SLASH = 0x2f;
 
 /** A request target's path and query as sent: nothing decoded, nothing resolved. */
 export interface TargetParts {
@@ -23,7 +22,7 @@ export interface TargetParts {
  */
 export function splitTarget(target: string): TargetParts | undefined {
   // The commonest target, a path alone, is all path: what TARGET would make of it, without a match.
-  if (target.charCodeAt(0) === SLASH && !target.includes('?') && !target.includes('#')) return { rawPath: target, rawQuery: '' };
+  if (target.startsWith('/') && !target.includes('?') && !target.includes('#')) return { rawPath: target, rawQuery: '' };
   if (!target.startsWith('/') && !/^https?:\/\//i.test(target)) return undefined;
   const match = TARGET.exec(target);
   if (match === null) return undefined;

@@ -217,26 +217,36 @@ function joined(head: string, body: Uint8Array): Buffer {
  * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
  */
 export function writeResponse(skt: Socket, response: OutgoingResponse, options: WriteOptions): Promise<unknown> {
-  const { file, body } = response;
-  if (file !== undefined) return writeFileResponse(skt, response, file, options);
   const data = oneWriteOf(response, options);
-  if (data === undefined) return writeSlices(skt, serializeHead(response, options), body as Buffer, options.sendTimeout);
-  return writeAtEndOfRound(skt, data, options.sendTimeout);
+  return data === undefined ? writeInPieces(skt, response, options) : writeAtEndOfRound(skt, data, options.sendTimeout);
 }
 
 /**
  * The bytes of a response that goes out in one write (a head alone, or with a body in memory of
- * BODY_SLICE at most), to be written at the end of the event loop's round of I/O; undefined for
- * one that `writeResponse` sends in pieces (a file, a larger body). The connection writes the
- * commonest responses this way itself: awaiting `endOfIoRound` and `writeSocket` in its own loop
- * costs two turns of the microtask queue, where a promise of a helper's would add a closure, a
- * promise and two more turns per request.
+ * BODY_SLICE at most), to be written at the end of the event loop's round of I/O; undefined for a
+ * file's (whose handle must be let go of once written) and a body past BODY_SLICE: those go to
+ * `writeInPieces`. The connection writes the commonest responses this way itself: awaiting
+ * `endOfIoRound` and `writeSocket` in its own loop costs two turns of the microtask queue, where a
+ * promise of a helper's would add a closure, a promise and two more turns per request.
  */
 export function oneWriteOf(response: OutgoingResponse, options: WriteOptions): WriteData | undefined {
   const { file, body } = response;
   if (file !== undefined) return undefined;
   if (body !== undefined && body.length > BODY_SLICE && sentBodyLength(response, options.headOnly) > 0) return undefined;
   return inOneWrite(response, options);
+}
+
+/**
+ * Writes a response `oneWriteOf` has no bytes for: a file (streamed, or its head alone, then let
+ * go of) or a body past BODY_SLICE (slice by slice).
+ *
+ * @throws SocketError from writeSocket (ER$TIMEOUT for a slow reader, ER$SKT_CLOSED, ER$FAILED)
+ */
+export function writeInPieces(skt: Socket, response: OutgoingResponse, options: WriteOptions): Promise<void> {
+  const { file, body } = response;
+  if (file !== undefined) return writeFileResponse(skt, response, file, options);
+  if (body === undefined) return Promise.reject(new TypeError('writeInPieces: a response with no file and no body goes out in one write'));
+  return writeSlices(skt, serializeHead(response, options), body, options.sendTimeout);
 }
 
 /** A response's one write, made at the end of the event loop's round of I/O (io-round.ts). */
