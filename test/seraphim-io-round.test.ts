@@ -6,9 +6,11 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import { closeSocket, openSocket, SKT$BLOCKING, writeSocket } from '../lib/index.js';
-import { DEFAULT_TIMEOUTS } from '../examples/seraphim/http/connection.js';
+import { BodyBudget } from '../examples/seraphim/http/body-budget.js';
+import { DEFAULT_TIMEOUTS, HttpConnection } from '../examples/seraphim/http/connection.js';
 import { defaultHeaders, headerBlock } from '../examples/seraphim/http/headers.js';
 import { endOfIoRound } from '../examples/seraphim/http/io-round.js';
+import { DEFAULT_LIMITS } from '../examples/seraphim/http/request-parser.js';
 import { makeResponse, writeResponse, type OutgoingResponse, type WriteOptions } from '../examples/seraphim/http/response.js';
 import { exchange, parseResponses, readAll, readOneResponse, resetAfterSending, startTestServer, tempDir } from './helpers/seraphim.js';
 import { connectedPair } from './helpers/sockets.js';
@@ -72,6 +74,40 @@ test('writeResponse sends each kind of one-write response at the end of the roun
     t.is(answer.body.toString('utf8'), body, label);
   }
   t.is(handle.fd, -1, 'the file was closed once its head was written');
+});
+
+// Serial: a connection of another test asking for the same round's end first would queue the
+// round's end before the handler's close.
+test.serial('a connection writes its response at the end of the round the response was made in: a close its handler queues in that round comes first', async (t) => {
+  /** Serves one request on a new connection; `closeInRound` makes the handler queue a close of the socket for the round's end. */
+  const serveOne = async (closeInRound: boolean): Promise<{ bytes: Buffer; closed: boolean }> => {
+    const { client, accepted } = await connectedPair(t);
+    const connection = new HttpConnection(accepted, {
+      secure: false,
+      limits: DEFAULT_LIMITS,
+      timeouts: DEFAULT_TIMEOUTS,
+      defaults: headerBlock(defaultHeaders({}, false)),
+      respond: () => {
+        // Queued before the connection asks for the round's end, so it runs before that end.
+        if (closeInRound) setImmediate(() => void closeSocket(accepted));
+        return makeResponse(200, 'made\n', 'text/plain');
+      },
+      log: undefined,
+      onError: (err) => t.fail(`onError: ${String(err)}`),
+      readsBody: () => false,
+      bodyBudget: new BodyBudget(1024),
+    });
+    const running = connection.run();
+    await writeSocket(client, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', SKT$BLOCKING, 5000);
+    const answer = await readAll(client, 5000);
+    await running;
+    return answer;
+  };
+  const served = await serveOne(false);
+  t.is(parseResponses(served.bytes)[0]?.status, 200, 'without the close, the response arrives');
+  const cut = await serveOne(true);
+  t.true(cut.closed);
+  t.is(cut.bytes.length, 0, 'the close came first: nothing was written within the round');
 });
 
 test('many connections in one burst: every response reaches its own connection, pipelined ones in order', async (t) => {
