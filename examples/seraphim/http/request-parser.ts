@@ -160,18 +160,23 @@ export class HeadParser {
 
   /** One line of the head (without its CRLF): the head once `line` is the empty line that ends it. */
   private takeLine(line: string): RequestHead | undefined {
+    // The size limits first, as checkPartial applies them to a line still arriving: a line both
+    // too long and malformed gets the same answer whether it came whole or in pieces.
+    if (this.#requestLine === undefined) {
+      if (line.length > this.limits.maxRequestLine) throw new HttpError(414, 'request line too long');
+    } else if (this.#lineStart - this.#headerStart > this.limits.maxHeaderBytes) {
+      throw new HttpError(431, 'header section too large');
+    }
     if (line.includes('\r')) throw new HttpError(400, 'bare CR in a line');
     if (this.#requestLine === undefined) {
       if (line === '') {
         if (++this.#leadingEmpty > MAX_LEADING_EMPTY_LINES) throw new HttpError(400, 'empty lines instead of a request');
         return undefined;
       }
-      if (line.length > this.limits.maxRequestLine) throw new HttpError(414, 'request line too long');
       this.#requestLine = line;
       this.#headerStart = this.#lineStart;
       return undefined;
     }
-    if (this.#lineStart - this.#headerStart > this.limits.maxHeaderBytes) throw new HttpError(431, 'header section too large');
     if (line === '') return buildHead(this.#requestLine, this.#fields);
     if (this.#fields.length >= this.limits.maxHeaderLines) throw new HttpError(431, 'too many header lines');
     this.#fields.push(line);
