@@ -9,12 +9,14 @@
  *
  * Not the least Node can do. With `lean`, the same server reads as SERAPHIM does, straight from
  * each socket's handle (lib/handle-reader.ts) instead of through 'data' events, and writes the
- * responses of a round of the event loop together at its end (as examples/seraphim/http/io-round.ts
- * does): what a Node server with no HTTP at all costs per request when it reads and writes the way
- * SERAPHIM does, so that the rest of SERAPHIM's distance to it is its HTTP work.
+ * responses of a round of the event loop together at its end, the end SERAPHIM waits for
+ * (examples/seraphim/http/io-round.ts): what a Node server with no HTTP at all costs per request
+ * when it reads and writes the way SERAPHIM does, so that the rest of SERAPHIM's distance to it is
+ * its HTTP work.
  */
 import type { Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
+import { endOfIoRound } from '../../examples/seraphim/http/io-round.js';
 import { readFromHandle } from '../../lib/handle-reader.js';
 import { listenOnFreePort } from './listen.js';
 
@@ -37,7 +39,8 @@ export async function startTlsFloor(
   }));
   const notFound = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
   const answer = (chunk: Buffer): Buffer => answers.find((a) => chunk.includes(a.asked))?.response ?? notFound;
-  // The lean floor's responses of this round, written at its end.
+  // The lean floor's responses of this round, written at its end: one promise a round, none a
+  // response.
   let round: [TLSSocket, Buffer][] = [];
   const endOfRound = (): void => {
     const made = round;
@@ -56,7 +59,7 @@ export async function startTlsFloor(
     // lib/stream-socket.ts's does. Node's internals not as expected: 'data' events then carry the
     // chunks, and the figure says so by being the plain floor's.
     const respond = (chunk: Buffer): void => {
-      if (round.length === 0) setImmediate(endOfRound);
+      if (round.length === 0) void endOfIoRound().then(endOfRound);
       round.push([socket, answer(chunk)]);
     };
     if (readFromHandle(socket, { receive: respond })) socket.on('data', () => undefined);
