@@ -395,6 +395,40 @@ test('file cache: an entry dropped while its path is checked again is not brough
   t.deepEqual(files.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
 });
 
+test('file cache: the requests that find an entry stale wait for one check of the disk, and all see what it found', async (t) => {
+  // Long enough that a check, however slow the machine, is done within it.
+  const WINDOW = 300;
+  const root = tempDir(t);
+  writeFileSync(join(root, 'page.html'), 'first version');
+  writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, 1));
+  const files = await StaticFiles.create(root, { cacheTtl: WINDOW });
+  t.teardown(() => files.close());
+  const together = async (path: string, count: number) => {
+    const responses = await Promise.all(Array.from({ length: count }, () => files.serve(getRequest(path))));
+    for (const response of responses) response.file?.release?.();
+    return responses;
+  };
+  await together('/page.html', 1);
+  await together('/big.bin', 1);
+  t.is(files.diskLookups, 2);
+  await sleep(WINDOW + 50);
+  for (const response of await together('/page.html', 16)) t.is(response.body?.toString(), 'first version');
+  for (const response of await together('/big.bin', 16)) t.is(response.file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
+  t.is(files.diskLookups, 4, 'one check a path for the 16 requests that found it stale');
+
+  // A change is seen by every request that waited for the check that found it.
+  writeFileSync(join(root, 'page.html'), 'second version, longer');
+  await sleep(WINDOW + 50);
+  for (const response of await together('/page.html', 16)) t.is(response.body?.toString(), 'second version, longer');
+  t.is(files.diskLookups, 5);
+
+  // Gone: the check forgets the entry, and the requests that waited for it look the path up themselves.
+  rmSync(join(root, 'page.html'));
+  await sleep(WINDOW + 50);
+  for (const response of await together('/page.html', 8)) t.is(response.status, 404);
+  t.is(files.cacheSize.entries, 1);
+});
+
 test('file cache: bounded by entries, bytes and open files; cacheTtl 0 turns it off', async (t) => {
   const root = tempDir(t);
   for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.txt`), String(i).repeat(1000));

@@ -127,6 +127,12 @@ class SharedFile {
 export class StaticFiles {
   /** Request path to what it led to when last checked; oldest check first. */
   readonly #cache = new Map<string, Entry>();
+  /**
+   * Request path to the check of its stale entry now in flight: the requests that find the same
+   * entry stale meanwhile wait for that one check instead of each asking the disk again.
+   */
+  readonly #rechecks = new Map<string, Promise<void>>();
+  #diskLookups = 0;
   #cachedBytes = 0;
   #openFiles = 0;
   #closed = false;
@@ -164,6 +170,11 @@ export class StaticFiles {
     return { entries: this.#cache.size, bytes: this.#cachedBytes, openFiles: this.#openFiles };
   }
 
+  /** How many times a request path was resolved and checked on the disk (for tests and monitoring: misses of the cache). */
+  get diskLookups(): number {
+    return this.#diskLookups;
+  }
+
   /** Forgets every cached lookup and file (open files close once no response reads them). */
   clearCache(): void {
     for (const path of [...this.#cache.keys()]) this.forget(path);
@@ -193,7 +204,16 @@ export class StaticFiles {
       const kept = fromMemoryOrShared(request, cached);
       if (kept !== undefined) return kept;
     }
-    return this.lookUp(request, now, cached, fresh);
+    if (cached === undefined || fresh) return this.lookUp(request, now, cached, fresh);
+    const { path } = request;
+    const inFlight = this.#rechecks.get(path);
+    // Served again once that check is done (it settles whether it failed or not): from the entry
+    // it renewed, or, if it failed or forgot the entry, with a lookup of this request's own.
+    if (inFlight !== undefined) return inFlight.then(() => this.serve(request));
+    const recheck = this.lookUp(request, now, cached, false);
+    const done = (): void => void this.#rechecks.delete(path);
+    this.#rechecks.set(path, recheck.then(done, done));
+    return recheck;
   }
 
   /** The answer when the cache cannot give it at once; `fresh` when `cached` is within its window. */
@@ -211,6 +231,7 @@ export class StaticFiles {
     }
 
     if (path.includes('\0')) return errorResponse(400);
+    this.#diskLookups++;
     const segments = safeSegments(path);
     if (segments === undefined) return errorResponse(404);
     const found = await this.find(request, segments);
