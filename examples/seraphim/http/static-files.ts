@@ -128,8 +128,9 @@ export class StaticFiles {
   /** Request path to what it led to when last checked; oldest check first. */
   readonly #cache = new Map<string, Entry>();
   /**
-   * Request path to the check of its stale entry now in flight: the requests that find the same
-   * entry stale meanwhile wait for that one check instead of each asking the disk again.
+   * Request path to the check now in flight of its entry, found out of its window: the requests
+   * that find the path's entry stale meanwhile wait for that one check instead of each asking
+   * the disk again.
    */
   readonly #rechecks = new Map<string, Promise<void>>();
   #diskLookups = 0;
@@ -196,6 +197,16 @@ export class StaticFiles {
    */
   serve(request: SeraphimRequest): Promise<OutgoingResponse> | OutgoingResponse {
     if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(405, { Allow: ALLOW });
+    return this.answer(request, true);
+  }
+
+  /**
+   * The answer from the cache, or after a lookup. A request that finds its path's entry out of
+   * its window while that path is being checked waits for the check (`mayWait`), then is
+   * answered from the entry the check renewed, or, when it could not (it failed, the file
+   * changed or went, the window passed again), with a lookup of its own: it never waits twice.
+   */
+  private answer(request: SeraphimRequest, mayWait: boolean): Promise<OutgoingResponse> | OutgoingResponse {
     const now = Date.now();
     // Only paths that passed every check of lookUp are ever cached.
     const cached = this.#ttl > 0 ? this.#cache.get(request.path) : undefined;
@@ -204,12 +215,11 @@ export class StaticFiles {
       const kept = fromMemoryOrShared(request, cached);
       if (kept !== undefined) return kept;
     }
-    if (cached === undefined || fresh) return this.lookUp(request, now, cached, fresh);
+    if (cached === undefined || fresh || !mayWait) return this.lookUp(request, now, cached, fresh);
     const { path } = request;
     const inFlight = this.#rechecks.get(path);
-    // Served again once that check is done (it settles whether it failed or not): from the entry
-    // it renewed, or, if it failed or forgot the entry, with a lookup of this request's own.
-    if (inFlight !== undefined) return inFlight.then(() => this.serve(request));
+    // It settles whether the check failed or not.
+    if (inFlight !== undefined) return inFlight.then(() => this.answer(request, false));
     const recheck = this.lookUp(request, now, cached, false);
     const done = (): void => void this.#rechecks.delete(path);
     this.#rechecks.set(path, recheck.then(done, done));
@@ -231,9 +241,9 @@ export class StaticFiles {
     }
 
     if (path.includes('\0')) return errorResponse(400);
-    this.#diskLookups++;
     const segments = safeSegments(path);
     if (segments === undefined) return errorResponse(404);
+    this.#diskLookups++;
     const found = await this.find(request, segments);
     if (!('real' in found)) {
       this.forget(path);
