@@ -396,9 +396,10 @@ test('file cache: an entry dropped while its path is checked again is not brough
   t.deepEqual(files.cacheSize, { entries: 0, bytes: 0, openFiles: 0 });
 });
 
-test('file cache: the requests that find an entry stale wait for one check of the disk, and all see what it found', async (t) => {
-  // Long enough that a check is done within it even on a busy machine: a check slower than the
-  // window leaves the waiting requests to look the path up themselves.
+// Serial, so that no other test of this file (their servers run in this process) holds up a
+// check: one slower than the window leaves the waiting requests to look the path up themselves,
+// and the counts below would be off (a 300 ms window running concurrently was, once).
+test.serial('file cache: the requests that find an entry stale wait for one check of the disk, and all see what it found', async (t) => {
   const WINDOW = 1000;
   const root = tempDir(t);
   writeFileSync(join(root, 'page.html'), 'first version');
