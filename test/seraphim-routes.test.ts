@@ -7,38 +7,7 @@ import { parseCookies, type RouteRequest, type UploadedFile } from '../examples/
 import { escapeHtml, json, redirect } from '../examples/seraphim/routes/responses.js';
 import { createRouter, type RouteTable, type RouterOptions } from '../examples/seraphim/routes/router.js';
 import { createSampleHandler, GUESTBOOK_SIZE, POSTS } from '../examples/seraphim/routes/sample-routes.js';
-
-interface RequestInit {
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-  secure?: boolean;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** A request as the core hands it over: path decoded once, query parsed, lower-case header names. */
-function request(method: string, target: string, init: RequestInit = {}): SeraphimRequest {
-  const q = target.indexOf('?');
-  const rawPath = q === -1 ? target : target.slice(0, q);
-  return {
-    method,
-    target,
-    path: safeDecode(rawPath),
-    query: new URLSearchParams(q === -1 ? '' : target.slice(q + 1)),
-    version: '1.1',
-    headers: new Map(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-    body: typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : (init.body ?? Buffer.alloc(0)),
-    remoteAddress: '127.0.0.1',
-    secure: init.secure ?? false,
-    slugs: {},
-  };
-}
+import { seraphimRequest } from './helpers/seraphim.js';
 
 /** Routes that record the request each handler got. */
 function recording(patterns: string[], options?: RouterOptions) {
@@ -91,7 +60,7 @@ function multipart(parts: Part[], boundary = BOUNDARY): Buffer {
 }
 
 function multipartRequest(target: string, parts: Part[]): SeraphimRequest {
-  return request('POST', target, {
+  return seraphimRequest('POST', target, {
     headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
     body: multipart(parts),
   });
@@ -103,7 +72,7 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
 
 test('a slug matches one segment, percent-decoded once, and the query reaches the handler', async (t) => {
   const { seen, handle } = recording(['GET /api/items/{id}/parts/{part}']);
-  const response = await handle(request('GET', '/api/items/a%2Fb%20c/parts/%25252e?x=1&x=2&y=%C3%A9'));
+  const response = await handle(seraphimRequest('GET', '/api/items/a%2Fb%20c/parts/%25252e?x=1&x=2&y=%C3%A9'));
   t.is(response?.status, 200);
   t.is(seen.length, 1);
   const got = seen[0]!.request;
@@ -116,35 +85,35 @@ test('a slug matches one segment, percent-decoded once, and the query reaches th
 
 test('no route for the path answers undefined, so the static files answer', async (t) => {
   const { seen, handle } = recording(['GET /api/posts/{slug}', 'POST /guestbook']);
-  t.is(await handle(request('GET', '/index.html')), undefined);
-  t.is(await handle(request('GET', '/api/posts')), undefined);
-  t.is(await handle(request('GET', '/api/posts/a/b')), undefined);
-  t.is(await handle(request('GET', '/api/posts/')), undefined, 'a slug never matches an empty segment');
-  t.is(await handle(request('GET', '/guestbook/')), undefined);
-  t.is(await handle(request('GET', '/api/posts/%zz')), undefined, 'malformed percent-encoding');
+  t.is(await handle(seraphimRequest('GET', '/index.html')), undefined);
+  t.is(await handle(seraphimRequest('GET', '/api/posts')), undefined);
+  t.is(await handle(seraphimRequest('GET', '/api/posts/a/b')), undefined);
+  t.is(await handle(seraphimRequest('GET', '/api/posts/')), undefined, 'a slug never matches an empty segment');
+  t.is(await handle(seraphimRequest('GET', '/guestbook/')), undefined);
+  t.is(await handle(seraphimRequest('GET', '/api/posts/%zz')), undefined, 'malformed percent-encoding');
   t.is(seen.length, 0);
 });
 
 test('a literal segment wins over a slug whatever the table order', async (t) => {
   const { seen, handle } = recording(['GET /api/posts/{slug}', 'GET /api/posts/latest', 'GET /{a}/{b}/{c}']);
-  await handle(request('GET', '/api/posts/latest'));
-  await handle(request('GET', '/api/posts/other'));
-  await handle(request('GET', '/x/posts/other'));
+  await handle(seraphimRequest('GET', '/api/posts/latest'));
+  await handle(seraphimRequest('GET', '/api/posts/other'));
+  await handle(seraphimRequest('GET', '/x/posts/other'));
   t.deepEqual(seen.map((s) => s.pattern), ['GET /api/posts/latest', 'GET /api/posts/{slug}', 'GET /{a}/{b}/{c}']);
 });
 
 test('the root and trailing-slash patterns match exactly', async (t) => {
   const { seen, handle } = recording(['GET /', 'GET /docs/']);
-  t.is((await handle(request('GET', '/?q=1')))?.status, 200);
-  t.is((await handle(request('GET', '/docs/')))?.status, 200);
-  t.is(await handle(request('GET', '/docs')), undefined);
+  t.is((await handle(seraphimRequest('GET', '/?q=1')))?.status, 200);
+  t.is((await handle(seraphimRequest('GET', '/docs/')))?.status, 200);
+  t.is(await handle(seraphimRequest('GET', '/docs')), undefined);
   t.deepEqual(seen.map((s) => s.pattern), ['GET /', 'GET /docs/']);
 });
 
 test('a path matched for other methods answers 405 with Allow, and no handler runs', async (t) => {
   const { seen, handle } = recording(['GET /api/items/{id}', 'PUT /api/items/{id}', 'DELETE /api/items/{id}']);
   for (const method of ['POST', 'PATCH', 'TRACE', 'PROPFIND']) {
-    const response = await handle(request(method, '/api/items/7'));
+    const response = await handle(seraphimRequest(method, '/api/items/7'));
     t.is(response?.status, 405, method);
     t.is(response?.headers?.Allow, 'GET, HEAD, PUT, DELETE, OPTIONS', method);
   }
@@ -153,13 +122,13 @@ test('a path matched for other methods answers 405 with Allow, and no handler ru
 
 test('OPTIONS on a matched path answers 204 with Allow and no body; elsewhere undefined', async (t) => {
   const { seen, handle } = recording(['POST /guestbook', 'GET /guestbook', 'PATCH /api/{x}']);
-  const response = await handle(request('OPTIONS', '/guestbook'));
+  const response = await handle(seraphimRequest('OPTIONS', '/guestbook'));
   t.is(response?.status, 204);
   t.is(response?.headers?.Allow, 'GET, HEAD, POST, OPTIONS');
   t.is(response?.body, undefined);
-  t.is((await handle(request('OPTIONS', '/api/1')))?.headers?.Allow, 'PATCH, OPTIONS');
-  t.is(await handle(request('OPTIONS', '/elsewhere')), undefined);
-  t.is(await handle(request('OPTIONS', '*')), undefined);
+  t.is((await handle(seraphimRequest('OPTIONS', '/api/1')))?.headers?.Allow, 'PATCH, OPTIONS');
+  t.is(await handle(seraphimRequest('OPTIONS', '/elsewhere')), undefined);
+  t.is(await handle(seraphimRequest('OPTIONS', '*')), undefined);
   t.is(seen.length, 0);
 });
 
@@ -171,14 +140,14 @@ test('HEAD falls back to the GET route and answers what GET answers (the core se
       return { status: 200, headers: { 'X-Method': r.method }, contentType: 'text/plain', body: 'héllo' };
     },
   });
-  const get = await handle(request('GET', '/page'));
-  const head = await handle(request('HEAD', '/page'));
+  const get = await handle(seraphimRequest('GET', '/page'));
+  const head = await handle(seraphimRequest('HEAD', '/page'));
   t.deepEqual(methods, ['GET', 'HEAD']);
   t.is(head?.status, 200);
   t.is(head?.contentType, 'text/plain');
   t.is(head?.headers?.['X-Method'], 'HEAD');
   t.is(head?.body, get?.body, 'the body stays so that the core sends GET\'s Content-Length');
-  t.is(await handle(request('HEAD', '/other')), undefined);
+  t.is(await handle(seraphimRequest('HEAD', '/other')), undefined);
 });
 
 test('an explicit HEAD route wins over GET; HEAD without GET is 405', async (t) => {
@@ -187,10 +156,10 @@ test('an explicit HEAD route wins over GET; HEAD without GET is 405', async (t) 
     'HEAD /a': () => ({ status: 200, headers: { 'X-Head': '1' }, body: 'head' }),
     'POST /b': () => ({ status: 200 }),
   });
-  const head = await handle(request('HEAD', '/a'));
+  const head = await handle(seraphimRequest('HEAD', '/a'));
   t.is(head?.headers?.['X-Head'], '1');
   t.is(head?.body, 'head');
-  const refused = await handle(request('HEAD', '/b'));
+  const refused = await handle(seraphimRequest('HEAD', '/b'));
   t.is(refused?.status, 405);
   t.is(refused?.headers?.Allow, 'POST, OPTIONS');
 });
@@ -207,9 +176,9 @@ test('a handler that throws rejects with its error for the core to answer 500', 
     },
     'GET /nothing': () => undefined as unknown as SeraphimResponse,
   });
-  t.is(await t.throwsAsync(async () => handle(request('GET', '/boom'))), boom);
-  t.is(await t.throwsAsync(async () => handle(request('GET', '/async-boom'))), boom);
-  await t.throwsAsync(async () => handle(request('GET', '/nothing')), { instanceOf: TypeError });
+  t.is(await t.throwsAsync(async () => handle(seraphimRequest('GET', '/boom'))), boom);
+  t.is(await t.throwsAsync(async () => handle(seraphimRequest('GET', '/async-boom'))), boom);
+  await t.throwsAsync(async () => handle(seraphimRequest('GET', '/nothing')), { instanceOf: TypeError });
 });
 
 test('an HttpError thrown by a handler becomes its status, as JSON when JSON is accepted', async (t) => {
@@ -218,11 +187,11 @@ test('an HttpError thrown by a handler becomes its status, as JSON when JSON is 
       throw new HttpError(418, 'short and stout', { 'X-Why': 'tea' });
     },
   });
-  const plain = await handle(request('GET', '/teapot'));
+  const plain = await handle(seraphimRequest('GET', '/teapot'));
   t.is(plain?.status, 418);
   t.is(plain?.headers?.['X-Why'], 'tea');
   t.is(bodyText(plain), 'short and stout\n');
-  const asJson = await handle(request('GET', '/teapot', { headers: { Accept: 'application/json' } }));
+  const asJson = await handle(seraphimRequest('GET', '/teapot', { headers: { Accept: 'application/json' } }));
   t.deepEqual(bodyJson(asJson), { error: 'short and stout' });
   t.throws(() => new HttpError(200, 'no'), { instanceOf: TypeError });
 });
@@ -261,7 +230,7 @@ test('bad patterns and handlers are refused when the router is made', (t) => {
 test('cookies are parsed leniently and safely', async (t) => {
   const handle = echo('GET /c', (r) => ({ ...r.cookies }));
   const header = 'sid=abc123; theme="dark"; name=J%C3%B6rg; bad=%E0%A4%A; =nameless; noequals; sid=second; __proto__=x; a b=1; empty=';
-  const cookies = bodyJson(await handle(request('GET', '/c', { headers: { Cookie: header } })));
+  const cookies = bodyJson(await handle(seraphimRequest('GET', '/c', { headers: { Cookie: header } })));
   t.deepEqual(cookies, { sid: 'abc123', theme: 'dark', name: 'Jörg', bad: '%E0%A4%A', ['__proto__']: 'x', empty: '' });
   t.is(Object.getPrototypeOf(parseCookies('__proto__=x')), null);
   t.is(parseCookies('__proto__=x')['__proto__' as string], 'x');
@@ -271,7 +240,7 @@ test('cookies are parsed leniently and safely', async (t) => {
 
 test('a urlencoded form reaches the handler, repeated names as arrays', async (t) => {
   const handle = echo('POST /form', async (r) => ({ ...(await r.form()) }));
-  const response = await handle(request('POST', '/form', {
+  const response = await handle(seraphimRequest('POST', '/form', {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
     body: 'name=Ada+Lovelace&tag=a&tag=b&msg=%3Cb%3E%20%E2%9C%93&empty=&__proto__=p',
   }));
@@ -281,15 +250,15 @@ test('a urlencoded form reaches the handler, repeated names as arrays', async (t
 
 test('form(): a wrong Content-Type is 415, too many fields 413', async (t) => {
   const handle = echo('POST /form', (r) => r.form(), { limits: { maxFields: 3 } });
-  const wrong = await handle(request('POST', '/form', { headers: { 'Content-Type': 'application/json' }, body: 'a=1' }));
+  const wrong = await handle(seraphimRequest('POST', '/form', { headers: { 'Content-Type': 'application/json' }, body: 'a=1' }));
   t.is(wrong?.status, 415);
   t.is(wrong?.headers?.Accept, 'application/x-www-form-urlencoded');
-  t.is((await handle(request('POST', '/form', { body: 'a=1' })))?.status, 415, 'no Content-Type');
+  t.is((await handle(seraphimRequest('POST', '/form', { body: 'a=1' })))?.status, 415, 'no Content-Type');
   const latin1 = { 'Content-Type': 'application/x-www-form-urlencoded; charset=iso-8859-1' };
-  t.is((await handle(request('POST', '/form', { headers: latin1, body: 'a=1' })))?.status, 415);
+  t.is((await handle(seraphimRequest('POST', '/form', { headers: latin1, body: 'a=1' })))?.status, 415);
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  t.is((await handle(request('POST', '/form', { headers: form, body: 'a=1&b=2&c=3' })))?.status, 200);
-  t.is((await handle(request('POST', '/form', { headers: form, body: 'a=1&b=2&c=3&d=4' })))?.status, 413);
+  t.is((await handle(seraphimRequest('POST', '/form', { headers: form, body: 'a=1&b=2&c=3' })))?.status, 200);
+  t.is((await handle(seraphimRequest('POST', '/form', { headers: form, body: 'a=1&b=2&c=3&d=4' })))?.status, 413);
 });
 
 test('a JSON body reaches the handler; each helper parses once', async (t) => {
@@ -300,13 +269,13 @@ test('a JSON body reaches the handler; each helper parses once', async (t) => {
     return { id: r.slugs.id, got: first };
   });
   const value = { n: 1, s: 'é\u0000', list: [true, null, 2.5], nested: { deep: ['x'] } };
-  const response = await handle(request('PUT', '/api/items/42', {
+  const response = await handle(seraphimRequest('PUT', '/api/items/42', {
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
     body: JSON.stringify(value),
   }));
   t.deepEqual(bodyJson(response), { id: '42', got: value });
   t.true(same);
-  const patch = await handle(request('PUT', '/api/items/1', { headers: { 'Content-Type': 'application/merge-patch+json' }, body: '[1]' }));
+  const patch = await handle(seraphimRequest('PUT', '/api/items/1', { headers: { 'Content-Type': 'application/merge-patch+json' }, body: '[1]' }));
   t.deepEqual(bodyJson(patch), { id: '1', got: [1] });
 });
 
@@ -314,15 +283,15 @@ test('bad JSON is 400, a non-JSON Content-Type 415', async (t) => {
   const handle = echo('POST /api/j', (r) => r.json());
   const headers = { 'Content-Type': 'application/json' };
   for (const body of ['{"a":', '', "{'a':1}", 'undefined', Buffer.from([0x22, 0xff, 0x22])]) {
-    const response = await handle(request('POST', '/api/j', { headers, body }));
+    const response = await handle(seraphimRequest('POST', '/api/j', { headers, body }));
     t.is(response?.status, 400, String(body));
   }
-  const asJson = await handle(request('POST', '/api/j', { headers: { ...headers, Accept: 'application/json' }, body: '{' }));
+  const asJson = await handle(seraphimRequest('POST', '/api/j', { headers: { ...headers, Accept: 'application/json' }, body: '{' }));
   t.is(asJson?.status, 400);
   t.is(typeof bodyJson(asJson).error, 'string');
-  t.is((await handle(request('POST', '/api/j', { headers: { 'Content-Type': 'text/plain' }, body: '{}' })))?.status, 415);
-  t.is((await handle(request('POST', '/api/j', { body: '{}' })))?.status, 415);
-  t.is((await handle(request('POST', '/api/j', { headers, body: '{"ok":true}' })))?.status, 200);
+  t.is((await handle(seraphimRequest('POST', '/api/j', { headers: { 'Content-Type': 'text/plain' }, body: '{}' })))?.status, 415);
+  t.is((await handle(seraphimRequest('POST', '/api/j', { body: '{}' })))?.status, 415);
+  t.is((await handle(seraphimRequest('POST', '/api/j', { headers, body: '{"ok":true}' })))?.status, 200);
 });
 
 test('a multipart upload: a binary file arrives byte for byte, with fields and file names', async (t) => {
@@ -369,12 +338,12 @@ test('multipart: too many files or a file too large is 413; malformed is 400; wr
   t.is((await handle(multipartRequest('/upload', [file('a', 10), file('b', 5000)])))?.status, 413);
   const truncated = multipart([file('a', 100)]).subarray(0, 80);
   const headers = { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` };
-  t.is((await handle(request('POST', '/upload', { headers, body: truncated })))?.status, 400);
-  t.is((await handle(request('POST', '/upload', { headers, body: '' })))?.status, 400);
+  t.is((await handle(seraphimRequest('POST', '/upload', { headers, body: truncated })))?.status, 400);
+  t.is((await handle(seraphimRequest('POST', '/upload', { headers, body: '' })))?.status, 400);
   const noBoundary = { 'Content-Type': 'multipart/form-data' };
-  t.is((await handle(request('POST', '/upload', { headers: noBoundary, body: multipart([file('a', 1)]) })))?.status, 400);
+  t.is((await handle(seraphimRequest('POST', '/upload', { headers: noBoundary, body: multipart([file('a', 1)]) })))?.status, 400);
   const urlencoded = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  t.is((await handle(request('POST', '/upload', { headers: urlencoded, body: 'a=1' })))?.status, 415);
+  t.is((await handle(seraphimRequest('POST', '/upload', { headers: urlencoded, body: 'a=1' })))?.status, 415);
 });
 
 test('multipart: too many or too large fields are 413', async (t) => {
@@ -403,17 +372,17 @@ test('response helpers set status, content type and Location, and refuse header 
 
 test('sample: the posts API lists the posts and answers one by slug, 404 JSON for another', async (t) => {
   const handle = createSampleHandler();
-  const list = bodyJson(await handle(request('GET', '/api/posts')));
+  const list = bodyJson(await handle(seraphimRequest('GET', '/api/posts')));
   t.deepEqual(list.posts.map((p: { slug: string }) => p.slug), ['the-phantom-gap', 'porting-read-socket', 'renewing-certificates']);
-  const one = await handle(request('GET', '/api/posts/renewing-certificates'));
+  const one = await handle(seraphimRequest('GET', '/api/posts/renewing-certificates'));
   t.is(one?.status, 200);
   t.is(one?.contentType, 'application/json; charset=utf-8');
   t.deepEqual(bodyJson(one), POSTS[2]);
-  const missing = await handle(request('GET', '/api/posts/no-such-post'));
+  const missing = await handle(seraphimRequest('GET', '/api/posts/no-such-post'));
   t.is(missing?.status, 404);
   t.is(bodyJson(missing).slug, 'no-such-post');
-  t.is((await handle(request('DELETE', '/api/posts/the-phantom-gap')))?.status, 405);
-  t.is(await handle(request('GET', '/index.html')), undefined);
+  t.is((await handle(seraphimRequest('DELETE', '/api/posts/the-phantom-gap')))?.status, 405);
+  t.is(await handle(seraphimRequest('GET', '/index.html')), undefined);
 });
 
 test('sample: each post of the API is a page of the sample site, with its title and date', async (t) => {
@@ -426,7 +395,7 @@ test('sample: each post of the API is a page of the sample site, with its title 
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const sign = (name: string, message: string): SeraphimRequest =>
-  request('POST', '/guestbook', { headers: FORM, body: new URLSearchParams({ name, message }).toString() });
+  seraphimRequest('POST', '/guestbook', { headers: FORM, body: new URLSearchParams({ name, message }).toString() });
 
 test('sample: a guestbook entry is stored, 303 back, and shown HTML-escaped', async (t) => {
   const handle = createSampleHandler();
@@ -435,7 +404,7 @@ test('sample: a guestbook entry is stored, 303 back, and shown HTML-escaped', as
   t.is(posted?.status, 303);
   t.is(posted?.headers?.Location, '/guestbook');
   t.regex(posted?.headers?.['Set-Cookie'] ?? '', /^guestbook-name=Mallory%20%22%3Cb%3E%22%20%26%20co; Path=\/guestbook;.*HttpOnly/);
-  const page = await handle(request('GET', '/guestbook', { headers: { Cookie: 'guestbook-name=Mallory' } }));
+  const page = await handle(seraphimRequest('GET', '/guestbook', { headers: { Cookie: 'guestbook-name=Mallory' } }));
   t.is(page?.status, 200);
   t.is(page?.contentType, 'text/html; charset=utf-8');
   const body = bodyText(page);
@@ -444,13 +413,13 @@ test('sample: a guestbook entry is stored, 303 back, and shown HTML-escaped', as
   t.true(body.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>second line'));
   t.true(body.includes('Mallory &quot;&lt;b&gt;&quot; &amp; co'));
   t.true(body.includes('value="Mallory"'), 'the name cookie fills the form');
-  t.false(bodyText(await createSampleHandler()(request('GET', '/guestbook'))).includes('Mallory'), 'each handler has its own guestbook');
+  t.false(bodyText(await createSampleHandler()(seraphimRequest('GET', '/guestbook'))).includes('Mallory'), 'each handler has its own guestbook');
 });
 
 test('sample: a browser POST from another site (Origin, Sec-Fetch-Site) is 403 and changes nothing; the site\'s own pages and non-browsers may post', async (t) => {
   const handle = createSampleHandler();
   const post = (name: string, headers: Record<string, string>) =>
-    handle(request('POST', '/guestbook', { secure: true, headers: { ...FORM, Host: '127.0.0.1:8443', ...headers }, body: new URLSearchParams({ name, message: 'hi' }).toString() }));
+    handle(seraphimRequest('POST', '/guestbook', { secure: true, headers: { ...FORM, Host: '127.0.0.1:8443', ...headers }, body: new URLSearchParams({ name, message: 'hi' }).toString() }));
   for (const [label, headers] of [
     ['cross-site Origin', { Origin: 'https://evil.example' }],
     ['same host over http', { Origin: 'http://127.0.0.1:8443' }],
@@ -461,9 +430,9 @@ test('sample: a browser POST from another site (Origin, Sec-Fetch-Site) is 403 a
     const answer = await post(`forged ${label}`, headers);
     t.is(answer?.status, 403, label);
   }
-  const upload = await handle(request('POST', '/api/upload', { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Origin: 'https://evil.example', Host: 'x' }, body: multipart([{ name: 'f', filename: 'a.txt', data: 'a' }]) }));
+  const upload = await handle(seraphimRequest('POST', '/api/upload', { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Origin: 'https://evil.example', Host: 'x' }, body: multipart([{ name: 'f', filename: 'a.txt', data: 'a' }]) }));
   t.is(upload?.status, 403, 'the upload too');
-  t.false(bodyText(await handle(request('GET', '/guestbook'))).includes('forged'), 'no forged entry stored');
+  t.false(bodyText(await handle(seraphimRequest('GET', '/guestbook'))).includes('forged'), 'no forged entry stored');
 
   for (const [label, headers] of [
     ['same Origin', { Origin: 'https://127.0.0.1:8443' }],
@@ -481,14 +450,14 @@ test('sample: an invalid guestbook entry is 400 and not stored; the book keeps t
     const response = await handle(sign(name!, message!));
     t.is(response?.status, 400, JSON.stringify([name, message]));
   }
-  const repeated = request('POST', '/guestbook', { headers: FORM, body: 'name=a&name=b&message=m' });
+  const repeated = seraphimRequest('POST', '/guestbook', { headers: FORM, body: 'name=a&name=b&message=m' });
   t.is((await handle(repeated))?.status, 400);
-  t.is((await handle(request('POST', '/guestbook', { headers: { 'Content-Type': 'text/plain' }, body: 'x' })))?.status, 415);
-  t.true(bodyText(await handle(request('GET', '/guestbook'))).includes('No entries yet'));
+  t.is((await handle(seraphimRequest('POST', '/guestbook', { headers: { 'Content-Type': 'text/plain' }, body: 'x' })))?.status, 415);
+  t.true(bodyText(await handle(seraphimRequest('GET', '/guestbook'))).includes('No entries yet'));
   for (let i = 0; i < GUESTBOOK_SIZE + 5; i++) {
     t.is((await handle(sign(`guest${i}`, `message ${i}`)))?.status, 303);
   }
-  const page = bodyText(await handle(request('GET', '/guestbook')));
+  const page = bodyText(await handle(seraphimRequest('GET', '/guestbook')));
   t.is(page.match(/<li>/g)?.length, GUESTBOOK_SIZE);
   t.false(page.includes('>guest4<'));
   t.true(page.includes('>guest5<'));

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { DEFAULT_CACHE_TTL, DEFAULT_MEMORY_FILE_SIZE, DEFAULT_SMALL_FILE_SIZE, StaticFiles } from '../examples/seraphim/http/static-files.js';
 import type { SeraphimRequest } from '../examples/seraphim/http/types.js';
-import { curl, caFile, exchange, getRequest, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
+import { curl, caFile, exchange, getRequest, seraphimRequest, SITE, startTestServer, tempDir } from './helpers/seraphim.js';
 
 const run = promisify(execFile);
 const file = (path: string): Buffer => readFileSync(join(SITE, path));
@@ -406,45 +406,42 @@ test.serial('file cache: the requests that find an entry stale wait for one chec
   writeFileSync(join(root, 'big.bin'), Buffer.alloc(DEFAULT_MEMORY_FILE_SIZE + 1, 1));
   const files = await StaticFiles.create(root, { cacheTtl: WINDOW });
   t.teardown(() => files.close());
-  const together = async (path: string, count: number, own: (request: SeraphimRequest, i: number) => void = () => {}) => {
-    const requests = Array.from({ length: count }, (_, i) => {
-      const request = getRequest(path);
-      own(request, i);
-      return request;
-    });
+  const together = async (requests: SeraphimRequest[]) => {
     const responses = await Promise.all(requests.map((request) => files.serve(request)));
     for (const response of responses) response.file?.release?.();
     return responses;
   };
-  await together('/page.html', 1);
-  await together('/big.bin', 1);
+  const many = (path: string, count: number): SeraphimRequest[] => Array.from({ length: count }, () => getRequest(path));
+  await together(many('/page.html', 1));
+  await together(many('/big.bin', 1));
   t.is(files.diskLookups, 2);
   await sleep(WINDOW + 50);
   // Each waiting request is answered with its own method and conditions.
-  const own = (request: SeraphimRequest, i: number): void => {
-    if (i === 1) request.method = 'HEAD';
-    if (i === 2) (request.headers as Map<string, string>).set('if-modified-since', new Date(Date.now() + 60_000).toUTCString());
-    if (i === 3) (request.headers as Map<string, string>).set('range', 'bytes=0-4');
-  };
-  const pages = await together('/page.html', 16, own);
+  const pages = await together([
+    getRequest('/page.html'),
+    seraphimRequest('HEAD', '/page.html'),
+    seraphimRequest('GET', '/page.html', { headers: { 'if-modified-since': new Date(Date.now() + 60_000).toUTCString() } }),
+    seraphimRequest('GET', '/page.html', { headers: { range: 'bytes=0-4' } }),
+    ...many('/page.html', 12),
+  ]);
   t.deepEqual(pages.map((response) => response.status).slice(0, 5), [200, 200, 304, 206, 200]);
   t.is(pages[3]?.body?.toString(), 'first');
   for (const response of [pages[0], ...pages.slice(4)]) t.is(response?.body?.toString(), 'first version');
-  for (const response of await together('/big.bin', 16)) t.is(response.file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
+  for (const response of await together(many('/big.bin', 16))) t.is(response.file?.length, DEFAULT_MEMORY_FILE_SIZE + 1);
   t.is(files.diskLookups, 4, 'one check a path for the 16 requests that found it stale');
   t.is(files.cacheSize.openFiles, 1, 'the large file kept open once, every response done with it');
 
   // A change is seen by every request that waited for the check that found it.
   writeFileSync(join(root, 'page.html'), 'second version, longer');
   await sleep(WINDOW + 50);
-  for (const response of await together('/page.html', 16)) t.is(response.body?.toString(), 'second version, longer');
+  for (const response of await together(many('/page.html', 16))) t.is(response.body?.toString(), 'second version, longer');
   t.is(files.diskLookups, 5);
 
   // Gone: the check forgets the entry, and the 7 requests that waited for it look the path up
   // once each, without waiting again.
   rmSync(join(root, 'page.html'));
   await sleep(WINDOW + 50);
-  for (const response of await together('/page.html', 8)) t.is(response.status, 404);
+  for (const response of await together(many('/page.html', 8))) t.is(response.status, 404);
   t.is(files.diskLookups, 13);
   t.is(files.cacheSize.entries, 1);
 });

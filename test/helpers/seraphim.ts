@@ -82,12 +82,48 @@ export async function curl(args: readonly string[]): Promise<CurlResult> {
   }
 }
 
-/** A plain GET of `path` with no headers, as the static files get it (for calling StaticFiles directly). */
-export function getRequest(path: string): SeraphimRequest {
+/** What a test request carries besides its method and target. */
+export interface TestRequestInit {
+  /** Header fields; names in any case (lower-cased, as the core hands them over). */
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  secure?: boolean;
+}
+
+/**
+ * A request as the core hands it over (for calling a handler or StaticFiles directly): path
+ * percent-decoded once (left as it is when malformed), query parsed, header names lower-cased.
+ */
+export function seraphimRequest(method: string, target: string, init: TestRequestInit = {}): SeraphimRequest {
+  const q = target.indexOf('?');
+  const rawPath = q === -1 ? target : target.slice(0, q);
   return {
-    method: 'GET', target: path, path, query: new URLSearchParams(), version: '1.1', headers: new Map(), body: Buffer.alloc(0),
-    remoteAddress: '127.0.0.1', secure: false, slugs: {},
+    method,
+    target,
+    path: decodedOrAsIs(rawPath),
+    query: new URLSearchParams(q === -1 ? '' : target.slice(q + 1)),
+    version: '1.1',
+    headers: new Map(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    body: typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : (init.body ?? Buffer.alloc(0)),
+    remoteAddress: '127.0.0.1',
+    secure: init.secure ?? false,
+    slugs: {},
   };
+}
+
+/** A plain GET of `path` with no headers, as the static files get it. */
+export function getRequest(path: string): SeraphimRequest {
+  return seraphimRequest('GET', path);
+}
+
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (err) {
+    // A malformed escape reaches the handler as it was sent.
+    if (!(err instanceof URIError)) throw err;
+    return text;
+  }
 }
 
 /** A raw plain client to the server, closed when the test ends. */
